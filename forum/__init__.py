@@ -1,0 +1,95 @@
+"""Sodan (相談室): create_app() builds the application."""
+import os
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+
+from .config import ROOT, Config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: config, extensions, blueprints, CLI, error pages, template globals."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_error_pages(app)
+    register_template_globals(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .database import configure_engine
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    configure_engine(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("この操作にはログインが必要です。")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import auth, faq, moderation, questions, search, site, users
+
+    for module in (questions, auth, search, moderation, users, faq):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(site.bp)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register_commands as register
+
+    register(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_template_globals(app: Flask) -> None:
+    from . import labels, permissions
+    from flask_babel import format_datetime, get_locale
+
+    from .text import render_markdown
+
+    app.jinja_env.globals.update(permissions.TEMPLATE_HELPERS)
+    app.jinja_env.globals.update(
+        CATEGORY_LABELS=labels.CATEGORY_LABELS, CATEGORY_HELP=labels.CATEGORY_HELP,
+        STATUS_LABELS=labels.STATUS_LABELS, ASKER_TYPE_LABELS=labels.ASKER_TYPE_LABELS,
+        CLOSE_REASON_LABELS=labels.CLOSE_REASON_LABELS, REPORT_REASON_LABELS=labels.REPORT_REASON_LABELS,
+        ROLE_LABELS=labels.ROLE_LABELS, ACTION_LABELS=labels.ACTION_LABELS,
+    )
+    app.jinja_env.globals.update(format_datetime=format_datetime, get_locale=get_locale)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -1,0 +1,91 @@
+"""`flask forum ...` commands: accounts, demo content, import / export, reindex."""
+import json
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from .extensions import db
+from .models import ROLES, User
+from .search import index
+from .transfer import export_records, import_lines
+from .users.services import create_user
+
+DEMO_FILE = Path(__file__).parent / "demo" / "threads.jsonl"
+DEMO_MODERATOR = ("demo_mod", "demo_mod@example.com", "sodan-demo-mod")
+DEMO_MEMBER = ("demo_user", "demo_user@example.com", "sodan-demo-user")
+
+
+forum_cli = click.Group("forum", help="Sodan management commands.")
+
+
+@forum_cli.command("create-user")
+@click.argument("name")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--veteran", is_flag=True, help="Give the 先輩 badge.")
+def create_user_command(name, email, password, role, veteran):
+    """Make an account (the first admin, a moderator...)."""
+    existing = db.session.scalar(sa.select(User).where(User.username == name))
+    if existing is not None:
+        raise click.ClickException(f"user {name!r} already exists")
+    create_user(name, email, password, role=role, is_veteran=veteran)
+    db.session.commit()
+    click.echo(f"created {role} {name}")
+
+
+def _import_file(path: Path) -> None:
+    with path.open(encoding="utf-8") as fh:
+        lines = fh.readlines()
+    with click.progressbar(length=len(lines), label="importing", file=click.get_text_stream("stderr")) as bar:
+        report = import_lines(lines, progress=bar.update)
+    for number, message in report.errors:
+        click.echo(f"line {number}: {message}", err=True)
+    click.echo(f"imported {report.imported}, already present {report.skipped}, bad lines {len(report.errors)}")
+
+
+@forum_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file):
+    """Import threads from a JSON Lines file (idempotent on external_id)."""
+    _import_file(file)
+
+
+@forum_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(file):
+    """Export every thread to a JSON Lines file."""
+    count = 0
+    with file.open("w", encoding="utf-8") as fh:
+        for record in export_records():
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    click.echo(f"exported {count}")
+
+
+@forum_cli.command("demo")
+def demo_command():
+    """Load the demo threads and the demo accounts (safe to run again)."""
+    for (name, email, password), role in ((DEMO_MODERATOR, "moderator"), (DEMO_MEMBER, "member")):
+        if db.session.scalar(sa.select(User).where(User.username == name)) is None:
+            create_user(name, email, password, role=role)
+    db.session.commit()
+    _import_file(DEMO_FILE)
+
+
+@forum_cli.command("reindex")
+def reindex_command():
+    """Rebuild the search index from the database."""
+    from .models import Question
+
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Question)
+                              .where(Question.status == "resolved", Question.is_hidden.is_(False)))
+    with click.progressbar(length=total or 0, label="reindexing", file=click.get_text_stream("stderr")) as bar:
+        count = index.reindex(progress=bar.update)
+    click.echo(f"indexed {count} threads")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(forum_cli)

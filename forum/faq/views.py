@@ -1,0 +1,11 @@
+"""よくある質問: the FAQ page."""
+from flask import Blueprint, render_template
+
+from .content import FAQ_SECTIONS
+
+bp = Blueprint("faq", __name__)
+
+
+@bp.get("/faq")
+def index():
+    return render_template("faq/index.html", sections=FAQ_SECTIONS)

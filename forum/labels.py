@@ -1,0 +1,54 @@
+"""Display labels for the domain's keys, translatable through Flask-Babel."""
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+CATEGORY_LABELS = {
+    "want_to_know": _l("知りたい"),
+    "urgent": _l("急募"),
+    "in_trouble": _l("困った"),
+}
+CATEGORY_HELP = {
+    "want_to_know": _l("仕組みや使い方について知りたいこと"),
+    "urgent": _l("急いで回答がほしいこと（回答受付中の一覧で先頭に表示されます）"),
+    "in_trouble": _l("支払い・クライアント・アカウントなどで困っていること"),
+}
+STATUS_LABELS = {
+    "open": _l("回答受付中"),
+    "resolved": _l("解決済み"),
+    "closed": _l("クローズ"),
+}
+ASKER_TYPE_LABELS = {"lancer": _l("ランサー"), "client": _l("クライアント")}
+CLOSE_REASON_LABELS = {
+    "spam": _l("迷惑行為"),
+    "rule_violation": _l("規則違反"),
+    "contact_exchange": _l("連絡先交換"),
+    "duplicate": _l("重複"),
+    "off_topic": _l("趣旨と異なる"),
+    "other": _l("その他"),
+}
+REPORT_REASON_LABELS = {
+    "spam": _l("迷惑行為"),
+    "rule_violation": _l("規則違反"),
+    "contact_exchange": _l("連絡先交換"),
+    "harassment": _l("嫌がらせ"),
+    "other": _l("その他"),
+}
+ROLE_LABELS = {"member": _l("メンバー"), "moderator": _l("モデレーター"), "admin": _l("管理者")}
+ACTION_LABELS = {
+    "close": _l("クローズ"),
+    "reopen": _l("再開"),
+    "hide": _l("非表示"),
+    "restore": _l("再表示"),
+    "dismiss_reports": _l("通報を却下"),
+    "suspend": _l("利用停止"),
+    "unsuspend": _l("利用停止を解除"),
+    "grant_veteran": _l("先輩バッジ付与"),
+    "revoke_veteran": _l("先輩バッジ取消"),
+    "set_role": _l("権限変更"),
+}
+
+
+def choices(labels: dict, blank=None) -> list[SelectChoice]:
+    """Form choices from one of the label tables (optionally led by a blank option)."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(key, label) for key, label in labels.items()]

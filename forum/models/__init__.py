@@ -1,0 +1,29 @@
+"""All models, re-exported so callers write `from forum.models import Question`."""
+from .base import UTCDateTime, utcnow
+from .moderation import (
+    CONTACT_KINDS,
+    REPORT_REASONS,
+    REPORT_TARGETS,
+    AuditLog,
+    ContactMessage,
+    Report,
+)
+from .question import (
+    ASKER_TYPES,
+    CATEGORIES,
+    CLOSE_REASONS,
+    STATUSES,
+    Answer,
+    HelpfulMark,
+    Question,
+    Tag,
+    question_tags,
+)
+from .search import SearchDocument
+from .user import ROLES, User
+
+__all__ = [
+    "ASKER_TYPES", "CATEGORIES", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
+    "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "HelpfulMark", "Question", "Report", "SearchDocument", "Tag", "User", "UTCDateTime",
+    "question_tags", "utcnow",
+]

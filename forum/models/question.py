@@ -1,0 +1,110 @@
+"""Questions, answers, tags and helpful marks: the thread aggregate."""
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .user import User
+
+CATEGORIES = ("want_to_know", "urgent", "in_trouble")
+STATUSES = ("open", "resolved", "closed")
+CLOSE_REASONS = ("spam", "rule_violation", "contact_exchange", "duplicate", "off_topic", "other")
+ASKER_TYPES = ("lancer", "client")
+
+question_tags = sa.Table(
+    "question_tags",
+    db.metadata,
+    sa.Column("question_id", sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40), unique=True)
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (
+        sa.Index("ix_questions_status_category_created", "status", "category", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[Optional[str]] = mapped_column(sa.String(100), unique=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(20))
+    asker_type: Mapped[str] = mapped_column(sa.String(10), default="lancer", server_default="lancer")
+    title: Mapped[str] = mapped_column(sa.String(120))
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(10), default="open", server_default="open")
+    # What a reopen returns to: the status the thread had when it was closed.
+    status_before_close: Mapped[Optional[str]] = mapped_column(sa.String(10))
+    close_reason: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    close_note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    best_answer_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("answers.id", use_alter=True, ondelete="SET NULL")
+    )
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    tags: Mapped[list[Tag]] = relationship(secondary=question_tags, lazy="selectin", order_by=Tag.name)
+    answers: WriteOnlyMapped["Answer"] = relationship(
+        back_populates="question",
+        foreign_keys="Answer.question_id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == "resolved"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == "closed"
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} {self.status}>"
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+    __table_args__ = (sa.Index("ix_answers_question_created", "question_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    question: Mapped[Question] = relationship(back_populates="answers", foreign_keys=[question_id])
+
+    def __repr__(self) -> str:
+        return f"<Answer {self.id} on {self.question_id}>"
+
+
+class HelpfulMark(db.Model):
+    """A member's "参考になった" on an answer; one per member and answer."""
+
+    __tablename__ = "helpful_marks"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    answer_id: Mapped[int] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

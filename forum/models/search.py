@@ -1,0 +1,30 @@
+"""The derived search document: one row per searchable (resolved, visible) thread."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime
+
+
+class SearchDocument(db.Model):
+    """Normalised text of a searchable thread. Rebuildable from the database at any time."""
+
+    __tablename__ = "search_documents"
+
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    category: Mapped[str] = mapped_column(sa.String(20), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Plain text as written (for snippets) ...
+    title: Mapped[str] = mapped_column(sa.Text)
+    body: Mapped[str] = mapped_column(sa.Text)
+    best_answer: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    answers: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # ... and in normal form (forum.text.normalize), which is what the indexes cover.
+    norm_title: Mapped[str] = mapped_column(sa.Text)
+    norm_body: Mapped[str] = mapped_column(sa.Text)
+    norm_best_answer: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    norm_answers: Mapped[str] = mapped_column(sa.Text, default="", server_default="")

@@ -1,0 +1,51 @@
+"""User accounts, roles and the veteran badge."""
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+ROLES = ("member", "moderator", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    email: Mapped[Optional[str]] = mapped_column(sa.String(254), unique=True)
+    # None means the account cannot sign in (e.g. created by an import).
+    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(256))
+    role: Mapped[str] = mapped_column(sa.String(16), default="member", server_default="member")
+    is_veteran: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    bio: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    suspended_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def is_suspended(self, now: datetime | None = None) -> bool:
+        if self.suspended_until is None:
+            return False
+        return self.suspended_until > (now or utcnow())
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

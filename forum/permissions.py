@@ -1,0 +1,124 @@
+"""Who may do what. Views, services and templates all ask these same functions.
+
+Each function takes the current user (Flask-Login's anonymous user counts as a guest)
+and, where relevant, the object acted on. They answer only "may this person do this";
+whether the thread's state allows it (e.g. answering a closed thread) is `state_allows_*`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _member(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_moderator(user: Any) -> bool:
+    """Moderators and admins."""
+    return _member(user) and user.is_moderator
+
+
+def is_admin(user: Any) -> bool:
+    return _member(user) and user.is_admin
+
+
+def can_post(user: Any) -> bool:
+    """Signed in and not suspended: may write questions, answers and reports."""
+    return _member(user) and not user.is_suspended()
+
+
+def can_view_question(user: Any, question) -> bool:
+    """Hidden questions exist only for moderators."""
+    return not question.is_hidden or is_moderator(user)
+
+
+def can_view_answer(user: Any, answer) -> bool:
+    return not answer.is_hidden or is_moderator(user)
+
+
+def can_ask(user: Any) -> bool:
+    return can_post(user)
+
+
+def can_answer(user: Any, question) -> bool:
+    """Any member who may post; the thread's state is checked by state_allows_answer."""
+    return can_post(user) and can_view_question(user, question)
+
+
+def state_allows_answer(question) -> bool:
+    """Open and resolved threads take answers; closed ones do not."""
+    return question.status in ("open", "resolved")
+
+
+def can_resolve(user: Any, question) -> bool:
+    """Only the asker marks their own thread resolved (and changes the best answer)."""
+    return can_post(user) and question.author_id == user.id
+
+
+def state_allows_resolve(question) -> bool:
+    return question.status in ("open", "resolved") and not question.is_hidden
+
+
+def can_close(user: Any, question) -> bool:
+    return is_moderator(user)
+
+
+def can_reopen(user: Any, question) -> bool:
+    return is_moderator(user)
+
+
+def can_hide(user: Any) -> bool:
+    """Hide or restore a question or an answer."""
+    return is_moderator(user)
+
+
+def can_report(user: Any) -> bool:
+    return can_post(user)
+
+
+def can_mark_helpful(user: Any, answer) -> bool:
+    """Members may mark others' answers helpful, not their own."""
+    return can_post(user) and answer.author_id != user.id
+
+
+def can_edit_post(user: Any, post) -> bool:
+    """Authors edit their own posts while they may post."""
+    return can_post(user) and post.author_id == user.id
+
+
+def can_moderate(user: Any) -> bool:
+    """See /moderation: report queue and audit log."""
+    return is_moderator(user)
+
+
+def can_grant_veteran(user: Any) -> bool:
+    return is_moderator(user)
+
+
+def can_suspend(user: Any, target) -> bool:
+    """Moderators suspend members; nobody suspends themselves or an admin."""
+    return is_moderator(user) and target.id != user.id and not target.is_admin
+
+
+def can_set_role(user: Any) -> bool:
+    """Appointing moderators is for admins."""
+    return is_admin(user)
+
+
+def can_edit_faq(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_read_contact_messages(user: Any) -> bool:
+    return is_admin(user)
+
+
+TEMPLATE_HELPERS = {
+    name: globals()[name]
+    for name in (
+        "is_moderator", "is_admin", "can_post", "can_ask", "can_answer", "state_allows_answer",
+        "can_resolve", "state_allows_resolve", "can_close", "can_reopen", "can_hide",
+        "can_report", "can_mark_helpful", "can_edit_post", "can_moderate", "can_grant_veteran",
+        "can_suspend", "can_set_role", "can_edit_faq", "can_read_contact_messages",
+    )
+}

@@ -1,0 +1,152 @@
+"""Thread use cases: ask, answer, resolve; and the queries the thread pages show."""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from .. import permissions
+from ..exceptions import NotFound, PermissionDenied, StateConflict
+from ..extensions import db
+from ..models import Answer, Question, Tag, User, utcnow
+from ..search import index
+from ..users.services import award_veteran_if_earned
+
+
+def _tags_by_name(names: list[str]) -> list[Tag]:
+    """Existing tags by name, creating the missing ones."""
+    if not names:
+        return []
+    found = {t.name: t for t in db.session.scalars(sa.select(Tag).where(Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = found.get(name)
+        if tag is None:
+            tag = found[name] = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def get_question(user, question_id: int) -> Question:
+    """The thread, or NotFound when it does not exist or is hidden from this user."""
+    question = db.session.get(Question, question_id)
+    if question is None or not permissions.can_view_question(user, question):
+        raise NotFound(_("この質問は見つかりませんでした。"))
+    return question
+
+
+def ask_question(author: User, *, category: str, title: str, body: str,
+                 asker_type: str = "lancer", tags: list[str] | None = None) -> Question:
+    """Create an open thread."""
+    if not permissions.can_ask(author):
+        raise PermissionDenied(_("質問を投稿する権限がありません。"))
+    question = Question(author=author, category=category, title=title, body=body,
+                        asker_type=asker_type, status="open")
+    question.tags = _tags_by_name(tags or [])
+    db.session.add(question)
+    db.session.commit()
+    return question
+
+
+def post_answer(author: User, question: Question, body: str) -> Answer:
+    """Answer an open or resolved thread; a resolved thread's search entry is refreshed."""
+    if not permissions.can_answer(author, question):
+        raise PermissionDenied(_("回答する権限がありません。"))
+    if not permissions.state_allows_answer(question):
+        raise StateConflict(_("このスレッドはクローズされているため回答できません。"))
+    answer = Answer(question=question, author=author, body=body)
+    db.session.add(answer)
+    question.updated_at = utcnow()
+    index.refresh(question)
+    db.session.commit()
+    return answer
+
+
+def resolve_question(user: User, question: Question, best_answer_id: int | None) -> Question:
+    """The asker marks the thread resolved, optionally choosing (or changing) the best answer."""
+    if not permissions.can_resolve(user, question):
+        raise PermissionDenied(_("解決済みにできるのは質問者だけです。"))
+    if not permissions.state_allows_resolve(question):
+        raise StateConflict(_("クローズされたスレッドは解決済みにできません。"))
+    answer = None
+    if best_answer_id is not None:
+        answer = db.session.get(Answer, best_answer_id)
+        if answer is None or answer.question_id != question.id or answer.is_hidden:
+            raise NotFound(_("選んだ回答が見つかりませんでした。"))
+        if answer.author_id == question.author_id:
+            raise StateConflict(_("自分の回答はベストアンサーに選べません。"))
+        question.best_answer_id = answer.id
+    if question.status != "resolved":
+        question.status = "resolved"
+        question.resolved_at = utcnow()
+    index.refresh(question)
+    if answer is not None:
+        award_veteran_if_earned(answer.author)
+    db.session.commit()
+    return question
+
+
+@dataclass
+class Thread:
+    question: Question
+    answers: list[Answer]
+    best_answer: Answer | None
+
+
+def load_thread(user, question: Question) -> Thread:
+    """The answers the user may see, best answer first, in one query."""
+    answers = list(
+        db.session.scalars(
+            sa.select(Answer).where(Answer.question_id == question.id).order_by(Answer.created_at, Answer.id)
+        )
+    )
+    visible = [a for a in answers if permissions.can_view_answer(user, a)]
+    best = next((a for a in visible if a.id == question.best_answer_id), None)
+    if best is not None:
+        visible = [best] + [a for a in visible if a is not best]
+    return Thread(question, visible, best)
+
+
+def _visible_questions():
+    return sa.select(Question).where(Question.is_hidden.is_(False))
+
+
+def list_questions(status: str | None, category: str | None, page: int, per_page: int):
+    """A page of threads by status (open: 急募 first, then newest) and category."""
+    stmt = _visible_questions()
+    if status:
+        stmt = stmt.where(Question.status == status)
+    if category:
+        stmt = stmt.where(Question.category == category)
+    if status == "open":
+        stmt = stmt.order_by((Question.category != "urgent"), Question.created_at.desc(), Question.id.desc())
+    elif status == "resolved":
+        stmt = stmt.order_by(Question.resolved_at.desc(), Question.id.desc())
+    else:
+        stmt = stmt.order_by(Question.created_at.desc(), Question.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def home_lists(open_limit: int = 10, resolved_limit: int = 8) -> tuple[list[Question], list[Question]]:
+    """Open threads (急募 first, newest next) and recently resolved threads."""
+    open_threads = db.session.scalars(
+        _visible_questions().where(Question.status == "open")
+        .order_by((Question.category != "urgent"), Question.created_at.desc()).limit(open_limit)
+    ).all()
+    resolved = db.session.scalars(
+        _visible_questions().where(Question.status == "resolved")
+        .order_by(Question.resolved_at.desc()).limit(resolved_limit)
+    ).all()
+    return list(open_threads), list(resolved)
+
+
+def answer_counts(question_ids: list[int]) -> dict[int, int]:
+    """Visible answers per thread, for a whole list in one query."""
+    if not question_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Answer.question_id, sa.func.count())
+        .where(Answer.question_id.in_(question_ids), Answer.is_hidden.is_(False))
+        .group_by(Answer.question_id)
+    )
+    return {qid: n for qid, n in rows}

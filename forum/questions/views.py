@@ -1,0 +1,97 @@
+"""Thread pages: home, lists, ask, one thread, answer, resolve."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import permissions
+from ..exceptions import PermissionDenied
+from ..moderation.forms import CloseForm
+from ..labels import CATEGORY_LABELS, STATUS_LABELS
+from . import services
+from .forms import AnswerForm, QuestionForm, ResolveForm, split_tags
+
+bp = Blueprint("questions", __name__)
+
+
+def _page_arg() -> int:
+    return max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
+
+
+@bp.get("/")
+def home():
+    open_threads, resolved = services.home_lists()
+    counts = services.answer_counts([q.id for q in open_threads + resolved])
+    return render_template("questions/home.html", open_threads=open_threads,
+                           resolved=resolved, counts=counts)
+
+
+@bp.get("/questions")
+def index():
+    status = request.args.get("status") or None
+    category = request.args.get("category") or None
+    if status not in STATUS_LABELS:
+        status = None
+    if category not in CATEGORY_LABELS:
+        category = None
+    pagination = services.list_questions(status, category, _page_arg(),
+                                         current_app.config["QUESTIONS_PER_PAGE"])
+    counts = services.answer_counts([q.id for q in pagination.items])
+    return render_template("questions/index.html", pagination=pagination, counts=counts,
+                           status=status, category=category)
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not permissions.can_ask(current_user):
+        raise PermissionDenied(_("利用停止中のため投稿できません。"))
+    form = QuestionForm()
+    if form.validate_on_submit():
+        question = services.ask_question(
+            current_user, category=form.category.data, title=form.title.data, body=form.body.data,
+            asker_type=form.asker_type.data, tags=split_tags(form.tags.data),
+        )
+        flash(_("質問を投稿しました。"), "success")
+        return redirect(url_for("questions.show", question_id=question.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("questions/new.html", form=form), status
+
+
+def _render_thread(question, answer_form=None, status=200):
+    thread = services.load_thread(current_user, question)
+    return render_template(
+        "questions/show.html", thread=thread, question=question,
+        answer_form=answer_form or AnswerForm(),
+        close_form=CloseForm() if permissions.can_close(current_user, question) else None,
+    ), status
+
+
+@bp.get("/questions/<int:question_id>")
+def show(question_id: int):
+    question = services.get_question(current_user, question_id)
+    return _render_thread(question)
+
+
+@bp.post("/questions/<int:question_id>/answers")
+@login_required
+def answer(question_id: int):
+    question = services.get_question(current_user, question_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        return _render_thread(question, form, 422)
+    answer = services.post_answer(current_user, question, form.body.data)
+    flash(_("回答を投稿しました。"), "success")
+    return redirect(url_for("questions.show", question_id=question.id, _anchor=f"answer-{answer.id}"))
+
+
+@bp.post("/questions/<int:question_id>/resolve")
+@login_required
+def resolve(question_id: int):
+    question = services.get_question(current_user, question_id)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    best = int(form.best_answer_id.data) if form.best_answer_id.data else None
+    services.resolve_question(current_user, question, best)
+    flash(_("解決済みにしました。ありがとうございました。"), "success")
+    return redirect(url_for("questions.show", question_id=question.id))

@@ -1,0 +1,43 @@
+"""Parse what the reader typed into normalised terms to include and exclude."""
+import re
+from dataclasses import dataclass, field
+
+from ..text import normalize
+
+# "quoted phrase", -excluded, or a plain word; ASCII and full-width spaces separate words.
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+MAX_TERMS = 8
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: tuple[str, ...] = field(default_factory=tuple)
+    excludes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split a query into normalised terms; every term must match, `-term` must not.
+
+    Quotes keep spaces inside a phrase. A lone "-" is an ordinary character.
+    """
+    text = (text or "").replace("\u3000", " ").replace("“", '"').replace("”", '"').replace("＂", '"')
+    terms: list[str] = []
+    excludes: list[str] = []
+    for m in _TOKEN.finditer(text):
+        if m.group(2) is not None:
+            neg, raw = m.group(1), m.group(2)
+        else:
+            neg, raw = m.group(3), m.group(4)
+            if raw == "-":
+                neg, raw = "", raw
+        term = normalize(raw).strip()
+        if not term:
+            continue
+        target = excludes if neg else terms
+        if term not in target:
+            target.append(term)
+    return ParsedQuery(tuple(terms[:MAX_TERMS]), tuple(excludes[:MAX_TERMS]))

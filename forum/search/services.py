@@ -1,0 +1,99 @@
+"""Search use cases: the results page and title suggestions while asking."""
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import url_for
+from markupsafe import Markup
+
+from ..extensions import db
+from ..models import Question, SearchDocument
+from .backends import backend_for
+from .query import ParsedQuery, parse_query
+from .snippets import highlight, snippet_for
+
+
+@dataclass
+class SearchResult:
+    question: Question
+    part: str
+    snippet: Markup
+    title: Markup
+
+
+@dataclass
+class SearchResults:
+    text: str
+    query: ParsedQuery
+    category: str | None
+    page: int
+    per_page: int
+    total: int = 0
+    items: list[SearchResult] = field(default_factory=list)
+    category_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def search_threads(text: str, category: str | None, page: int, per_page: int) -> SearchResults:
+    """Find resolved threads matching every term; snippets come from the matching part."""
+    query = parse_query(text)
+    page = max(1, page)
+    results = SearchResults(text=text, query=query, category=category, page=page, per_page=per_page)
+    if query.is_empty:
+        return results
+    session = db.session
+    found = backend_for(session).search(session, query, category, per_page, (page - 1) * per_page)
+    results.total, results.category_counts = found.total, found.category_counts
+    if not found.question_ids:
+        return results
+    questions = {
+        q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(found.question_ids)))
+    }
+    docs = {
+        d.question_id: d
+        for d in session.scalars(
+            sa.select(SearchDocument).where(SearchDocument.question_id.in_(found.question_ids))
+        )
+    }
+    for qid in found.question_ids:
+        question, doc = questions.get(qid), docs.get(qid)
+        if question is None or doc is None:
+            continue
+        part, snippet = snippet_for(doc, query.terms)
+        title = highlight(doc.title, query.terms, window=200) or Markup.escape(doc.title)
+        results.items.append(SearchResult(question, part, snippet, title))
+    return results
+
+
+def suggest(text: str, limit: int = 5) -> list[dict]:
+    """Up to `limit` resolved threads whose text matches the words of a draft title."""
+    query = parse_query(text)
+    if query.is_empty:
+        return []
+    session = db.session
+    found = backend_for(session).search(session, query, None, limit, 0)
+    if not found.question_ids:
+        return []
+    questions = {
+        q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(found.question_ids)))
+    }
+    return [
+        {
+            "id": q.id,
+            "title": q.title,
+            "url": url_for("questions.show", question_id=q.id),
+            "category": q.category,
+        }
+        for q in (questions.get(i) for i in found.question_ids)
+        if q is not None
+    ]

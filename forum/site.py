@@ -1,0 +1,47 @@
+"""Site-wide routes: health check, language choice, favicon."""
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory, url_for
+
+from .auth.services import safe_next
+from .extensions import db
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Reports each dependency honestly; 503 when one is down."""
+    report, healthy = {"status": "ok"}, True
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        report["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "down"
+        db.session.rollback()
+        report["database"], healthy = "down", False
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        try:
+            import redis
+
+            redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1).ping()
+            report["redis"] = "ok"
+        except Exception:  # noqa: BLE001
+            report["redis"], healthy = "down", False
+    if not healthy:
+        report["status"] = "unavailable"
+    return jsonify(report), 200 if healthy else 503
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Remember the reader's language in a cookie (Japanese unless they pick English)."""
+    target = safe_next(request.args.get("next")) or url_for("questions.home")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600)

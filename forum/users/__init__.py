@@ -1,0 +1,4 @@
+"""Users blueprint: public profiles."""
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,79 @@
+"""Accounts and profiles: creating users, the veteran badge, profile queries."""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from flask import current_app
+
+from ..extensions import db
+from ..models import Answer, Question, User
+
+
+def best_answer_count(user: User) -> int:
+    """How many of the user's visible answers were chosen best."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Question)
+        .join(Answer, Answer.id == Question.best_answer_id)
+        .where(Answer.author_id == user.id, Answer.is_hidden.is_(False))
+    ) or 0
+
+
+def award_veteran_if_earned(user: User) -> bool:
+    """Grant the 先輩 badge once the user's answers were chosen best N times (no commit)."""
+    if user.is_veteran:
+        return False
+    db.session.flush()
+    if best_answer_count(user) >= current_app.config["VETERAN_BEST_ANSWERS"]:
+        user.is_veteran = True
+        return True
+    return False
+
+
+def get_user_by_name(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
+def find_login_user(name_or_email: str) -> User | None:
+    """Sign-in accepts the user name or the e-mail address."""
+    value = (name_or_email or "").strip()
+    if not value:
+        return None
+    if "@" in value:
+        return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == value.lower()))
+    return get_user_by_name(value)
+
+
+def create_user(username: str, email: str | None, password: str | None,
+                role: str = "member", is_veteran: bool = False) -> User:
+    """Create an account (no commit: the caller's use case decides)."""
+    user = User(username=username, email=(email or None), role=role, is_veteran=is_veteran)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+@dataclass
+class Profile:
+    user: User
+    questions: list[Question]
+    answers: list[Answer]
+    best_answers: int
+
+
+def load_profile(user: User, limit: int = 20) -> Profile:
+    """What a profile page shows: recent visible questions and answers, best-answer count."""
+    questions = db.session.scalars(
+        sa.select(Question)
+        .where(Question.author_id == user.id, Question.is_hidden.is_(False))
+        .order_by(Question.created_at.desc()).limit(limit)
+    ).all()
+    answers = db.session.scalars(
+        sa.select(Answer)
+        .join(Question, Question.id == Answer.question_id)
+        .options(orm.contains_eager(Answer.question))
+        .where(Answer.author_id == user.id, Answer.is_hidden.is_(False), Question.is_hidden.is_(False))
+        .order_by(Answer.created_at.desc()).limit(limit)
+    ).all()
+    return Profile(user, list(questions), list(answers), best_answer_count(user))

@@ -1,0 +1,159 @@
+"""Fixtures: an app on a real database (a migrated SQLite file, or PostgreSQL in the
+PostgreSQL pass), its client and CLI runner, and a login helper."""
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from forum import create_app
+from forum.extensions import db
+from tests import factories
+
+TEST_PASS = os.environ.get("SODAN_TEST_PASS", "sqlite")
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "REDIS_URL": None,
+}
+
+
+def _migrate(url: str) -> None:
+    """Build the schema the way production does: `flask db upgrade`."""
+    from flask_migrate import upgrade
+
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def postgres_server_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.fail("the PostgreSQL pass needs TEST_DATABASE_URL (see DEVELOPERS.md)")
+    return url
+
+
+def create_pg_database(server_url: str, name: str) -> str:
+    """A fresh database whose ctype lets pg_trgm index Japanese; returns its URL."""
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(
+            f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
+            "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        ))
+    engine.dispose()
+    return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(server_url: str, name: str) -> None:
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once per session: a SQLite file to copy, or a PostgreSQL database to reuse."""
+    if TEST_PASS == "postgresql":
+        server = postgres_server_url()
+        name = f"sodan_test_{uuid.uuid4().hex[:10]}"
+        url = create_pg_database(server, name)
+        _migrate(url)
+        yield url
+        drop_pg_database(server, name)
+    else:
+        path = tmp_path_factory.mktemp("template") / "sodan.db"
+        _migrate(f"sqlite:///{path}")
+        yield path
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if TEST_PASS == "postgresql":
+        return database_template
+    path = tmp_path / "sodan.db"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does: a fresh `g`
+    (signed-in user, locale) and its own database session. Afterwards the test's
+    session forgets what it loaded, so the test reads what the request committed."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        try:
+            db.session.expire_all()
+        except RuntimeError:  # no app context in this test
+            pass
+        return response
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build apps on this test's database with extra settings (e.g. CSRF on)."""
+    apps = []
+
+    def build(**overrides):
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            if TEST_PASS == "postgresql" and app is apps[0]:
+                _truncate_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = factories.PASSWORD, follow: bool = False):
+        return self._client.post("/auth/login", data={"username": username, "password": password},
+                                 follow_redirects=follow)
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

@@ -1,0 +1,51 @@
+"""Small builders for test data; they go through the models, not the HTTP layer."""
+import itertools
+
+from forum.extensions import db
+from forum.models import Answer, Question, User
+from forum.search import index
+
+PASSWORD = "correct-horse-42"
+_counter = itertools.count(1)
+
+
+def make_user(username: str | None = None, role: str = "member", veteran: bool = False,
+              password: str = PASSWORD) -> User:
+    n = next(_counter)
+    username = username or f"user{n}"
+    user = User(username=username, email=f"{username}@example.com", role=role, is_veteran=veteran)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_question(author: User, title: str = "仮払いの仕組みについて教えてください",
+                  body: str = "初めて受注しました。仮払いとは何ですか？", category: str = "want_to_know",
+                  status: str = "open", tags=()) -> Question:
+    question = Question(author=author, title=title, body=body, category=category, status=status)
+    db.session.add(question)
+    db.session.commit()
+    return question
+
+
+def make_answer(question: Question, author: User, body: str = "仮払いはクライアントが先に報酬を預ける仕組みです。") -> Answer:
+    answer = Answer(question=question, author=author, body=body)
+    db.session.add(answer)
+    db.session.flush()
+    index.refresh(question)
+    db.session.commit()
+    return answer
+
+
+def resolved_thread(asker: User, answerer: User, title: str, body: str, answer_body: str,
+                    category: str = "want_to_know", best: bool = True) -> Question:
+    """A resolved thread with one answer (chosen best unless best=False), indexed."""
+    question = make_question(asker, title=title, body=body, category=category)
+    answer = make_answer(question, answerer, answer_body)
+    question.status = "resolved"
+    if best:
+        question.best_answer_id = answer.id
+    index.refresh(question)
+    db.session.commit()
+    return question
