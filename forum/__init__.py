@@ -1,7 +1,7 @@
 """Sodan (相談室): create_app() builds the application."""
 import os
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from .config import ROOT, Config
@@ -28,14 +28,16 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from .database import configure_engine
+    from .database import configure_engine, prepare_engine_options
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    prepare_engine_options(app)
     db.init_app(app)
     configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    trust_proxies(app)
+    configure_rate_limit_storage(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -50,17 +52,38 @@ def register_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
+def configure_rate_limit_storage(app: Flask) -> None:
+    """Counters live in Redis when REDIS_URL is set (shared by every process), else in memory."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
+    app.config["RATELIMIT_STORAGE_URI"] = uri
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        # A Redis that stops answering must cost a request one second, not a worker's timeout.
+        options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {**options, **app.config.get("RATELIMIT_STORAGE_OPTIONS", {})}
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the visitor's address from X-Forwarded-For (per-address
+    rate limits) and the scheme from X-Forwarded-Proto (secure cookies, redirects)."""
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def select_locale() -> str:
     from flask import current_app
 
-    chosen = request.cookies.get("lang")
+    # Services also run from the CLI (no request): they speak the default language.
+    chosen = request.cookies.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, faq, moderation, questions, search, site, users
+    from . import auth, contact, edits, faq, moderation, questions, reports, search, site, users
 
-    for module in (questions, auth, search, moderation, users, faq):
+    for module in (questions, auth, search, moderation, users, faq, reports, edits, contact):
         app.register_blueprint(module.bp)
     app.register_blueprint(site.bp)
 

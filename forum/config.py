@@ -16,11 +16,30 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
     # pool_pre_ping: after the database restarts or kills our connections, the
     # next checkout notices and reconnects instead of failing the request.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # pool_recycle: drop connections before a firewall or PgBouncer silently does.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
+    # Shared by every process when set: rate-limit counters (and any cache) live there.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+    # Empty means: REDIS_URL when set, else memory:// (per process; fine for one process).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "sodan")
+    # If Redis goes away, serve without limits (and /healthz says so) rather than fail pages.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN_PER_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_PER_ACCOUNT", "10 per 15 minutes")
+    RATELIMIT_LOGIN_PER_ADDRESS = os.environ.get("RATELIMIT_LOGIN_PER_ADDRESS", "30 per 15 minutes")
+    RATELIMIT_SIGNUP_PER_ADDRESS = os.environ.get("RATELIMIT_SIGNUP_PER_ADDRESS", "5 per hour")
+    RATELIMIT_QUESTION = os.environ.get("RATELIMIT_QUESTION", "10 per hour")
+    RATELIMIT_QUESTION_NEW_ACCOUNT = os.environ.get("RATELIMIT_QUESTION_NEW_ACCOUNT", "3 per hour")
+    RATELIMIT_ANSWER = os.environ.get("RATELIMIT_ANSWER", "30 per hour")
+    RATELIMIT_ANSWER_NEW_ACCOUNT = os.environ.get("RATELIMIT_ANSWER_NEW_ACCOUNT", "10 per hour")
+    # Number of reverse proxies in front of the app whose X-Forwarded-For / -Proto to trust;
+    # without it every visitor shares the proxy's address for per-address limits.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("ja", "en")
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

@@ -1,4 +1,4 @@
-"""Engine set-up per database: SQLite pragmas for the embedded default."""
+"""Engine set-up per database: SQLite pragmas for the embedded default, PostgreSQL timeouts."""
 import sqlalchemy as sa
 from flask import Flask
 
@@ -14,6 +14,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def prepare_engine_options(app: Flask) -> None:
+    """Before the engine exists: PostgreSQL connections name themselves (visible in
+    pg_stat_activity) and give up connecting after a few seconds, so an unreachable
+    server costs a request a 503 instead of a worker timeout."""
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = {"connect_timeout": 5, "application_name": "sodan", **options.get("connect_args", {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
 
 def configure_engine(app: Flask) -> None:

@@ -1,8 +1,10 @@
 """Error pages in Japanese (JSON for API clients); the session is rolled back on errors."""
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import ForumError
@@ -38,6 +40,24 @@ def render_error(status: int, message: str = ""):
     return render_template(template, status=status, title=title, message=message), status
 
 
+# When the database is down even the page layout cannot ask who is signed in, so the last
+# resort is plain HTML that needs nothing but this module.
+_BARE_503 = """<!doctype html><html lang="ja"><head><meta charset="utf-8">
+<title>ただいま混み合っています</title></head><body><h1>ただいま混み合っています</h1>
+<p>データベースに一時的に接続できません。少し待ってからもう一度お試しください。</p>
+<p><a href="/">トップページへ戻る</a></p></body></html>"""
+
+
+def render_unavailable(message: str):
+    """The 503 page without touching the database: shown as to a signed-out visitor."""
+    g._login_user = AnonymousUserMixin()
+    try:
+        body, status = render_error(503, message)
+        return body, status, {"Retry-After": "5"}
+    except Exception:  # noqa: BLE001 - anything the layout needs may be what failed
+        return _BARE_503, 503, {"Retry-After": "5", "Content-Type": "text/html; charset=utf-8"}
+
+
 def _rollback() -> None:
     """Roll back, even when the connection under the session is already gone."""
     try:
@@ -56,6 +76,11 @@ def register_error_handlers(app) -> None:
     def csrf_error(error: CSRFError):
         return render_error(400, _("フォームの有効期限が切れたか、送信元を確認できませんでした。ページを再読み込みしてもう一度お試しください。"))
 
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded):
+        # Flask-Limiter adds Retry-After to this response (RATELIMIT_HEADERS_ENABLED).
+        return render_error(429, error.description or "")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code and error.code >= 500:
@@ -64,12 +89,18 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
-    def database_unavailable(error):
+    def database_unavailable(error: DBAPIError):
         # The database went away (restart, killed connection). Nothing half-done is kept;
         # pool_pre_ping makes the next request reconnect.
         _rollback()
-        app.logger.warning("database error: %s", error)
-        return render_error(503, _("データベースに一時的に接続できません。少し待ってからもう一度お試しください。"))
+        if isinstance(error, IntegrityError):
+            # Two requests raced for the same unique value; the loser may simply retry.
+            return render_error(409, _("同時に行われた別の操作と重なりました。もう一度お試しください。"))
+        if not (isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated):
+            app.logger.exception("database error")
+            return render_error(500)
+        app.logger.warning("database unavailable: %s", error)
+        return render_unavailable(_("データベースに一時的に接続できません。少し待ってからもう一度お試しください。"))
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -45,7 +45,27 @@ ACTION_LABELS = {
     "grant_veteran": _l("先輩バッジ付与"),
     "revoke_veteran": _l("先輩バッジ取消"),
     "set_role": _l("権限変更"),
+    "close_contact": _l("お問い合わせを対応済みに"),
 }
+
+CONTACT_KIND_LABELS = {
+    "bug": _l("不具合の報告（返信不要）"),
+    "abuse": _l("迷惑行為・規約違反の報告"),
+    "support": _l("サポートへの問い合わせ（返信が必要）"),
+}
+CONTACT_KIND_HELP = {
+    "bug": _l("画面の表示がおかしい、ボタンが動かないなど。返信はしませんが、すべて確認します。"),
+    "abuse": _l("迷惑行為や規約違反を見つけたとき。投稿への通報は各投稿の「通報する」からもできます。"),
+    "support": _l("アカウントや利用停止などについて。返信のため、メールアドレスが必要です。"),
+}
+SUSPENSION_DAY_LABELS = {
+    "1": _l("1日"),
+    "3": _l("3日"),
+    "7": _l("7日"),
+    "30": _l("30日"),
+    "365": _l("1年"),
+}
+REPORT_TARGET_LABELS = {"question": _l("質問"), "answer": _l("回答")}
 
 
 def choices(labels: dict, blank=None) -> list[SelectChoice]:

@@ -113,6 +113,45 @@ def can_read_contact_messages(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_report_post(user: Any, post) -> bool:
+    """Report someone else's post that the user can see."""
+    visible = not post.is_hidden or is_moderator(user)
+    return can_report(user) and visible and post.author_id != user.id
+
+
+def can_edit_profile(user: Any, target) -> bool:
+    """Members edit their own profile (bio) while they may post."""
+    return can_post(user) and target.id == user.id
+
+
+def can_restore(user: Any) -> bool:
+    """Bring back a hidden question or answer."""
+    return can_hide(user)
+
+
+def can_dismiss_reports(user: Any) -> bool:
+    """Close a post's open reports without acting on the post."""
+    return can_moderate(user)
+
+
+def can_unsuspend(user: Any, target) -> bool:
+    return can_suspend(user, target)
+
+
+def can_view_audit_log(user: Any) -> bool:
+    return can_moderate(user)
+
+
+def can_contact(user: Any) -> bool:
+    """Everyone, guests and suspended members included, may write to the operators."""
+    return True
+
+
+def can_handle_contact_messages(user: Any) -> bool:
+    """Mark an お問い合わせ done."""
+    return can_read_contact_messages(user)
+
+
 TEMPLATE_HELPERS = {
     name: globals()[name]
     for name in (
@@ -120,5 +159,7 @@ TEMPLATE_HELPERS = {
         "can_resolve", "state_allows_resolve", "can_close", "can_reopen", "can_hide",
         "can_report", "can_mark_helpful", "can_edit_post", "can_moderate", "can_grant_veteran",
         "can_suspend", "can_set_role", "can_edit_faq", "can_read_contact_messages",
+        "can_report_post", "can_edit_profile", "can_restore", "can_dismiss_reports", "can_unsuspend",
+        "can_view_audit_log", "can_contact", "can_handle_contact_messages",
     )
 }

@@ -8,28 +8,46 @@ from .extensions import db
 bp = Blueprint("site", __name__)
 
 
+_redis_clients: dict = {}
+
+
+def _redis_ping(url: str) -> None:
+    """One client per URL and process (its pool reconnects by itself), short timeouts."""
+    import redis
+
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = redis.Redis.from_url(
+            url, socket_timeout=1, socket_connect_timeout=1)
+    client.ping()
+
+
 @bp.get("/healthz")
 def healthz():
-    """Reports each dependency honestly; 503 when one is down."""
+    """Reports each dependency honestly; 503 when one is down (load balancers act on it)."""
     report, healthy = {"status": "ok"}, True
     try:
         db.session.execute(sa.text("SELECT 1"))
         report["database"] = "ok"
     except Exception:  # noqa: BLE001 - any failure means "down"
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone entirely
+            db.session.close()
         report["database"], healthy = "down", False
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
         try:
-            import redis
-
-            redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1).ping()
+            _redis_ping(redis_url)
             report["redis"] = "ok"
         except Exception:  # noqa: BLE001
             report["redis"], healthy = "down", False
     if not healthy:
         report["status"] = "unavailable"
-    return jsonify(report), 200 if healthy else 503
+    response = jsonify(report)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/lang/<code>")

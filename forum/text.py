@@ -39,82 +39,77 @@ def plain_text(text: str) -> str:
 
 
 # --- normalisation --------------------------------------------------------------------------
+#
+# normalize() runs on whole strings with C-speed steps (it indexes 100,000 threads on import);
+# normalize_with_map() does the same per character to know where each output character came
+# from (for highlighting). The tests check that both agree.
 
 _VOICED_MARKS = "\uff9e\uff9f\u3099\u309a\u309b\u309c"
+# Dashes people type instead of ー inside a katakana word (サ―バ, サーバ−).
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\uff0d"
+_KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 0x30FE: 0x309E}
+_KATAKANA = "\u30a1-\u30fa\u30fd\u30fe\u31f0-\u31ff"
+_KANA = "\u3041-\u3096\u309d\u309e" + _KATAKANA
+_DASH_AFTER_KATAKANA = re.compile(f"(?<=[{_KATAKANA}\u30fc])[{_DASHES}]")
+# A word-final ー (or run of them): after kana, not followed by more kana of the same script.
+_FINAL_LONG_VOWEL_KATA = re.compile(f"(?<=[{_KATAKANA}])\u30fc+(?![{_KATAKANA}])")
+_FINAL_LONG_VOWEL_HIRA = re.compile("(?<=[\u3041-\u3096\u309d\u309e])\u30fc+(?![\u3041-\u3096\u309d\u309e])")
 
 
-def _is_kana(ch: str) -> bool:
-    return "\u3041" <= ch <= "\u309f" or "\u30a0" <= ch <= "\u30ff"
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DASH_AFTER_KATAKANA.sub("\u30fc", text)
+    text = _FINAL_LONG_VOWEL_KATA.sub("", text)
+    text = _FINAL_LONG_VOWEL_HIRA.sub("", text)
+    return text.translate(_KATA_TO_HIRA)
 
 
-def _is_katakana(ch: str) -> bool:
-    return "\u30a1" <= ch <= "\u30ff"
+def normalize(text: str) -> str:
+    """The normal form used for both indexed text and queries.
 
-
-@lru_cache(maxsize=4096)
-def _fold_unit(unit: str) -> tuple[str, bool]:
-    """NFKC, casefold and katakana→hiragana for one character (with its voiced mark).
-
-    Also says whether the unit was katakana, which decides where a katakana word ends.
+    NFKC (full-width Ａ１ and half-width ｶﾅ), case folding, katakana to hiragana, dashes
+    inside katakana read as ー, and a ー that ends a kana word dropped, so サーバー, サーバ
+    and さーば index alike.
     """
-    nfkc = unicodedata.normalize("NFKC", unit)
-    was_katakana = any(_is_katakana(c) for c in nfkc)
-    out = []
-    for ch in nfkc.casefold():
-        if "\u30a1" <= ch <= "\u30f6":
-            ch = chr(ord(ch) - 0x60)
-        out.append(ch)
-    return "".join(out), was_katakana
+    return _fold(text or "")
 
 
 def _units(text: str):
-    """Split text into characters, keeping a half-width voiced mark with its kana."""
+    """Split text into a base character plus its combining marks (NFKC works per unit)."""
     i, n = 0, len(text)
     while i < n:
         j = i + 1
-        while j < n and text[j] in _VOICED_MARKS:
+        while j < n and (text[j] in _VOICED_MARKS or unicodedata.combining(text[j])):
             j += 1
         yield i, text[i:j]
         i = j
 
 
+@lru_cache(maxsize=8192)
+def _nfkc_unit(unit: str) -> str:
+    return unicodedata.normalize("NFKC", unit).casefold()
+
+
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
-    """Normalise text and return, for each output character, its index in the input.
-
-    Folding: NFKC (full-width Ａ１ and half-width ｶﾅ), case, katakana to hiragana, and a
-    long-vowel mark that ends a kana word is dropped, so サーバー and サーバ index alike.
-    The map lets snippets highlight the original text at the matched place.
-    """
+    """normalize(text) and, for each output character, its index in the input."""
+    text = text or ""
     chars: list[str] = []
-    katakana: list[bool] = []
     offsets: list[int] = []
-    for start, unit in _units(text or ""):
-        folded, was_katakana = _fold_unit(unit)
-        for ch in folded:
+    for start, unit in _units(text):
+        for ch in _nfkc_unit(unit):
             chars.append(ch)
-            katakana.append(was_katakana)
             offsets.append(start)
-    out_chars: list[str] = []
-    out_offsets: list[int] = []
-    n = len(chars)
-    for i, ch in enumerate(chars):
-        # A word-final ー: after kana, and not followed by more of the same word
-        # (katakana continues a katakana word, hiragana a hiragana one).
-        if ch == "ー" and i > 0 and _is_kana(chars[i - 1]):
-            nxt = i + 1
-            same_word = (
-                nxt < n
-                and _is_kana(chars[nxt])
-                and chars[nxt] != "ー"
-                and katakana[nxt] == katakana[i - 1]
-            )
-            if not same_word:
-                continue
-        out_chars.append(ch)
-        out_offsets.append(offsets[i])
-    return "".join(out_chars), out_offsets
-
-
-def normalize(text: str) -> str:
-    """The normal form used for both indexed text and queries."""
-    return normalize_with_map(text)[0]
+    folded = "".join(chars)
+    # The same regex steps as _fold(), applied with a map: keep surviving positions.
+    folded = _DASH_AFTER_KATAKANA.sub("\u30fc", folded)
+    keep = [True] * len(folded)
+    for pattern in (_FINAL_LONG_VOWEL_KATA, _FINAL_LONG_VOWEL_HIRA):
+        for m in pattern.finditer(folded):
+            for k in range(m.start(), m.end()):
+                keep[k] = False
+    out = "".join(ch for ch, k in zip(folded, keep) if k).translate(_KATA_TO_HIRA)
+    out_offsets = [o for o, k in zip(offsets, keep) if k]
+    if out != normalize(text):  # exotic composition across units: highlight coarsely
+        out = normalize(text)
+        out_offsets = [min(i * len(text) // max(len(out), 1), max(len(text) - 1, 0)) for i in range(len(out))]
+    return out, out_offsets

@@ -13,14 +13,41 @@ from forum.extensions import db
 from tests import factories
 
 TEST_PASS = os.environ.get("SODAN_TEST_PASS", "sqlite")
+# In the PostgreSQL pass with TEST_REDIS_URL set, rate-limit tests count in Redis, under a
+# key prefix of this run's own so concurrent runs never see (or flush) each other's keys.
+REDIS_URL = os.environ.get("TEST_REDIS_URL") if TEST_PASS == "postgresql" else None
+REDIS_KEY_PREFIX = f"sodan-test-{uuid.uuid4().hex[:10]}"
 BASE_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
+    "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": REDIS_KEY_PREFIX} if REDIS_URL else {},
     "REDIS_URL": None,
 }
+
+
+def pytest_configure(config):
+    if TEST_PASS not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"SODAN_TEST_PASS must be sqlite or postgresql, not {TEST_PASS!r}")
+    if TEST_PASS == "postgresql" and not os.environ.get("TEST_DATABASE_URL"):
+        raise pytest.UsageError(
+            "SODAN_TEST_PASS=postgresql needs TEST_DATABASE_URL, e.g. "
+            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres (see DEVELOPERS.md)")
+
+
+def flush_redis_keys(url: str, pattern: str) -> None:
+    """Delete only the keys matching pattern: the Redis may be shared with other runs."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def _migrate(url: str) -> None:
@@ -31,6 +58,9 @@ def _migrate(url: str) -> None:
     with app.app_context():
         upgrade()
         db.engine.dispose()
+
+
+migrate_database = _migrate
 
 
 def postgres_server_url() -> str:
@@ -75,10 +105,19 @@ def database_template(tmp_path_factory):
         yield path
 
 
-def _truncate_all() -> None:
-    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.session.commit()
+def _truncate_all(url: str) -> None:
+    """Empty every table the migrations made (search tables included), keep the schema."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        # A connection a failed test left in a transaction must not hang the whole run.
+        conn.execute(sa.text("SET LOCAL lock_timeout = '10s'"))
+        tables = conn.scalars(sa.text(
+            "SELECT quote_ident(tablename) FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+        )).all()
+        if tables:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture
@@ -120,9 +159,11 @@ def make_app(database_url):
     for app in apps:
         with app.app_context():
             db.session.remove()
-            if TEST_PASS == "postgresql" and app is apps[0]:
-                _truncate_all()
             db.engine.dispose()
+    if TEST_PASS == "postgresql" and apps:
+        _truncate_all(database_url)
+    if REDIS_URL and any(app.config["RATELIMIT_ENABLED"] for app in apps):
+        flush_redis_keys(REDIS_URL, f"{REDIS_KEY_PREFIX}:*")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..forms import EmptyForm
+from ..ratelimits import login_per_account, login_per_address, signup_per_address
 from . import services
 from .forms import LoginForm, RegisterForm
 
@@ -15,6 +16,7 @@ def _after_login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@signup_per_address
 def register():
     if current_user.is_authenticated:
         return _after_login()
@@ -28,6 +30,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_per_address
+@login_per_account
 def login():
     if current_user.is_authenticated:
         return _after_login()

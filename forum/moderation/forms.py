@@ -1,10 +1,10 @@
 """Moderator forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..labels import CLOSE_REASON_LABELS, choices
+from ..labels import ACTION_LABELS, CLOSE_REASON_LABELS, SUSPENSION_DAY_LABELS, choices
 
 
 class CloseForm(FlaskForm):
@@ -17,3 +17,43 @@ class CloseForm(FlaskForm):
         _l("メモ（スレッドに表示されます）"),
         validators=[Optional(), Length(max=1000, message=_l("メモは%(max)d文字以内にしてください。"))],
     )
+
+
+class NoteForm(FlaskForm):
+    """Hide, restore, dismiss: an optional note for the audit log."""
+
+    note = TextAreaField(
+        _l("メモ（操作ログに残ります）"),
+        validators=[Optional(), Length(max=1000, message=_l("メモは%(max)d文字以内にしてください。"))],
+    )
+    next = HiddenField()
+
+
+class QueueCloseForm(CloseForm):
+    next = HiddenField()
+
+
+class SuspendForm(FlaskForm):
+    days = SelectField(
+        _l("期間"), choices=choices(SUSPENSION_DAY_LABELS), default="7",
+        validators=[DataRequired(message=_l("期間を選んでください。"))],
+    )
+    reason = TextAreaField(
+        _l("理由（本人に表示されます）"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[DataRequired(message=_l("理由を入力してください。")),
+                    Length(max=500, message=_l("理由は%(max)d文字以内にしてください。"))],
+    )
+    next = HiddenField()
+
+
+class AuditFilterForm(FlaskForm):
+    """GET filters for the audit log (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    actor = StringField(_l("モデレーター"), validators=[Optional(), Length(max=32)])
+    action = SelectField(_l("操作"), choices=choices(ACTION_LABELS, blank=_l("すべて")), validators=[Optional()])
+    since = DateField(_l("開始日"), validators=[Optional()])
+    until = DateField(_l("終了日"), validators=[Optional()])

@@ -1,13 +1,14 @@
-"""Moderator use cases: close and reopen threads, the audit log."""
-from datetime import datetime
+"""Moderator use cases: close / reopen threads, hide / restore posts, reports, members, the audit log."""
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import permissions
-from ..exceptions import PermissionDenied, StateConflict
+from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
-from ..models import AuditLog, Question, User, utcnow
+from ..models import Answer, AuditLog, Question, User, utcnow
+from ..reports.services import close_reports, get_post, thread_of
 from ..search import index
 
 
@@ -33,6 +34,7 @@ def close_question(moderator: User, question: Question, reason: str, note: str =
     question.closed_at = utcnow()
     index.refresh(question)
     log_action(moderator, "close", "question", question.id, reason, note)
+    close_reports(moderator, "question", question.id, "closed")
     db.session.commit()
     return question
 
@@ -52,6 +54,105 @@ def reopen_question(moderator: User, question: Question) -> Question:
     log_action(moderator, "reopen", "question", question.id)
     db.session.commit()
     return question
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def hide_post(moderator: User, target_type: str, post: Question | Answer, note: str = "") -> None:
+    """Hide a question or an answer: it vanishes for all but moderators and leaves search."""
+    _require(permissions.can_hide(moderator), _("投稿を非表示にできるのはモデレーターだけです。"))
+    if post.is_hidden:
+        raise StateConflict(_("この投稿はすでに非表示です。"))
+    post.is_hidden = True
+    index.refresh(thread_of(post))
+    log_action(moderator, "hide", target_type, post.id, note=note)
+    close_reports(moderator, target_type, post.id, "hidden")
+    db.session.commit()
+
+
+def restore_post(moderator: User, target_type: str, post: Question | Answer, note: str = "") -> None:
+    """Bring a hidden post back (and back into search when its thread is searchable)."""
+    _require(permissions.can_restore(moderator), _("投稿を再表示できるのはモデレーターだけです。"))
+    if not post.is_hidden:
+        raise StateConflict(_("この投稿は非表示になっていません。"))
+    post.is_hidden = False
+    index.refresh(thread_of(post))
+    log_action(moderator, "restore", target_type, post.id, note=note)
+    db.session.commit()
+
+
+def dismiss_reports(moderator: User, target_type: str, target_id: int, note: str = "") -> int:
+    """Close the post's open reports without acting on the post."""
+    _require(permissions.can_dismiss_reports(moderator), _("通報を処理できるのはモデレーターだけです。"))
+    count = close_reports(moderator, target_type, target_id, "dismissed")
+    if not count:
+        raise StateConflict(_("この投稿への未対応の通報はありません。"))
+    log_action(moderator, "dismiss_reports", target_type, target_id, note=note)
+    db.session.commit()
+    return count
+
+
+def close_reported_thread(moderator: User, target_type: str, target_id: int, reason: str, note: str = "") -> Question:
+    """From the queue: close the reported post's thread; the post's reports close with it."""
+    post = get_post(target_type, target_id)
+    if post is None:
+        raise NotFound(_("投稿が見つかりませんでした。"))
+    if target_type == "answer":
+        close_reports(moderator, "answer", target_id, "closed")
+    return close_question(moderator, thread_of(post), reason, note)
+
+
+def suspend_user(moderator: User, member: User, days: int, reason: str,
+                 target: tuple[str, int] | None = None) -> User:
+    """Suspend a member for `days`: they can read but not post, and see until when and why."""
+    _require(permissions.can_suspend(moderator, member), _("このユーザーを利用停止にすることはできません。"))
+    member.suspended_until = utcnow() + timedelta(days=days)
+    member.suspension_reason = reason
+    log_action(moderator, "suspend", "user", member.id, note=_("%(days)d日間：%(reason)s", days=days, reason=reason))
+    if target is not None:
+        close_reports(moderator, target[0], target[1], "suspended")
+    db.session.commit()
+    return member
+
+
+def unsuspend_user(moderator: User, member: User) -> User:
+    """Lift a suspension early."""
+    _require(permissions.can_unsuspend(moderator, member), _("このユーザーの利用停止は解除できません。"))
+    if not member.is_suspended():
+        raise StateConflict(_("このユーザーは利用停止中ではありません。"))
+    member.suspended_until = None
+    member.suspension_reason = None
+    log_action(moderator, "unsuspend", "user", member.id)
+    db.session.commit()
+    return member
+
+
+def set_veteran(moderator: User, member: User, granted: bool, note: str = "") -> User:
+    """Grant or revoke the 先輩 badge by hand."""
+    _require(permissions.can_grant_veteran(moderator), _("先輩バッジを変更できるのはモデレーターだけです。"))
+    if member.is_veteran == granted:
+        raise StateConflict(_("先輩バッジはすでにその状態です。"))
+    member.is_veteran = granted
+    log_action(moderator, "grant_veteran" if granted else "revoke_veteran", "user", member.id, note=note)
+    db.session.commit()
+    return member
+
+
+def audit_targets(entries) -> dict[tuple[str, int], object]:
+    """The users and answers an audit page links to, loaded in two queries."""
+    ids: dict[str, set[int]] = {"user": set(), "answer": set()}
+    for entry in entries:
+        if entry.target_type in ids:
+            ids[entry.target_type].add(entry.target_id)
+    found: dict[tuple[str, int], object] = {}
+    if ids["user"]:
+        found.update({("user", u.id): u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids["user"])))})
+    if ids["answer"]:
+        found.update({("answer", a.id): a for a in db.session.scalars(sa.select(Answer).where(Answer.id.in_(ids["answer"])))})
+    return found
 
 
 def audit_log(page: int, per_page: int = 50, actor: str | None = None, action: str | None = None,

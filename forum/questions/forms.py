@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from flask_wtf import FlaskForm
 
+from ..guard_forms import NoContactInfo
 from ..labels import ASKER_TYPE_LABELS, CATEGORY_LABELS, choices
 
 MAX_TAGS = 5
@@ -44,6 +45,7 @@ class QuestionForm(FlaskForm):
         validators=[
             DataRequired(message=_l("タイトルを入力してください。")),
             Length(min=5, max=120, message=_l("タイトルは%(min)d〜%(max)d文字で入力してください。")),
+            NoContactInfo(),
         ],
     )
     body = TextAreaField(
@@ -52,9 +54,10 @@ class QuestionForm(FlaskForm):
         validators=[
             DataRequired(message=_l("質問の内容を入力してください。")),
             Length(min=10, max=10000, message=_l("質問の内容は%(min)d〜%(max)d文字で入力してください。")),
+            NoContactInfo(),
         ],
     )
-    tags = StringField(_l("タグ（任意・カンマ区切り）"), validators=[Optional()])
+    tags = StringField(_l("タグ（任意・カンマ区切り）"), validators=[Optional(), NoContactInfo()])
 
     def validate_tags(self, field):
         tags = split_tags(field.data)
@@ -71,6 +74,7 @@ class AnswerForm(FlaskForm):
         validators=[
             DataRequired(message=_l("回答を入力してください。")),
             Length(max=10000, message=_l("回答は%(max)d文字以内で入力してください。")),
+            NoContactInfo(),
         ],
     )
 

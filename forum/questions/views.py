@@ -7,6 +7,7 @@ from .. import permissions
 from ..exceptions import PermissionDenied
 from ..moderation.forms import CloseForm
 from ..labels import CATEGORY_LABELS, STATUS_LABELS
+from ..ratelimits import answer_per_account, question_per_account
 from . import services
 from .forms import AnswerForm, QuestionForm, ResolveForm, split_tags
 
@@ -42,6 +43,7 @@ def index():
 
 @bp.route("/questions/new", methods=["GET", "POST"])
 @login_required
+@question_per_account
 def new():
     if not permissions.can_ask(current_user):
         raise PermissionDenied(_("利用停止中のため投稿できません。"))
@@ -74,6 +76,7 @@ def show(question_id: int):
 
 @bp.post("/questions/<int:question_id>/answers")
 @login_required
+@answer_per_account
 def answer(question_id: int):
     question = services.get_question(current_user, question_id)
     form = AnswerForm()

@@ -1,43 +1,55 @@
-"""Keep `search_documents` in step with the threads, inside the caller's transaction.
+"""Keep `search_documents` (and each engine's n-gram index) in step with the threads.
 
 Services call `refresh(question)` after any change that affects search (resolve, close,
 reopen, an answer on a resolved thread, hide, edit) and before they commit, so the index
-and the thread change together or not at all.
+and the thread change together or not at all. On SQLite, triggers on search_documents keep
+the FTS5 index; on PostgreSQL the backend writes its row here, in the same transaction.
 """
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Answer, Question, SearchDocument
+from ..models import Answer, Question, SearchDocument, Tag, question_tags
 from ..text import normalize, plain_text
 from .backends import backend_for
 
+_COLUMNS = [c.name for c in SearchDocument.__table__.columns]
+
 
 def is_searchable(question: Question) -> bool:
-    """Only resolved, not-closed, not-hidden threads are in the knowledge base."""
+    """Only resolved, not-hidden threads are in the knowledge base."""
     return question.status == "resolved" and not question.is_hidden
 
 
-def _document(question: Question, answers: Iterable[Answer]) -> SearchDocument:
+def document_row(question_id: int, category: str, created_at, title: str, body: str,
+                 tags: Iterable[str], best: str, others: Iterable[str]) -> dict:
+    """The search_documents row of a thread from its Markdown sources (visible answers only)."""
+    body = plain_text(body)
+    tags = " ".join(tags)
+    if tags:
+        body = f"{body}\n{tags}"
+    best = plain_text(best)
+    rest = "\n".join(plain_text(o) for o in others)
+    return {
+        "question_id": question_id, "category": category, "created_at": created_at,
+        "title": title, "body": body, "best_answer": best, "answers": rest,
+        "norm_title": normalize(title), "norm_body": normalize(body),
+        "norm_best_answer": normalize(best), "norm_answers": normalize(rest),
+    }
+
+
+def _row_for(question: Question, answers: Iterable[Answer], tags: Iterable[str]) -> dict:
     best, others = "", []
     for answer in answers:
         if answer.is_hidden:
             continue
         if answer.id == question.best_answer_id:
-            best = plain_text(answer.body)
+            best = answer.body
         else:
-            others.append(plain_text(answer.body))
-    title, body, rest = question.title, plain_text(question.body), "\n".join(others)
-    tags = " ".join(t.name for t in question.tags)
-    if tags:
-        body = f"{body}\n{tags}"
-    return SearchDocument(
-        question_id=question.id, category=question.category, created_at=question.created_at,
-        title=title, body=body, best_answer=best, answers=rest,
-        norm_title=normalize(title), norm_body=normalize(body),
-        norm_best_answer=normalize(best), norm_answers=normalize(rest),
-    )
+            others.append(answer.body)
+    return document_row(question.id, question.category, question.created_at, question.title,
+                        question.body, tags, best, others)
 
 
 def refresh(question: Question) -> None:
@@ -47,29 +59,44 @@ def refresh(question: Question) -> None:
     existing = session.get(SearchDocument, question.id)
     if not is_searchable(question):
         if existing is not None:
-            session.delete(existing)
+            session.delete(existing)  # the engine's index row goes with it (trigger / FK)
             session.flush()
         return
     answers = session.scalars(
-        sa.select(Answer).where(Answer.question_id == question.id).order_by(Answer.created_at)
+        sa.select(Answer).where(Answer.question_id == question.id).order_by(Answer.created_at, Answer.id)
     ).all()
-    doc = _document(question, answers)
+    row = _row_for(question, answers, (t.name for t in question.tags))
     if existing is None:
-        session.add(doc)
+        existing = SearchDocument(**row)
+        session.add(existing)
     else:
-        for column in SearchDocument.__table__.columns.keys():
-            setattr(existing, column, getattr(doc, column))
+        for column, value in row.items():
+            if getattr(existing, column) != value:
+                setattr(existing, column, value)
     session.flush()
+    backend_for(session).write(session, [existing])
 
 
-def reindex(batch_size: int = 1000, progress: Callable[[int], None] | None = None) -> int:
+def add_rows(rows: list[dict]) -> None:
+    """Bulk-insert new search documents (import and reindex), then the engine's index rows."""
+    if not rows:
+        return
+    session = db.session
+    session.connection().execute(sa.insert(SearchDocument.__table__), rows)
+    backend = backend_for(session)
+    if hasattr(backend, "copy_rows"):
+        backend.copy_rows(session, [SearchDocument(**r) for r in rows])
+
+
+def reindex(batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the database; returns the number of documents."""
     session = db.session
     session.execute(sa.delete(SearchDocument))
     last_id, total = 0, 0
     while True:
-        questions = session.scalars(
-            sa.select(Question)
+        questions = session.execute(
+            sa.select(Question.id, Question.category, Question.created_at, Question.title,
+                      Question.body, Question.best_answer_id)
             .where(Question.id > last_id, Question.status == "resolved", Question.is_hidden.is_(False))
             .order_by(Question.id)
             .limit(batch_size)
@@ -77,14 +104,27 @@ def reindex(batch_size: int = 1000, progress: Callable[[int], None] | None = Non
         if not questions:
             break
         ids = [q.id for q in questions]
-        by_question: dict[int, list[Answer]] = {i: [] for i in ids}
-        for answer in session.scalars(
-            sa.select(Answer).where(Answer.question_id.in_(ids)).order_by(Answer.created_at)
+        answers: dict[int, list] = {i: [] for i in ids}
+        for a in session.execute(
+            sa.select(Answer.question_id, Answer.id, Answer.body)
+            .where(Answer.question_id.in_(ids), Answer.is_hidden.is_(False))
+            .order_by(Answer.question_id, Answer.created_at, Answer.id)
         ):
-            by_question[answer.question_id].append(answer)
-        session.add_all(_document(q, by_question[q.id]) for q in questions)
-        session.flush()
-        session.expunge_all()
+            answers[a.question_id].append(a)
+        tags: dict[int, list[str]] = {i: [] for i in ids}
+        for qid, name in session.execute(
+            sa.select(question_tags.c.question_id, Tag.name)
+            .join(Tag, Tag.id == question_tags.c.tag_id)
+            .where(question_tags.c.question_id.in_(ids))
+            .order_by(question_tags.c.question_id, Tag.name)
+        ):
+            tags[qid].append(name)
+        rows = []
+        for q in questions:
+            best = next((a.body for a in answers[q.id] if a.id == q.best_answer_id), "")
+            others = [a.body for a in answers[q.id] if a.id != q.best_answer_id]
+            rows.append(document_row(q.id, q.category, q.created_at, q.title, q.body, tags[q.id], best, others))
+        add_rows(rows)
         last_id, total = ids[-1], total + len(ids)
         if progress:
             progress(len(ids))

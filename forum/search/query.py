@@ -3,6 +3,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..text import normalize
+from .ngrams import runs
 
 # "quoted phrase", -excluded, or a plain word; ASCII and full-width spaces separate words.
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
@@ -22,7 +23,7 @@ class ParsedQuery:
 def parse_query(text: str) -> ParsedQuery:
     """Split a query into normalised terms; every term must match, `-term` must not.
 
-    Quotes keep spaces inside a phrase. A lone "-" is an ordinary character.
+    Quotes keep spaces inside a phrase. Terms made only of symbols are ignored.
     """
     text = (text or "").replace("\u3000", " ").replace("“", '"').replace("”", '"').replace("＂", '"')
     terms: list[str] = []
@@ -35,7 +36,7 @@ def parse_query(text: str) -> ParsedQuery:
             if raw == "-":
                 neg, raw = "", raw
         term = normalize(raw).strip()
-        if not term:
+        if not runs(term):  # only symbols: nothing the index (or a reader) can match on
             continue
         target = excludes if neg else terms
         if term not in target:

@@ -1,4 +1,6 @@
 """Search use cases: the results page and title suggestions while asking."""
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -9,6 +11,11 @@ from ..extensions import db
 from ..models import Question, SearchDocument
 from .backends import backend_for
 from .query import ParsedQuery, parse_query
+
+# Words worth matching in a draft title: runs of kanji, of katakana, of Latin letters and
+# digits. Hiragana (particles, endings) is left out: it would make every title similar.
+_KEYWORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]{2,}"
+                      r"|[\u30a1-\u30fa\u30fc]{2,}|[^\W_\u3040-\u30ff\u3400-\u9fff]{2,}")
 from .snippets import highlight, snippet_for
 
 
@@ -75,14 +82,29 @@ def search_threads(text: str, category: str | None, page: int, per_page: int) ->
     return results
 
 
+def title_keywords(title: str, limit: int = 4) -> list[str]:
+    """The longest distinct keywords of a draft title, in the order they appear."""
+    found = list(dict.fromkeys(_KEYWORD.findall(unicodedata.normalize("NFKC", title or ""))))
+    keep = set(sorted(found, key=len, reverse=True)[:limit])
+    return [w for w in found if w in keep]
+
+
 def suggest(text: str, limit: int = 5) -> list[dict]:
-    """Up to `limit` resolved threads whose text matches the words of a draft title."""
-    query = parse_query(text)
-    if query.is_empty:
-        return []
+    """Up to `limit` resolved threads similar to a draft title: all its keywords first,
+    then fewer (the longest ones) when that finds nothing."""
+    words = title_keywords(text)
+    attempts = [words, sorted(words, key=len, reverse=True)[:2], sorted(words, key=len, reverse=True)[:1]]
     session = db.session
-    found = backend_for(session).search(session, query, None, limit, 0)
-    if not found.question_ids:
+    backend = backend_for(session)
+    found = None
+    for attempt in attempts:
+        query = parse_query(" ".join(f'"{w}"' for w in attempt))
+        if query.is_empty:
+            continue
+        found = backend.search(session, query, None, limit, 0)
+        if found.question_ids:
+            break
+    if found is None or not found.question_ids:
         return []
     questions = {
         q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(found.question_ids)))

@@ -1,14 +1,46 @@
-"""Public profiles."""
-from flask import Blueprint, abort, render_template
+"""Public profiles and the member's own profile edit."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from .. import permissions
+from ..exceptions import PermissionDenied
 from . import services
+from .forms import ProfileForm
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
 
-@bp.get("/<username>")
-def profile(username: str):
+def _user_or_404(username: str):
     user = services.get_user_by_name(username)
     if user is None:
         abort(404)
-    return render_template("users/profile.html", profile=services.load_profile(user))
+    return user
+
+
+@bp.get("/<username>")
+def profile(username: str):
+    # Imported here: auth.services imports this package, and moderation's views import auth's.
+    from ..moderation.forms import NoteForm, SuspendForm
+
+    user = _user_or_404(username)
+    moderating = permissions.can_moderate(current_user)
+    return render_template(
+        "users/profile.html", profile=services.load_profile(user),
+        note_form=NoteForm() if moderating else None, suspend_form=SuspendForm() if moderating else None,
+    )
+
+
+@bp.route("/<username>/edit", methods=["GET", "POST"])
+@login_required
+def edit_profile(username: str):
+    user = _user_or_404(username)
+    if not permissions.can_edit_profile(current_user, user):
+        raise PermissionDenied(_("このプロフィールは編集できません。"))
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, user, form.bio.data or "")
+        flash(_("プロフィールを更新しました。"), "success")
+        return redirect(url_for("users.profile", username=user.username), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("users/edit.html", form=form, user=user), status

@@ -21,29 +21,54 @@ def _best_answer_fk_inline():
                                     name=op.f('fk_questions_best_answer_id_answers'), ondelete='SET NULL'),)
 
 
-_SEARCH_COLUMNS = 'norm_title, norm_body, norm_best_answer, norm_answers'
-_NEW = 'new.norm_title, new.norm_body, new.norm_best_answer, new.norm_answers'
-_OLD = 'old.norm_title, old.norm_body, old.norm_best_answer, old.norm_answers'
+# Search structures (see docs/search.md). Both engines index the same character n-grams of
+# the normalised text (forum/search/ngrams.py), so 1- and 2-character terms are served from
+# an index too; the tables are named search_fts* so autogenerate leaves them alone.
+#
+# SQLite: a contentless FTS5 table of bigram tokens (computed by the app function
+# sodan_fts_tokens, registered on every connection) plus a compact table for filtering and
+# ordering; triggers keep both in step with search_documents inside the writer's transaction.
+_FTS_COLUMNS = 'title, body, best, answers'
 
-# SQLite: an FTS5 trigram index over the normalised columns of search_documents
-# (external content), kept in step by triggers inside the writer's transaction.
+
+def _tokens(prefix: str) -> str:
+    return ', '.join(f'sodan_fts_tokens({prefix}.{c})'
+                     for c in ('norm_title', 'norm_body', 'norm_best_answer', 'norm_answers'))
+
+
+_FTS_INSERT = (f"INSERT INTO search_fts(rowid, {_FTS_COLUMNS}) VALUES (new.question_id, {_tokens('new')}); "
+               "INSERT INTO search_fts_meta(question_id, category, created_at) "
+               "VALUES (new.question_id, new.category, new.created_at);")
+_FTS_DELETE = (f"INSERT INTO search_fts(search_fts, rowid, {_FTS_COLUMNS}) "
+               f"VALUES ('delete', old.question_id, {_tokens('old')}); "
+               "DELETE FROM search_fts_meta WHERE question_id = old.question_id;")
 SQLITE_SEARCH = [
-    f"CREATE VIRTUAL TABLE search_fts USING fts5({_SEARCH_COLUMNS}, "
-    "content='search_documents', content_rowid='question_id', tokenize='trigram')",
-    f"CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
-    f"INSERT INTO search_fts(rowid, {_SEARCH_COLUMNS}) VALUES (new.question_id, {_NEW}); END",
-    f"CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
-    f"INSERT INTO search_fts(search_fts, rowid, {_SEARCH_COLUMNS}) VALUES ('delete', old.question_id, {_OLD}); END",
-    f"CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN "
-    f"INSERT INTO search_fts(search_fts, rowid, {_SEARCH_COLUMNS}) VALUES ('delete', old.question_id, {_OLD}); "
-    f"INSERT INTO search_fts(rowid, {_SEARCH_COLUMNS}) VALUES (new.question_id, {_NEW}); END",
+    f"CREATE VIRTUAL TABLE search_fts USING fts5({_FTS_COLUMNS}, content='', "
+    "tokenize='ascii', detail=full)",
+    "CREATE TABLE search_fts_meta (question_id INTEGER PRIMARY KEY, "
+    "category VARCHAR(20) NOT NULL, created_at DATETIME NOT NULL)",
+    "CREATE INDEX search_fts_meta_created ON search_fts_meta (created_at)",
+    f"CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN {_FTS_INSERT} END",
+    f"CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN {_FTS_DELETE} END",
+    f"CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN {_FTS_DELETE} {_FTS_INSERT} END",
 ]
 SQLITE_SEARCH_DROP = [
     "DROP TRIGGER IF EXISTS search_documents_au",
     "DROP TRIGGER IF EXISTS search_documents_ad",
     "DROP TRIGGER IF EXISTS search_documents_ai",
+    "DROP TABLE IF EXISTS search_fts_meta",
     "DROP TABLE IF EXISTS search_fts",
 ]
+# PostgreSQL: one row per searchable thread with its n-gram lexemes (field-prefixed, no
+# positions) in a tsvector under a GIN index; written by forum/search/backends/postgres.py.
+POSTGRES_SEARCH = [
+    "CREATE TABLE search_fts (question_id INTEGER PRIMARY KEY "
+    "REFERENCES search_documents (question_id) ON DELETE CASCADE, "
+    "category VARCHAR(20) NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+    "tokens TSVECTOR NOT NULL)",
+    "CREATE INDEX search_fts_tokens ON search_fts USING gin (tokens)",
+]
+POSTGRES_SEARCH_DROP = ["DROP TABLE IF EXISTS search_fts"]
 
 # revision identifiers, used by Alembic.
 revision = '0001'
@@ -208,16 +233,14 @@ def upgrade():
     sa.PrimaryKeyConstraint('user_id', 'answer_id', name=op.f('pk_helpful_marks'))
     )
     # ### end Alembic commands ###
-    if _is_sqlite():
-        for statement in SQLITE_SEARCH:
-            op.execute(statement)
+    for statement in (SQLITE_SEARCH if _is_sqlite() else POSTGRES_SEARCH):
+        op.execute(statement)
 
 
 def downgrade():
-    if _is_sqlite():
-        for statement in SQLITE_SEARCH_DROP:
-            op.execute(statement)
-    else:
+    for statement in (SQLITE_SEARCH_DROP if _is_sqlite() else POSTGRES_SEARCH_DROP):
+        op.execute(statement)
+    if not _is_sqlite():
         op.drop_constraint(op.f('fk_questions_best_answer_id_answers'), 'questions', type_='foreignkey')
     op.drop_table('helpful_marks')
     with op.batch_alter_table('search_documents', schema=None) as batch_op:

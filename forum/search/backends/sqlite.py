@@ -1,67 +1,69 @@
-"""SQLite backend: FTS5 with the trigram tokenizer, plus a scan path for short terms."""
+"""SQLite backend: a contentless FTS5 index of character bigrams, queried as phrases."""
+import sqlite3
+
 import sqlalchemy as sa
 
-from ..query import ParsedQuery
-from .base import SearchBackend, SearchPage
+from ..ngrams import Term, fts_tokens
+from .base import TIERS, SearchBackend
 
-# Trigram MATCH needs 3+ characters; shorter terms are checked with instr() on the
-# ordinary table (LIKE on the FTS table itself silently finds nothing on SQLite 3.40).
-FTS_MIN = 3
-_ALL_TEXT = "(d.norm_title || ' ' || d.norm_body || ' ' || d.norm_best_answer || ' ' || d.norm_answers)"
+FTS_COLUMNS = ("title", "body", "best", "answers")
 
 
-def _fts_phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _register_tokenizer(dbapi_connection, _record) -> None:
+    # The search_documents triggers (migration 0001) call this to compute FTS5 tokens.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("sodan_fts_tokens", 1, fts_tokens, deterministic=True)
+
+
+def _fts_term(term: Term) -> str:
+    """A phrase of consecutive bigrams per run (exact inside a run); a 1-character run is
+    a prefix query, which also finds it as a run's last character."""
+    parts = []
+    for run in term.runs:
+        if len(run) == 1:
+            parts.append(f'"{run}" *')
+        else:
+            parts.append('"' + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + '"')
+    return "(" + " AND ".join(parts) + ")"
+
+
+def fts_query(terms: list[Term], tier: int, excludes: list[Term] = ()) -> str:
+    expr = " AND ".join(_fts_term(t) for t in terms)
+    if tier < TIERS - 1:
+        expr = "{" + " ".join(FTS_COLUMNS[: tier + 1]) + "} : (" + expr + ")"
+    exact = [t for t in excludes if t.single_run]
+    if exact:
+        expr = f"({expr}) NOT (" + " OR ".join(_fts_term(t) for t in exact) + ")"
+    return expr
 
 
 class SQLiteBackend(SearchBackend):
     name = "sqlite"
+    position = "instr"
 
-    def _where(self, query: ParsedQuery, category: str | None):
-        joins, where, params = [], [], {}
-        long_terms = [t for t in query.terms if len(t) >= FTS_MIN]
-        if long_terms:
-            joins.append("JOIN search_fts ON search_fts.rowid = d.question_id")
-            where.append("search_fts MATCH :match")
-            params["match"] = " AND ".join(_fts_phrase(t) for t in long_terms)
-        for i, term in enumerate(t for t in query.terms if len(t) < FTS_MIN):
-            where.append(f"instr({_ALL_TEXT}, :short{i}) > 0")
-            params[f"short{i}"] = term
-        for i, term in enumerate(query.excludes):
-            where.append(f"instr({_ALL_TEXT}, :ex{i}) = 0")
-            params[f"ex{i}"] = term
-        return " ".join(joins), where, params
+    def needs_recheck(self, term: Term) -> bool:
+        # Bigram phrases are exact for a term that is one run of letters and digits.
+        return not term.single_run
 
-    def search(self, session, query, category, limit, offset):
-        if query.is_empty:
-            return SearchPage([], 0, {})
-        joins, where, params = self._where(query, category)
-        base_where = " AND ".join(where) or "1=1"
-        counts = {
-            row.category: row.n
-            for row in session.execute(
-                sa.text(f"SELECT d.category, count(*) AS n FROM search_documents d {joins} "
-                        f"WHERE {base_where} GROUP BY d.category"),
-                params,
-            )
-        }
-        if category:
-            where = [*where, "d.category = :category"]
-            params = {**params, "category": category}
-        total = counts.get(category, 0) if category else sum(counts.values())
-        first = query.terms[0]
-        # Title matches first, then body, then the best answer, then other answers; newest first.
-        rows = session.execute(
-            sa.text(
-                f"SELECT d.question_id FROM search_documents d {joins} WHERE {' AND '.join(where)} "
-                "ORDER BY CASE WHEN instr(d.norm_title, :first) > 0 THEN 0 "
-                "WHEN instr(d.norm_body, :first) > 0 THEN 1 "
-                "WHEN instr(d.norm_best_answer, :first) > 0 THEN 2 ELSE 3 END, "
-                "d.created_at DESC, d.question_id DESC LIMIT :limit OFFSET :offset"
-            ),
-            {**params, "first": first, "limit": limit, "offset": offset},
-        )
-        return SearchPage([r[0] for r in rows], total, counts)
+    def match_sql(self, terms, tier, excludes, params, key):
+        params[f"{key}q"] = fts_query(terms, tier, excludes)
+        source = f"search_fts(:{key}q) f JOIN search_fts_meta x ON x.question_id = f.rowid"
+        return source, "1 = 1", "f.rowid"
+
+    def candidates_sql(self, terms, tier, params, key):
+        params[f"{key}q"] = fts_query(terms, tier)
+        return f"SELECT rowid FROM search_fts(:{key}q)"
 
     def rebuild(self, session) -> None:
-        session.execute(sa.text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+        """The triggers keep the index; this compacts it after a bulk load."""
+        session.execute(sa.text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+
+    def explain(self, session, query) -> str:
+        from ..ngrams import plan_term
+
+        terms = [t for t in (plan_term(x) for x in query.terms) if t]
+        rows = session.execute(
+            sa.text("EXPLAIN QUERY PLAN SELECT rowid FROM search_fts(:q)"), {"q": fts_query(terms, TIERS - 1)}
+        )
+        return "\n".join(str(r[-1]) for r in rows)

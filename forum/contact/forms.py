@@ -1,0 +1,38 @@
+"""The お問い合わせ form: three kinds; a support request needs an e-mail address for the reply."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from ..labels import CONTACT_KIND_LABELS, choices
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ContactForm(FlaskForm):
+    kind = RadioField(
+        _l("お問い合わせの種類"), choices=choices(CONTACT_KIND_LABELS),
+        validators=[DataRequired(message=_l("お問い合わせの種類を選んでください。"))],
+    )
+    subject = StringField(
+        _l("件名"), filters=[_strip],
+        validators=[DataRequired(message=_l("件名を入力してください。")),
+                    Length(max=120, message=_l("件名は%(max)d文字以内で入力してください。"))],
+    )
+    body = TextAreaField(
+        _l("内容"), filters=[_strip],
+        validators=[DataRequired(message=_l("内容を入力してください。")),
+                    Length(max=5000, message=_l("内容は%(max)d文字以内で入力してください。"))],
+    )
+    email = EmailField(
+        _l("返信先のメールアドレス"), filters=[_strip],
+        description=_l("サポートへの問い合わせでは必須です。不具合・違反の報告では任意です。"),
+        validators=[Optional(), Length(max=254),
+                    Email(message=_l("メールアドレスの形式が正しくありません。"), check_deliverability=False)],
+    )
+
+    def validate_email(self, field):
+        if self.kind.data == "support" and not field.data:
+            raise ValidationError(_l("返信のため、メールアドレスを入力してください。"))

@@ -1,0 +1,50 @@
+"""Editing posts: the author changes a question or an answer; search follows in the same commit."""
+from flask_babel import gettext as _
+
+from .. import permissions
+from ..exceptions import NotFound, PermissionDenied, StateConflict
+from ..extensions import db
+from ..models import Answer, Question, User, utcnow
+from ..questions.services import _tags_by_name  # one place decides how tags are created
+from ..search import index
+
+
+def _check(user: User, post, question: Question) -> None:
+    if not permissions.can_edit_post(user, post):
+        raise PermissionDenied(_("編集できるのは投稿した本人だけです。"))
+    if question.is_closed:
+        raise StateConflict(_("クローズされたスレッドの投稿は編集できません。"))
+
+
+def get_answer(user, answer_id: int) -> Answer:
+    """The answer, or NotFound when it (or its thread) is hidden from this user."""
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or not permissions.can_view_answer(user, answer) \
+            or not permissions.can_view_question(user, answer.question):
+        raise NotFound(_("この回答は見つかりませんでした。"))
+    return answer
+
+
+def edit_question(user: User, question: Question, *, category: str, title: str, body: str,
+                  asker_type: str, tags: list[str]) -> Question:
+    """The asker rewrites the question."""
+    _check(user, question, question)
+    question.category = category
+    question.title = title
+    question.body = body
+    question.asker_type = asker_type
+    question.tags = _tags_by_name(tags)
+    question.updated_at = utcnow()
+    index.refresh(question)
+    db.session.commit()
+    return question
+
+
+def edit_answer(user: User, answer: Answer, body: str) -> Answer:
+    """The answerer rewrites the answer."""
+    _check(user, answer, answer.question)
+    answer.body = body
+    answer.updated_at = utcnow()
+    index.refresh(answer.question)
+    db.session.commit()
+    return answer

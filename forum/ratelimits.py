@@ -1,0 +1,86 @@
+"""Rate limits for sign-in, sign-up and posting; limit strings come from config."""
+from datetime import timedelta
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from .extensions import limiter
+from .models.base import utcnow
+
+NEW_ACCOUNT_AGE = timedelta(days=1)
+
+
+def _config(name: str):
+    """A callable limit value, so tests and deployments can change it per app."""
+    return lambda: current_app.config[name]
+
+
+def _account_name_key() -> str:
+    """Sign-in attempts are counted per account: the user id when the name or e-mail
+    belongs to one (so both spellings share a counter), else the typed name itself."""
+    from .users.services import find_login_user
+
+    typed = (request.form.get("username") or "").strip()
+    if not typed:
+        return "anonymous"
+    user = find_login_user(typed)
+    return f"user:{user.id}" if user is not None else f"name:{typed.casefold()}"
+
+
+def _poster_key() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else get_remote_address()
+
+
+def _is_new_account() -> bool:
+    created = getattr(current_user, "created_at", None)
+    return created is not None and utcnow() - created < NEW_ACCOUNT_AGE
+
+
+def _posting_limit(normal: str, newcomer: str):
+    """Stricter for accounts younger than a day, when throwaway spam is most likely."""
+    return lambda: current_app.config[newcomer if _is_new_account() else normal]
+
+
+def _failed(response) -> bool:
+    """A sign-in that did not redirect (wrong password, empty field) is a failed attempt."""
+    return response.status_code not in (302, 303)
+
+
+def _succeeded(response) -> bool:
+    """Only what was really created (answered with a redirect) counts as a post or sign-up."""
+    return response.status_code in (302, 303)
+
+
+def _message(text: str):
+    return lambda: _(text)
+
+
+# Only failed sign-ins count: signing in again from a second device must never lock anyone out,
+# while guessing passwords for one account (or from one address) soon meets a 429.
+login_per_account = limiter.limit(
+    _config("RATELIMIT_LOGIN_PER_ACCOUNT"), key_func=_account_name_key, methods=["POST"],
+    scope="login-account", deduct_when=_failed,
+    error_message=_message("このアカウントへのログインの試行が多すぎます。しばらく待ってからもう一度お試しください。"),
+)
+login_per_address = limiter.limit(
+    _config("RATELIMIT_LOGIN_PER_ADDRESS"), key_func=get_remote_address, methods=["POST"],
+    scope="login-address", deduct_when=_failed,
+    error_message=_message("ログインの試行が多すぎます。しばらく待ってからもう一度お試しください。"),
+)
+signup_per_address = limiter.limit(
+    _config("RATELIMIT_SIGNUP_PER_ADDRESS"), key_func=get_remote_address, methods=["POST"],
+    scope="signup-address", deduct_when=_succeeded,
+    error_message=_message("この接続元からの新規登録が多すぎます。時間をおいてからもう一度お試しください。"),
+)
+question_per_account = limiter.limit(
+    _posting_limit("RATELIMIT_QUESTION", "RATELIMIT_QUESTION_NEW_ACCOUNT"), key_func=_poster_key,
+    methods=["POST"], scope="question", deduct_when=_succeeded,
+    error_message=_message("短い時間に質問を投稿しすぎています。しばらく待ってからもう一度お試しください。"),
+)
+answer_per_account = limiter.limit(
+    _posting_limit("RATELIMIT_ANSWER", "RATELIMIT_ANSWER_NEW_ACCOUNT"), key_func=_poster_key,
+    methods=["POST"], scope="answer", deduct_when=_succeeded,
+    error_message=_message("短い時間に回答を投稿しすぎています。しばらく待ってからもう一度お試しください。"),
+)

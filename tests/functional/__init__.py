@@ -1,0 +1,1 @@
+"""Functional tests: the real app through the test client and its HTML forms."""

@@ -1,0 +1,55 @@
+"""The contact guard's table: every case, plus recall and false-positive rate over the whole table."""
+import pytest
+
+from forum.guard import KINDS, find_contact_info
+from tests.trust.guard_cases import NEGATIVE, POSITIVE
+
+
+def _caught(kind: str, text: str, core: str | None) -> bool:
+    if core is None:
+        return any(f.kind == kind for f in find_contact_info(text))
+    start = text.index(core)
+    end = start + len(core)
+    return any(f.kind == kind and f.start <= start and end <= f.end for f in find_contact_info(text))
+
+
+@pytest.mark.parametrize(("kind", "text", "core"), POSITIVE, ids=[c[1] for c in POSITIVE])
+def test_finds_contact_details(kind, text, core):
+    assert _caught(kind, text, core), find_contact_info(text)
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_leaves_ordinary_text_alone(text):
+    assert find_contact_info(text) == []
+
+
+def test_table_size_and_figures(capsys):
+    assert len(POSITIVE) >= 80 and len(NEGATIVE) >= 80
+    assert {kind for kind, _, _ in POSITIVE} == set(KINDS)
+    caught = sum(_caught(*case) for case in POSITIVE)
+    false_alarms = sum(bool(find_contact_info(text)) for text in NEGATIVE)
+    recall = caught / len(POSITIVE)
+    fp_rate = false_alarms / len(NEGATIVE)
+    with capsys.disabled():
+        print(f"\nguard: recall {recall:.1%} ({caught}/{len(POSITIVE)}), "
+              f"false-positive rate {fp_rate:.1%} ({false_alarms}/{len(NEGATIVE)})")
+    assert recall >= 0.95
+    assert fp_rate <= 0.03
+
+
+def test_offsets_point_into_the_original_text():
+    text = "よろしくお願いします。ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ か ０９０－１２３４－５６７８ へ"
+    findings = find_contact_info(text)
+    assert [(f.kind, text[f.start:f.end]) for f in findings] == [
+        ("email", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ"), ("phone", "０９０－１２３４－５６７８"),
+    ]
+
+
+def test_an_address_made_of_a_phone_number_is_one_finding():
+    text = "09012345678@docomo.ne.jp"
+    assert [(f.kind, f.start, f.end) for f in find_contact_info(text)] == [("email", 0, len(text))]
+
+
+def test_empty_and_plain_text():
+    assert find_contact_info("") == []
+    assert find_contact_info("仮払いの仕組みについて教えてください。") == []

@@ -1,0 +1,1 @@
+"""Unit tests: services, permissions, text helpers."""

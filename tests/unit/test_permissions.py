@@ -1,0 +1,156 @@
+"""Every role × every action in forum.permissions, against the role table in DESIGN.md."""
+import inspect
+from datetime import timedelta
+
+import pytest
+from flask_login import AnonymousUserMixin
+
+from forum import permissions
+from forum.models import Answer, Question, User, utcnow
+
+ROLES = ("guest", "member", "veteran", "moderator", "admin", "suspended")
+
+
+def actor(role: str):
+    """A user of the role, with id 10 (objects they act on belong to id 20 unless 'own')."""
+    if role == "guest":
+        return AnonymousUserMixin()
+    user = User(username=role, role=role if role in ("moderator", "admin") else "member",
+                is_veteran=(role == "veteran"))
+    user.id = 10
+    if role == "suspended":
+        user.suspended_until = utcnow() + timedelta(days=3)
+    return user
+
+
+def question(owner: str = "other", status: str = "open", hidden: bool = False) -> Question:
+    q = Question(title="t", body="b", category="want_to_know", status=status, is_hidden=hidden)
+    q.id, q.author_id = 1, (10 if owner == "own" else 20)
+    return q
+
+
+def answer(owner: str = "other", hidden: bool = False) -> Answer:
+    a = Answer(body="b", is_hidden=hidden)
+    a.id, a.question_id, a.author_id = 5, 1, (10 if owner == "own" else 20)
+    return a
+
+
+def target(kind: str) -> User:
+    """Someone to suspend: another member, an admin, or the actor themself."""
+    if kind == "self":
+        user = User(username="self", role="member")
+        user.id = 10
+        return user
+    user = User(username=kind, role="admin" if kind == "admin" else "member")
+    user.id = 30
+    return user
+
+
+# The expected table, written out from DESIGN.md's role table. Columns follow ROLES:
+#                          guest member veteran moderator admin suspended
+EXPECTED = {
+    "is_moderator":                     (0, 0, 0, 1, 1, 0),
+    "is_admin":                         (0, 0, 0, 0, 1, 0),
+    "can_post":                         (0, 1, 1, 1, 1, 0),
+    "can_view_question:visible":        (1, 1, 1, 1, 1, 1),
+    "can_view_question:hidden":         (0, 0, 0, 1, 1, 0),
+    "can_view_answer:visible":          (1, 1, 1, 1, 1, 1),
+    "can_view_answer:hidden":           (0, 0, 0, 1, 1, 0),
+    "can_ask":                          (0, 1, 1, 1, 1, 0),
+    "can_answer:other":                 (0, 1, 1, 1, 1, 0),
+    "can_answer:own":                   (0, 1, 1, 1, 1, 0),  # the asker may add a follow-up
+    "can_answer:hidden":                (0, 0, 0, 1, 1, 0),
+    "can_resolve:own":                  (0, 1, 1, 1, 1, 0),  # only the asker ...
+    "can_resolve:other":                (0, 0, 0, 0, 0, 0),  # ... never someone else, not even staff
+    "can_close":                        (0, 0, 0, 1, 1, 0),
+    "can_reopen":                       (0, 0, 0, 1, 1, 0),
+    "can_hide":                         (0, 0, 0, 1, 1, 0),
+    "can_report":                       (0, 1, 1, 1, 1, 0),
+    "can_mark_helpful:other":           (0, 1, 1, 1, 1, 0),
+    "can_mark_helpful:own":             (0, 0, 0, 0, 0, 0),
+    "can_edit_post:own":                (0, 1, 1, 1, 1, 0),
+    "can_edit_post:other":              (0, 0, 0, 0, 0, 0),
+    "can_moderate":                     (0, 0, 0, 1, 1, 0),
+    "can_grant_veteran":                (0, 0, 0, 1, 1, 0),
+    "can_suspend:member":               (0, 0, 0, 1, 1, 0),
+    "can_suspend:self":                 (0, 0, 0, 0, 0, 0),
+    "can_suspend:admin":                (0, 0, 0, 0, 0, 0),
+    "can_set_role":                     (0, 0, 0, 0, 1, 0),
+    "can_edit_faq":                     (0, 0, 0, 0, 1, 0),
+    "can_read_contact_messages":        (0, 0, 0, 0, 1, 0),
+}
+
+# How to call each action: the object it is asked about, by variant.
+CALLS = {
+    "can_view_question:visible": lambda f, u: f(u, question()),
+    "can_view_question:hidden": lambda f, u: f(u, question(hidden=True)),
+    "can_view_answer:visible": lambda f, u: f(u, answer()),
+    "can_view_answer:hidden": lambda f, u: f(u, answer(hidden=True)),
+    "can_answer:other": lambda f, u: f(u, question()),
+    "can_answer:own": lambda f, u: f(u, question("own")),
+    "can_answer:hidden": lambda f, u: f(u, question(hidden=True)),
+    "can_resolve:own": lambda f, u: f(u, question("own")),
+    "can_resolve:other": lambda f, u: f(u, question()),
+    "can_close": lambda f, u: f(u, question()),
+    "can_reopen": lambda f, u: f(u, question(status="closed")),
+    "can_mark_helpful:other": lambda f, u: f(u, answer()),
+    "can_mark_helpful:own": lambda f, u: f(u, answer("own")),
+    "can_edit_post:own": lambda f, u: f(u, answer("own")),
+    "can_edit_post:other": lambda f, u: f(u, answer()),
+    "can_suspend:member": lambda f, u: f(u, target("member")),
+    "can_suspend:self": lambda f, u: f(u, target("self")),
+    "can_suspend:admin": lambda f, u: f(u, target("admin")),
+}
+
+CASES = [
+    pytest.param(action, role, bool(row[i]), id=f"{action}-{role}")
+    for action, row in EXPECTED.items()
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("action", "role", "allowed"), CASES)
+def test_role_action_matrix(action, role, allowed):
+    func = getattr(permissions, action.split(":")[0])
+    call = CALLS.get(action, lambda f, u: f(u))
+    assert call(func, actor(role)) is allowed
+
+
+def test_table_covers_every_permission_function():
+    """A new permission function must get a row in the table above."""
+    exported = {
+        name for name, value in vars(permissions).items()
+        if inspect.isfunction(value) and value.__module__ == permissions.__name__
+        and not name.startswith(("_", "state_allows"))
+    }
+    covered = {action.split(":")[0] for action in EXPECTED}
+    assert exported == covered
+
+
+def test_templates_get_the_same_functions():
+    for name, func in permissions.TEMPLATE_HELPERS.items():
+        assert func is getattr(permissions, name)
+
+
+def test_suspension_that_has_ended_allows_posting_again():
+    user = actor("member")
+    user.suspended_until = utcnow() - timedelta(minutes=1)
+    assert permissions.can_post(user) and permissions.can_ask(user)
+
+
+def test_nobody_is_a_member():
+    assert not permissions.can_post(None)
+    assert not permissions.is_moderator(None)
+
+
+# The thread's state, separate from who asks: answering and resolving.
+@pytest.mark.parametrize(("status", "hidden", "answer_ok", "resolve_ok"), [
+    ("open", False, True, True),
+    ("resolved", False, True, True),  # resolved threads still take answers; best answer can change
+    ("closed", False, False, False),
+    ("open", True, True, False),  # a hidden thread cannot be resolved into the knowledge base
+])
+def test_state_allows(status, hidden, answer_ok, resolve_ok):
+    q = question(status=status, hidden=hidden)
+    assert permissions.state_allows_answer(q) is answer_ok
+    assert permissions.state_allows_resolve(q) is resolve_ok
