@@ -98,6 +98,18 @@ def register_error_pages(app: Flask) -> None:
     from .errors import register_error_handlers
 
     register_error_handlers(app)
+    app.before_request(refuse_nul_bytes)
+
+
+def refuse_nul_bytes():
+    """Nobody types a NUL byte and PostgreSQL cannot store one: refuse it as a bad request
+    (400) before it reaches a query, instead of failing inside the database."""
+    from flask import abort
+
+    fields = (request.args, request.form) if request.method == "POST" else (request.args,)
+    pairs = [(key, value) for data in fields for key, values in data.lists() for value in values]
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in pairs):
+        abort(400)
 
 
 def register_template_globals(app: Flask) -> None:

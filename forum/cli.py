@@ -1,5 +1,6 @@
 """`flask forum ...` commands: accounts, demo content, import / export, reindex."""
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -31,6 +32,8 @@ def create_user_command(name, email, password, role, veteran):
     existing = db.session.scalar(sa.select(User).where(User.username == name))
     if existing is not None:
         raise click.ClickException(f"user {name!r} already exists")
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())) is not None:
+        raise click.ClickException(f"e-mail {email!r} is already registered")
     create_user(name, email, password, role=role, is_veteran=veteran)
     db.session.commit()
     click.echo(f"created {role} {name}")
@@ -39,7 +42,7 @@ def create_user_command(name, email, password, role, veteran):
 def _import_file(path: Path) -> None:
     with path.open(encoding="utf-8") as fh:
         lines = fh.readlines()
-    with click.progressbar(length=len(lines), label="importing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(lines), label="importing", file=sys.stderr) as bar:
         report = import_lines(lines, progress=bar.update)
     for number, message in report.errors:
         click.echo(f"line {number}: {message}", err=True)
@@ -82,7 +85,7 @@ def reindex_command():
 
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Question)
                               .where(Question.status == "resolved", Question.is_hidden.is_(False)))
-    with click.progressbar(length=total or 0, label="reindexing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total or 0, label="reindexing", file=sys.stderr) as bar:
         count = index.reindex(progress=bar.update)
     click.echo(f"indexed {count} threads")
 

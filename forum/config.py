@@ -37,6 +37,7 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-For / -Proto to trust;
     # without it every visitor shares the proxy's address for per-address limits.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PASSWORD_HASH_METHOD = "scrypt"
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")

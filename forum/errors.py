@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .exceptions import ForumError
@@ -96,6 +96,9 @@ def register_error_handlers(app) -> None:
         if isinstance(error, IntegrityError):
             # Two requests raced for the same unique value; the loser may simply retry.
             return render_error(409, _("同時に行われた別の操作と重なりました。もう一度お試しください。"))
+        if isinstance(error, DataError):
+            # Input the database cannot store (e.g. a NUL character in PostgreSQL text).
+            return render_error(400, _("入力に使えない文字や値が含まれています。内容を確認してください。"))
         if not (isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated):
             app.logger.exception("database error")
             return render_error(500)

@@ -31,10 +31,18 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)
 
 
+_LINE_MARKERS = re.compile(r"^[ \t]{0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+", re.M)
+_INLINE_MARKERS = re.compile(r"```\w*|[`*~|]+|!?\[|\]\(?")
+
+
 def plain_text(text: str) -> str:
-    """Markdown source to readable plain text (for excerpts and search snippets)."""
-    text = re.sub(r"```.*?```", " ", text or "", flags=re.S)
-    text = re.sub(r"[`*_>#~|\[\]()!-]+", " ", text)
+    """Markdown source to readable plain text (for search documents and snippets).
+
+    Only the markup goes: line markers (#, >, list bullets), emphasis, code fences and link
+    brackets. Hyphens, underscores and code stay, so "e-Tax" and "snake_case" are found.
+    """
+    text = _LINE_MARKERS.sub("", text or "")
+    text = _INLINE_MARKERS.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -49,18 +57,39 @@ _VOICED_MARKS = "\uff9e\uff9f\u3099\u309a\u309b\u309c"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\uff0d"
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 0x30FE: 0x309E}
 _KATAKANA = "\u30a1-\u30fa\u30fd\u30fe\u31f0-\u31ff"
-_KANA = "\u3041-\u3096\u309d\u309e" + _KATAKANA
 _DASH_AFTER_KATAKANA = re.compile(f"(?<=[{_KATAKANA}\u30fc])[{_DASHES}]")
-# A word-final ー (or run of them): after kana, not followed by more kana of the same script.
-_FINAL_LONG_VOWEL_KATA = re.compile(f"(?<=[{_KATAKANA}])\u30fc+(?![{_KATAKANA}])")
-_FINAL_LONG_VOWEL_HIRA = re.compile("(?<=[\u3041-\u3096\u309d\u309e])\u30fc+(?![\u3041-\u3096\u309d\u309e])")
+_LONG_VOWELS = re.compile("\u30fc+")
+_IS_KATAKANA = re.compile(f"[{_KATAKANA}]")
+_IS_HIRAGANA = re.compile("[\u3041-\u3096\u309d\u309e]")
+
+
+def _final_long_vowels(text: str) -> list[tuple[int, int]]:
+    """Spans of ー runs that end a kana word: after kana, and not followed by more kana of
+    the same script (katakana continues a katakana word, hiragana a hiragana one)."""
+    spans = []
+    for m in _LONG_VOWELS.finditer(text):
+        start, end = m.span()
+        if start == 0:
+            continue
+        for script in (_IS_KATAKANA, _IS_HIRAGANA):
+            if script.match(text, start - 1):
+                if not (end < len(text) and script.match(text, end)):
+                    spans.append((start, end))
+                break
+    return spans
 
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _DASH_AFTER_KATAKANA.sub("\u30fc", text)
-    text = _FINAL_LONG_VOWEL_KATA.sub("", text)
-    text = _FINAL_LONG_VOWEL_HIRA.sub("", text)
+    if any(d in text for d in _DASHES):
+        text = _DASH_AFTER_KATAKANA.sub("\u30fc", text)
+    if "\u30fc" in text:
+        parts, pos = [], 0
+        for start, end in _final_long_vowels(text):
+            parts.append(text[pos:start])
+            pos = end
+        parts.append(text[pos:])
+        text = "".join(parts)
     return text.translate(_KATA_TO_HIRA)
 
 
@@ -103,10 +132,9 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     # The same regex steps as _fold(), applied with a map: keep surviving positions.
     folded = _DASH_AFTER_KATAKANA.sub("\u30fc", folded)
     keep = [True] * len(folded)
-    for pattern in (_FINAL_LONG_VOWEL_KATA, _FINAL_LONG_VOWEL_HIRA):
-        for m in pattern.finditer(folded):
-            for k in range(m.start(), m.end()):
-                keep[k] = False
+    for start, end in _final_long_vowels(folded):
+        for k in range(start, end):
+            keep[k] = False
     out = "".join(ch for ch, k in zip(folded, keep) if k).translate(_KATA_TO_HIRA)
     out_offsets = [o for o, k in zip(offsets, keep) if k]
     if out != normalize(text):  # exotic composition across units: highlight coarsely

@@ -118,6 +118,20 @@ def _status_before_close(record: dict) -> str | None:
     return "resolved" if any(a["best"] for a in record["answers"]) else "open"
 
 
+def _reserve_ids(conn, table: sa.Table, n: int) -> list[int]:
+    """Ids for n new rows, so one executemany can insert them without RETURNING (which
+    SQLite can only honour in order row by row)."""
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(
+            sa.text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": n},
+        ).scalars())
+    # SQLite: the import holds the database's single write lock from its first insert
+    # (users/tags) or fails on a duplicate id; it never overwrites.
+    start = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+    return list(range(start + 1, start + n + 1))
+
+
 def _import_batch(records: list[dict]) -> int:
     """Insert one batch of new threads with their answers and search documents; returns count.
 
@@ -147,11 +161,12 @@ def _import_batch(records: list[dict]) -> int:
             "closed_at": last if closed else None,
             "status_before_close": _status_before_close(r),
         })
-    conn = db.session.connection()  # Core statements: ORM bulk inserts cost 3x more here
+    conn = db.session.connection()  # Core executemany: ORM bulk inserts cost 3x more here
     questions, answers = Question.__table__, Answer.__table__
-    question_ids = conn.execute(
-        sa.insert(questions).returning(questions.c.id, sort_by_parameter_order=True), question_rows
-    ).scalars().all()
+    question_ids = _reserve_ids(conn, questions, len(question_rows))
+    for row, qid in zip(question_rows, question_ids):
+        row["id"] = qid
+    conn.execute(sa.insert(questions), question_rows)
     answer_rows, owners = [], []
     for r, qid in zip(records, question_ids):
         r["_id"] = qid
@@ -162,9 +177,10 @@ def _import_batch(records: list[dict]) -> int:
             owners.append((r, a))
     best_updates = []
     if answer_rows:
-        answer_ids = conn.execute(
-            sa.insert(answers).returning(answers.c.id, sort_by_parameter_order=True), answer_rows
-        ).scalars().all()
+        answer_ids = _reserve_ids(conn, answers, len(answer_rows))
+        for row, answer_id in zip(answer_rows, answer_ids):
+            row["id"] = answer_id
+        conn.execute(sa.insert(answers), answer_rows)
         for (r, a), answer_id in zip(owners, answer_ids):
             a["_id"] = answer_id
             if a["best"] and "_best" not in r:

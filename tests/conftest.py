@@ -20,6 +20,8 @@ REDIS_KEY_PREFIX = f"sodan-test-{uuid.uuid4().hex[:10]}"
 BASE_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret",
+    # Cheap hashing keeps the suite fast; production uses scrypt (tests/unit/test_passwords.py).
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
     "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",

@@ -2,9 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
 from ..labels import CONTACT_KIND_LABELS, choices
+from ..models import CONTACT_KINDS
 
 
 def _strip(value):
@@ -13,8 +14,9 @@ def _strip(value):
 
 class ContactForm(FlaskForm):
     kind = RadioField(
-        _l("お問い合わせの種類"), choices=choices(CONTACT_KIND_LABELS),
-        validators=[DataRequired(message=_l("お問い合わせの種類を選んでください。"))],
+        _l("お問い合わせの種類"), choices=choices(CONTACT_KIND_LABELS), validate_choice=False,
+        validators=[DataRequired(message=_l("お問い合わせの種類を選んでください。")),
+                    AnyOf(CONTACT_KINDS, message=_l("お問い合わせの種類を選んでください。"))],
     )
     subject = StringField(
         _l("件名"), filters=[_strip],
@@ -33,6 +35,10 @@ class ContactForm(FlaskForm):
                     Email(message=_l("メールアドレスの形式が正しくありません。"), check_deliverability=False)],
     )
 
-    def validate_email(self, field):
-        if self.kind.data == "support" and not field.data:
-            raise ValidationError(_l("返信のため、メールアドレスを入力してください。"))
+    def validate(self, extra_validators=None) -> bool:
+        # Checked here, not in the field chain: Optional() stops that chain on an empty value.
+        valid = super().validate(extra_validators)
+        if self.kind.data == "support" and not self.email.data:
+            self.email.errors = [*self.email.errors, _l("返信のため、メールアドレスを入力してください。")]
+            return False
+        return valid

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from ..labels import ACTION_LABELS, CLOSE_REASON_LABELS, SUSPENSION_DAY_LABELS, choices
 
@@ -35,8 +35,9 @@ class QueueCloseForm(CloseForm):
 
 class SuspendForm(FlaskForm):
     days = SelectField(
-        _l("期間"), choices=choices(SUSPENSION_DAY_LABELS), default="7",
-        validators=[DataRequired(message=_l("期間を選んでください。"))],
+        _l("期間"), choices=choices(SUSPENSION_DAY_LABELS), default="7", validate_choice=False,
+        validators=[DataRequired(message=_l("期間を選んでください。")),
+                    AnyOf(tuple(SUSPENSION_DAY_LABELS), message=_l("期間を選んでください。"))],
     )
     reason = TextAreaField(
         _l("理由（本人に表示されます）"),
@@ -54,6 +55,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField(_l("モデレーター"), validators=[Optional(), Length(max=32)])
-    action = SelectField(_l("操作"), choices=choices(ACTION_LABELS, blank=_l("すべて")), validators=[Optional()])
+    action = SelectField(_l("操作"), choices=choices(ACTION_LABELS, blank=_l("すべて")), validate_choice=False,
+                         validators=[Optional(), AnyOf(tuple(ACTION_LABELS), message=_l("操作を選んでください。"))])
     since = DateField(_l("開始日"), validators=[Optional()])
     until = DateField(_l("終了日"), validators=[Optional()])

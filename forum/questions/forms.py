@@ -83,5 +83,6 @@ class ResolveForm(FlaskForm):
     best_answer_id = HiddenField(validators=[Optional()])
 
     def validate_best_answer_id(self, field):
-        if field.data and not str(field.data).isdigit():
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if field.data and not re.fullmatch(r"[0-9]{1,10}", str(field.data)):
             raise ValidationError(_l("ベストアンサーの指定が正しくありません。"))

@@ -11,6 +11,8 @@ from ..models import Answer, Question, Tag, User, utcnow
 from ..search import index
 from ..users.services import award_veteran_if_earned
 
+MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
+
 
 def _tags_by_name(names: list[str]) -> list[Tag]:
     """Existing tags by name, creating the missing ones."""
@@ -29,7 +31,8 @@ def _tags_by_name(names: list[str]) -> list[Tag]:
 
 def get_question(user, question_id: int) -> Question:
     """The thread, or NotFound when it does not exist or is hidden from this user."""
-    question = db.session.get(Question, question_id)
+    # Ids beyond the INTEGER column's range exist nowhere; asking the database would fail.
+    question = db.session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
     if question is None or not permissions.can_view_question(user, question):
         raise NotFound(_("この質問は見つかりませんでした。"))
     return question
@@ -70,7 +73,7 @@ def resolve_question(user: User, question: Question, best_answer_id: int | None)
         raise StateConflict(_("クローズされたスレッドは解決済みにできません。"))
     answer = None
     if best_answer_id is not None:
-        answer = db.session.get(Answer, best_answer_id)
+        answer = db.session.get(Answer, best_answer_id) if 0 < best_answer_id <= MAX_ID else None
         if answer is None or answer.question_id != question.id or answer.is_hidden:
             raise NotFound(_("選んだ回答が見つかりませんでした。"))
         if answer.author_id == question.author_id:

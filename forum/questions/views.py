@@ -55,6 +55,9 @@ def new():
         )
         flash(_("質問を投稿しました。"), "success")
         return redirect(url_for("questions.show", question_id=question.id))
+    if not form.is_submitted():
+        # "「…」について質問する" on a search with no results starts the draft with the words searched.
+        form.title.data = (request.args.get("title") or "").strip()[:120]
     status = 422 if form.is_submitted() else 200
     return render_template("questions/new.html", form=form), status
 

@@ -5,15 +5,16 @@ from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from ..labels import REPORT_REASON_LABELS, choices
-from ..models import REPORT_TARGETS
+from ..models import REPORT_REASONS, REPORT_TARGETS
 
 
 class ReportForm(FlaskForm):
     target_type = HiddenField(validators=[AnyOf(REPORT_TARGETS, message=_l("通報する投稿の指定が正しくありません。"))])
     target_id = HiddenField(validators=[DataRequired(message=_l("通報する投稿の指定が正しくありません。"))])
     reason = RadioField(
-        _l("通報の理由"), choices=choices(REPORT_REASON_LABELS),
-        validators=[DataRequired(message=_l("通報の理由を選んでください。"))],
+        _l("通報の理由"), choices=choices(REPORT_REASON_LABELS), validate_choice=False,
+        validators=[DataRequired(message=_l("通報の理由を選んでください。")),
+                    AnyOf(REPORT_REASONS, message=_l("通報の理由を選んでください。"))],
     )
     detail = TextAreaField(
         _l("詳しい内容（任意）"),

@@ -88,6 +88,7 @@ def test_login_next_is_carried_by_the_form_and_followed(client):
 @pytest.mark.parametrize("target", [
     "//evil.example", "https://evil.example", "http://evil.example/questions", "/\\evil.example",
     "\\\\evil.example", "javascript:alert(1)", " //evil.example", "///evil.example", "evil.example",
+    "/\t/evil.example", "/\r\n/evil.example", "https:evil.example", "\u3000//evil.example",
 ])
 def test_login_ignores_foreign_next(client, target):
     make_user("alice")

@@ -130,6 +130,15 @@ def test_refused_question_keeps_the_text_and_explains(client, auth, field, value
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
 
 
+def test_ask_from_an_empty_search_starts_with_the_searched_words(client, auth):
+    make_user("alice")
+    auth.login("alice")
+    results = text(client.get("/search", query_string={"q": "源泉徴収の書き方"}))
+    assert "/questions/new?title=" in results
+    page = client.get("/questions/new", query_string={"title": "源泉徴収の書き方"})
+    assert form(page, "/questions/new").data()["title"] == "源泉徴収の書き方"
+
+
 def test_guest_asking_is_sent_to_login(client):
     response = client.get("/questions/new")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
@@ -172,6 +181,31 @@ def test_empty_answer_comes_back_with_a_message(client, auth):
     auth.login("bob")
     response = submit(client, client.get(f"/questions/{q.id}"), f"/questions/{q.id}/answers", body="   ")
     assert response.status_code == 422 and "回答を入力してください。" in text(response)
+
+
+def test_too_long_answer_comes_back_with_the_text(client, auth):
+    q = make_question(make_user("alice"))
+    make_user("bob")
+    auth.login("bob")
+    body = "長い回答。" * 2001
+    response = submit(client, client.get(f"/questions/{q.id}"), f"/questions/{q.id}/answers", body=body)
+    assert response.status_code == 422 and "回答は10000文字以内で入力してください。" in text(response)
+    assert form(response, f"/questions/{q.id}/answers").data()["body"] == body
+
+
+def test_suspended_member_sees_why_they_cannot_answer(client, auth):
+    from datetime import timedelta
+
+    from forum.models import utcnow
+
+    q = make_question(make_user("alice"))
+    bob = make_user("bob")
+    bob.suspended_until = utcnow() + timedelta(days=1)
+    db.session.commit()
+    auth.login("bob")
+    page = text(client.get(f"/questions/{q.id}"))
+    assert "利用停止中のため回答できません。" in page and f"/questions/{q.id}/answers" not in page
+    assert client.post(f"/questions/{q.id}/answers", data={"body": "停止中の回答"}).status_code == 403
 
 
 def test_answering_a_closed_thread_is_409(client, auth):
@@ -248,7 +282,7 @@ def test_non_asker_resolving_is_403(client, auth):
     assert db.session.get(Question, q.id).status == "open"
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "９"])
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "９", "²", "2147483648", "99999999999999999999"])
 def test_bad_best_answer_id_is_refused_without_500(client, auth, value):
     alice = make_user("alice")
     q = make_question(alice)

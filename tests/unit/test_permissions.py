@@ -78,6 +78,19 @@ EXPECTED = {
     "can_set_role":                     (0, 0, 0, 0, 1, 0),
     "can_edit_faq":                     (0, 0, 0, 0, 1, 0),
     "can_read_contact_messages":        (0, 0, 0, 0, 1, 0),
+    # issue 5 (trust and safety); the HTTP matrix is tests/trust/test_permission_matrix.py
+    "can_report_post:other":            (0, 1, 1, 1, 1, 0),
+    "can_report_post:own":              (0, 0, 0, 0, 0, 0),
+    "can_report_post:hidden":           (0, 0, 0, 1, 1, 0),
+    "can_edit_profile:self":            (0, 1, 1, 1, 1, 0),
+    "can_edit_profile:member":          (0, 0, 0, 0, 0, 0),
+    "can_restore":                      (0, 0, 0, 1, 1, 0),
+    "can_dismiss_reports":              (0, 0, 0, 1, 1, 0),
+    "can_unsuspend:member":             (0, 0, 0, 1, 1, 0),
+    "can_unsuspend:admin":              (0, 0, 0, 0, 0, 0),
+    "can_view_audit_log":               (0, 0, 0, 1, 1, 0),
+    "can_contact":                      (1, 1, 1, 1, 1, 1),
+    "can_handle_contact_messages":      (0, 0, 0, 0, 1, 0),
 }
 
 # How to call each action: the object it is asked about, by variant.
@@ -100,6 +113,13 @@ CALLS = {
     "can_suspend:member": lambda f, u: f(u, target("member")),
     "can_suspend:self": lambda f, u: f(u, target("self")),
     "can_suspend:admin": lambda f, u: f(u, target("admin")),
+    "can_report_post:other": lambda f, u: f(u, answer()),
+    "can_report_post:own": lambda f, u: f(u, answer("own")),
+    "can_report_post:hidden": lambda f, u: f(u, answer(hidden=True)),
+    "can_edit_profile:self": lambda f, u: f(u, target("self")),
+    "can_edit_profile:member": lambda f, u: f(u, target("member")),
+    "can_unsuspend:member": lambda f, u: f(u, target("member")),
+    "can_unsuspend:admin": lambda f, u: f(u, target("admin")),
 }
 
 CASES = [

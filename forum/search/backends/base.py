@@ -100,7 +100,7 @@ class SearchBackend:
         )
         counts: dict[str, int] = {}
         page = []
-        for row in session.execute(sa.text(sql), params):
+        for row in self.execute(session, sql, params):
             if row.kind == 0:
                 counts[row.category] = row.id
             else:
@@ -109,6 +109,9 @@ class SearchBackend:
         page.sort(key=lambda r: (-r[0], r[1], r[2]), reverse=True)
         total = counts.get(category, 0) if category else sum(counts.values())
         return SearchPage([r[2] for r in page], total, counts)
+
+    def execute(self, session, sql: str, params: dict):
+        return session.execute(sa.text(sql), params).all()
 
     def rebuild(self, session) -> None:
         """Rebuild engine-side structures after search_documents was refilled."""

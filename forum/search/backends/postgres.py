@@ -55,6 +55,16 @@ class PostgresBackend(SearchBackend):
         params[f"{key}q"] = ts_query(terms, tier)
         return f"SELECT question_id FROM search_fts WHERE tokens @@ CAST(:{key}q AS tsquery)"
 
+    def execute(self, session, sql: str, params: dict):
+        # The planner prices `tokens @@ q` on a heap row as cheap, but each check detoasts a
+        # large tsvector; for frequent terms it then prefers a sequential scan that is 10x
+        # slower than the GIN bitmap scan (which needs no recheck). Steer it for this query.
+        session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        try:
+            return session.execute(sa.text(sql), params).all()
+        finally:
+            session.execute(sa.text("SET LOCAL enable_seqscan = on"))
+
     def write(self, session, docs) -> None:
         """Upsert the n-gram rows of these documents (same transaction as the caller)."""
         rows = [
@@ -88,8 +98,8 @@ class PostgresBackend(SearchBackend):
 
     def explain(self, session, query) -> str:
         terms = [t for t in (plan_term(x) for x in query.terms) if t]
-        rows = session.execute(
-            sa.text("EXPLAIN SELECT question_id FROM search_fts WHERE tokens @@ CAST(:q AS tsquery)"),
+        rows = self.execute(
+            session, "EXPLAIN SELECT question_id FROM search_fts WHERE tokens @@ CAST(:q AS tsquery)",
             {"q": ts_query(terms, TIERS - 1)},
         )
         return "\n".join(r[0] for r in rows)

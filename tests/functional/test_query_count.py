@@ -1,0 +1,89 @@
+"""Pages load in a bounded number of SQL statements: no N+1 as threads and answers grow."""
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.models import Tag
+from tests.factories import make_answer, make_question, make_user, resolved_thread
+
+
+@contextmanager
+def count_statements(app):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def _get(client, app, path: str) -> list[str]:
+    client.get(path)  # warm up: first-request work (e.g. the pool's first connect) is not the page's
+    with count_statements(app) as statements:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return list(statements)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_thread_page_with_1_and_50_answers(client, auth, app, signed_in):
+    alice = make_user("alice")
+    answerers = [make_user(f"answerer{n}", veteran=n % 2 == 0) for n in range(5)]
+    small, big = make_question(alice, title="回答1件"), make_question(alice, title="回答50件")
+    make_answer(small, answerers[0])
+    for n in range(50):
+        make_answer(big, answerers[n % 5], f"回答その{n}")
+    for q in (small, big):
+        q.status, q.tags = "resolved", _tags()
+    db.session.commit()
+    if signed_in:
+        auth.login("alice")
+    one, fifty = _get(client, app, f"/questions/{small.id}"), _get(client, app, f"/questions/{big.id}")
+    assert len(one) == len(fifty), (one, fifty)
+    assert len(one) <= 8
+
+
+def _add_threads(n: int, author, answerer, start: int = 0):
+    """n open threads (some 急募) and n resolved ones, each with an answer and a tag."""
+    tags = _tags()
+    for i in range(start, start + n):
+        done = resolved_thread(author, answerer, f"解決した質問{i}", "本文です本文です", "回答です回答です")
+        q = make_question(author, title=f"受付中の質問{i}", category="urgent" if i % 3 == 0 else "want_to_know")
+        done.tags, q.tags = tags, tags[:1]
+        db.session.commit()
+        make_answer(q, answerer)
+
+
+def _tags() -> list[Tag]:
+    found = db.session.scalars(sa.select(Tag).order_by(Tag.name)).all()
+    if not found:
+        found = [Tag(name="仮払い"), Tag(name="出金")]
+        db.session.add_all(found)
+        db.session.commit()
+    return list(found)
+
+
+@pytest.mark.parametrize("path", ["/", "/questions", "/questions?status=open", "/questions?status=resolved"])
+def test_lists_with_1_and_40_threads(client, app, path):
+    author, answerer = make_user("author"), make_user("answerer", veteran=True)
+    _add_threads(1, author, answerer)
+    one = _get(client, app, path)
+    _add_threads(39, author, answerer, start=1)
+    forty = _get(client, app, path)
+    assert len(one) == len(forty), (one, forty)
+
+
+def test_profile_with_1_and_20_posts(client, app):
+    few, many, asker = make_user("few"), make_user("many"), make_user("asker")
+    for user, n in ((few, 1), (many, 20)):
+        for i in range(n):
+            resolved_thread(asker, user, f"{user.username}の回答先{i}", "本文です本文です", "回答です")
+            make_question(user, title=f"{user.username}の質問{i}")
+    assert len(_get(client, app, "/users/few")) == len(_get(client, app, "/users/many"))

@@ -1,0 +1,37 @@
+"""The one normaliser, used for indexed text and queries alike."""
+import pytest
+
+from forum.search.query import parse_query
+from forum.text import normalize, normalize_with_map
+
+
+@pytest.mark.parametrize("written, typed", [
+    ("ＡＢＣ１２３", "abc123"),          # full-width letters and digits
+    ("ｻｰﾊﾞｰ", "サーバー"),              # half-width kana, with a voiced mark
+    ("ｶﾞｲﾄﾞ", "ガイド"),
+    ("Python", "PYTHON"),               # case
+    ("ランサーズ", "らんさーず"),        # katakana and hiragana fold together
+    ("サーバー", "サーバ"),             # word-final long-vowel mark
+    ("コンピューター", "コンピュータ"),
+    ("サーバーの設定", "サーバの設定"),   # a katakana word ends before hiragana
+    ("サ―バ", "サーバ"),                # a dash typed for ー inside katakana
+])
+def test_variants_fold_to_the_same_form(written, typed):
+    assert normalize(written) == normalize(typed)
+
+
+def test_long_vowel_inside_a_word_is_kept():
+    assert normalize("ラーメン") == "らーめん"
+    assert normalize("すごーい") == "すごーい"
+
+
+@pytest.mark.parametrize("text", ["ｻｰﾊﾞｰの設定をＡＢＣで", "Straße サーバー。", "e\u0301té", "", "ーー"])
+def test_map_agrees_with_normalize(text):
+    out, offsets = normalize_with_map(text)
+    assert out == normalize(text)
+    assert len(offsets) == len(out)
+    assert all(0 <= o < max(len(text), 1) for o in offsets)
+
+
+def test_query_uses_the_same_normaliser():
+    assert parse_query("ｻｰﾊﾞｰ　ＡＢＣ").terms == (normalize("サーバ"), "abc")

@@ -1,0 +1,89 @@
+"""Ranking, snippets, counts and pages on a small fixed corpus (both engines)."""
+from forum.extensions import db
+from forum.search.services import search_threads
+from tests.factories import make_answer, resolved_thread
+from tests.search.conftest import dated
+
+
+def titles(results):
+    return [item.question.title for item in results.items]
+
+
+def test_title_above_body_above_best_above_other_answers_newer_first(app, people):
+    asker, answerer = people
+    other = resolved_thread(asker, answerer, "回答だけ", "本文です", "無関係", best=True)
+    make_answer(other, answerer, "請求書は別の回答に")
+    dated(other, 1)
+    dated(resolved_thread(asker, answerer, "ベスト", "本文です", "請求書の書き方"), 2)
+    dated(resolved_thread(asker, answerer, "本文の古い", "請求書の件", "はい"), 9)
+    dated(resolved_thread(asker, answerer, "本文の新しい", "請求書の件", "はい"), 3)
+    dated(resolved_thread(asker, answerer, "請求書のタイトル", "本文", "はい"), 30)
+    dated(resolved_thread(asker, answerer, "関係ない", "見積もり", "はい"), 0)
+    results = search_threads("請求書", None, 1, 20)
+    assert titles(results) == ["請求書のタイトル", "本文の新しい", "本文の古い", "ベスト", "回答だけ"]
+    assert results.total == 5
+
+
+def test_two_character_and_one_character_terms(app, people):
+    asker, answerer = people
+    resolved_thread(asker, answerer, "源泉徴収の質問", "税について", "はい")
+    resolved_thread(asker, answerer, "別件", "泉のそば", "はい")
+    assert titles(search_threads("源泉", None, 1, 20)) == ["源泉徴収の質問"]
+    assert sorted(titles(search_threads("泉", None, 1, 20))) == ["別件", "源泉徴収の質問"]
+    assert titles(search_threads("税", None, 1, 20)) == ["源泉徴収の質問"]
+
+
+def test_kana_and_long_vowel_variants_find_each_other(app, people):
+    asker, answerer = people
+    resolved_thread(asker, answerer, "ランサーズのサーバー設定", "本文", "はい")
+    assert titles(search_threads("らんさーず", None, 1, 20)) == ["ランサーズのサーバー設定"]
+    assert titles(search_threads("サーバ", None, 1, 20)) == ["ランサーズのサーバー設定"]
+    assert titles(search_threads("ｻｰﾊﾞｰ", None, 1, 20)) == ["ランサーズのサーバー設定"]
+
+
+def test_all_terms_must_match_phrases_and_excludes(app, people):
+    asker, answerer = people
+    resolved_thread(asker, answerer, "ロゴ デザイン 料金", "本文", "はい")
+    resolved_thread(asker, answerer, "ウェブ デザイン", "本文", "はい")
+    resolved_thread(asker, answerer, "デザインとロゴ", "本文", "はい")
+    assert sorted(titles(search_threads("デザイン ロゴ", None, 1, 20))) == ["デザインとロゴ", "ロゴ デザイン 料金"]
+    assert titles(search_threads('"ロゴ デザイン"', None, 1, 20)) == ["ロゴ デザイン 料金"]
+    assert titles(search_threads("デザイン -ロゴ", None, 1, 20)) == ["ウェブ デザイン"]
+    assert titles(search_threads("デザイン -ロゴ -ウェブ", None, 1, 20)) == []
+
+
+def test_snippet_comes_from_the_matching_part_and_is_escaped(app, people):
+    asker, answerer = people
+    resolved_thread(asker, answerer, "表示が崩れる", "本文です",
+                    "<script>alert(1)</script> の代わりに仮払いを確認")
+    item = search_threads("仮払い", None, 1, 20).items[0]
+    assert item.part == "best_answer"
+    assert "<mark>仮払い</mark>" in item.snippet
+    assert "</script>" not in item.snippet and "&lt;/script&gt;" in item.snippet
+
+
+def test_category_counts_filter_and_pages(app, people):
+    asker, answerer = people
+    for i in range(5):
+        dated(resolved_thread(asker, answerer, f"納期の相談{i}", "本文", "はい",
+                              category="urgent" if i < 2 else "want_to_know"), i)
+    first = search_threads("納期", None, 1, 2)
+    assert first.total == 5 and first.pages == 3
+    assert first.category_counts == {"urgent": 2, "want_to_know": 3}
+    assert titles(first) == ["納期の相談0", "納期の相談1"]
+    assert titles(search_threads("納期", None, 3, 2)) == ["納期の相談4"]
+    urgent = search_threads("納期", "urgent", 1, 20)
+    assert urgent.total == 2 and titles(urgent) == ["納期の相談0", "納期の相談1"]
+
+
+def test_no_results_page_offers_a_new_question(client, app, people):
+    r = client.get("/search?q=存在しない言葉")
+    page = r.data.decode()
+    assert r.status_code == 200
+    assert "見つかりませんでした" in page and "/questions/new?title=" in page and "/faq" in page
+
+
+def test_symbol_queries_do_not_fail(client, app, people):
+    for q in ['"', "-", "!!", "%", "'; DROP TABLE x; --", "a" * 500]:
+        assert client.get("/search", query_string={"q": q}).status_code == 200
+    db.session.rollback()
