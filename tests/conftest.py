@@ -108,7 +108,8 @@ def database_template(tmp_path_factory):
 
 
 def _truncate_all(url: str) -> None:
-    """Empty every table the migrations made (search tables included), keep the schema."""
+    """Empty every table the migrations made (search tables included), keep the schema, and
+    restart the sequences, so each test starts as it would on a fresh SQLite file."""
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         # A connection a failed test left in a transaction must not hang the whole run.
@@ -117,8 +118,21 @@ def _truncate_all(url: str) -> None:
             "SELECT quote_ident(tablename) FROM pg_tables "
             "WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
         )).all()
-        if tables:
-            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        sequences = conn.scalars(sa.text(
+            "SELECT quote_ident(sequence_name) FROM information_schema.sequences "
+            "WHERE sequence_schema = current_schema()"
+        )).all()
+        superuser = conn.scalar(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+        if superuser:
+            # DELETE with foreign-key triggers off: ~20x faster than TRUNCATE on tables this small
+            # (TRUNCATE swaps every table's files), which adds minutes over the whole suite.
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+            for table in tables:
+                conn.execute(sa.text(f"DELETE FROM {table}"))
+        elif tables:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        for sequence in sequences:
+            conn.execute(sa.text(f"ALTER SEQUENCE {sequence} RESTART"))
     engine.dispose()
 
 
