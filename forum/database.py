@@ -28,8 +28,22 @@ def prepare_engine_options(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
 
+def end_session(_exc=None) -> None:
+    """Close the request's session; when its connection died mid-request (the database
+    restarted), drop the connection instead of rolling back on it, which would raise after
+    the response was built and turn a Japanese 503 into the server's bare 500."""
+    try:
+        db.session.remove()
+    except Exception:  # noqa: BLE001 - the connection is gone; nothing left to roll back
+        db.session.invalidate()
+        db.session.remove()
+
+
 def configure_engine(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
+    # Registered after db.init_app, so it runs before Flask-SQLAlchemy's own teardown
+    # (teardowns run in reverse), which then finds nothing left to close.
+    app.teardown_appcontext(end_session)
