@@ -35,7 +35,7 @@ def end_session(_exc=None) -> None:
     try:
         db.session.remove()
     except Exception:  # noqa: BLE001 - the connection is gone; nothing left to roll back
-        db.session.invalidate()
+        db.session().invalidate()
         db.session.remove()
 
 

@@ -63,7 +63,7 @@ def _rollback() -> None:
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - a dead connection must not mask the first error
-        db.session.invalidate()
+        db.session().invalidate()
 
 
 def register_error_handlers(app) -> None:

@@ -33,7 +33,7 @@ def healthz():
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001 - the connection may be gone entirely
-            db.session.close()
+            db.session().invalidate()
         report["database"], healthy = "down", False
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:

@@ -1,8 +1,10 @@
 """Small builders for test data; they go through the models, not the HTTP layer."""
 import itertools
 
+import sqlalchemy as sa
+
 from forum.extensions import db
-from forum.models import Answer, Question, User
+from forum.models import Answer, Question, Tag, User
 from forum.search import index
 
 PASSWORD = "correct-horse-42"
@@ -24,9 +26,14 @@ def make_question(author: User, title: str = "仮払いの仕組みについて�
                   body: str = "初めて受注しました。仮払いとは何ですか？", category: str = "want_to_know",
                   status: str = "open", tags=()) -> Question:
     question = Question(author=author, title=title, body=body, category=category, status=status)
+    question.tags = [_tag(name) for name in tags]
     db.session.add(question)
     db.session.commit()
     return question
+
+
+def _tag(name: str) -> Tag:
+    return db.session.scalar(sa.select(Tag).where(Tag.name == name)) or Tag(name=name)
 
 
 def make_answer(question: Question, author: User, body: str = "仮払いはクライアントが先に報酬を預ける仕組みです。") -> Answer:

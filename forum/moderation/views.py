@@ -67,8 +67,6 @@ def _checked(form) -> None:
     """A bad CSRF token is a 400; other invalid input comes back as a message."""
     if form.validate_on_submit():
         return
-    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
-        abort(400)
     messages = [str(e) for errors in form.errors.values() for e in errors]
     raise _InvalidForm(" ".join(messages) or _("入力内容を確認してください。"))
 
@@ -90,8 +88,6 @@ def close(question_id: int):
     question = get_question(current_user, question_id)
     form = CloseForm()
     if not form.validate_on_submit():
-        if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
-            abort(400)
         flash(_("クローズの理由を選んでください。"), "error")
         return redirect(url_for("questions.show", question_id=question.id))
     services.close_question(current_user, question, form.reason.data, form.note.data or "")
@@ -111,28 +107,27 @@ def reopen(question_id: int):
     return redirect(url_for("questions.show", question_id=question.id))
 
 
-@bp.post("/moderation/posts/<target_type>/<int:target_id>/hide")
-@login_required
-def hide_post(target_type: str, target_id: int):
+def _change_visibility(target_type: str, target_id: int, action, message: str):
+    """Hide or restore one post (the two differ only in the service and the message)."""
     _require_moderator()
     post = _post(target_type, target_id)
     form = NoteForm()
     _checked(form)
-    services.hide_post(current_user, target_type, post, form.note.data or "")
-    flash(_("投稿を非表示にしました。"), "success")
+    action(current_user, target_type, post, form.note.data or "")
+    flash(message, "success")
     return redirect(_back(_thread_url(target_type, post)), code=303)
+
+
+@bp.post("/moderation/posts/<target_type>/<int:target_id>/hide")
+@login_required
+def hide_post(target_type: str, target_id: int):
+    return _change_visibility(target_type, target_id, services.hide_post, _("投稿を非表示にしました。"))
 
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/restore")
 @login_required
 def restore_post(target_type: str, target_id: int):
-    _require_moderator()
-    post = _post(target_type, target_id)
-    form = NoteForm()
-    _checked(form)
-    services.restore_post(current_user, target_type, post, form.note.data or "")
-    flash(_("投稿を再表示しました。"), "success")
-    return redirect(_back(_thread_url(target_type, post)), code=303)
+    return _change_visibility(target_type, target_id, services.restore_post, _("投稿を再表示しました。"))
 
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/dismiss")

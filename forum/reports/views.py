@@ -1,5 +1,5 @@
 """POST /reports: a member reports a question or an answer (rate-limited)."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -57,8 +57,6 @@ def new():
 def create():
     form = ReportForm()
     if not form.validate_on_submit():
-        if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
-            abort(400)
         post = _load(form)
         return render_template("reports/new.html", form=form, post=post,
                                post_url=_post_url(form.target_type.data, post)), 422

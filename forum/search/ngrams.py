@@ -1,17 +1,33 @@
-"""Character n-grams of normalised text: the tokens both search backends index."""
+"""Character n-grams of normalised text and the recency key: what both search backends index."""
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 # Runs of letters and digits; everything else (spaces, punctuation, symbols) separates runs.
 _RUN = re.compile(r"[^\W_]+")
-# PostgreSQL lexemes cover n-grams up to this length exactly; longer terms are rechecked.
-PG_MAX_GRAM = 3
 # Field prefixes of PostgreSQL lexemes, in ranking order (title > body > best > others).
 FIELD_PREFIXES = ("t", "b", "a", "o")
+# The recency key: whole seconds since 2000-01-01 UTC, times 2**32, plus the question id.
+# Both engines order by it (newest first, then the higher id); SQLite uses it as the FTS5
+# rowid so a doclist streams in that order. The migration computes the same in SQL.
+KEY_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+KEY_EPOCH_UNIX = 946684800
+KEY_SHIFT = 2 ** 32
 
 
 def runs(text: str) -> list[str]:
     return _RUN.findall(text)
+
+
+def sort_key(created_at: datetime, question_id: int) -> int:
+    """The recency key of a thread (see KEY_EPOCH); sub-second differences are ignored."""
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=timezone.utc)
+    seconds = (created_at.replace(microsecond=0) - KEY_EPOCH) // _SECOND
+    return seconds * KEY_SHIFT + question_id
+
+
+_SECOND = datetime(2000, 1, 1, 0, 0, 1, tzinfo=timezone.utc) - KEY_EPOCH
 
 
 def fts_tokens(text: str | None) -> str:
@@ -21,19 +37,19 @@ def fts_tokens(text: str | None) -> str:
     a run, and it separates runs so a phrase of bigrams can only match inside one run.
     """
     out = []
+    add = out.append
     for run in _RUN.findall(text or ""):
-        out.extend(run[i:i + 2] for i in range(len(run) - 1))
-        out.append(run[-1])
+        if len(run) > 1:
+            add(" ".join(map("".join, zip(run, run[1:]))))
+        add(run[-1])
     return " ".join(out)
 
 
 def pg_lexemes(prefix: str, text: str) -> set[str]:
-    """PostgreSQL lexemes for one field: every 2..PG_MAX_GRAM-gram and each run's last char."""
+    """PostgreSQL lexemes for one field: every bigram of each run and each run's last char."""
     out = set()
     for run in _RUN.findall(text or ""):
-        n = len(run)
-        for size in range(2, PG_MAX_GRAM + 1):
-            out.update(prefix + run[i:i + size] for i in range(n - size + 1))
+        out.update(map("".join, zip(prefix * len(run), run, run[1:])))
         out.add(prefix + run[-1])
     return out
 

@@ -21,13 +21,16 @@ def _best_answer_fk_inline():
                                     name=op.f('fk_questions_best_answer_id_answers'), ondelete='SET NULL'),)
 
 
-# Search structures (see docs/search.md). Both engines index the same character n-grams of
+# Search structures (see docs/search.md). Both engines index the same character bigrams of
 # the normalised text (forum/search/ngrams.py), so 1- and 2-character terms are served from
 # an index too; the tables are named search_fts* so autogenerate leaves them alone.
+# Both order results by a recency key: whole seconds since 2000-01-01 UTC times 2**32 plus
+# the question id (forum/search/ngrams.py:sort_key computes the same in Python).
 #
 # SQLite: a contentless FTS5 table of bigram tokens (computed by the app function
-# sodan_fts_tokens, registered on every connection) plus a compact table for filtering and
-# ordering; triggers keep both in step with search_documents inside the writer's transaction.
+# sodan_fts_tokens, registered on every connection) whose rowid is the recency key, so
+# `ORDER BY rowid DESC LIMIT n` streams newest first and stops; search_fts_meta maps the key
+# to the thread. Triggers keep both in step with search_documents in the writer's transaction.
 _FTS_COLUMNS = 'title, body, best, answers'
 
 
@@ -36,18 +39,23 @@ def _tokens(prefix: str) -> str:
                      for c in ('norm_title', 'norm_body', 'norm_best_answer', 'norm_answers'))
 
 
-_FTS_INSERT = (f"INSERT INTO search_fts(rowid, {_FTS_COLUMNS}) VALUES (new.question_id, {_tokens('new')}); "
-               "INSERT INTO search_fts_meta(question_id, category, created_at) "
-               "VALUES (new.question_id, new.category, new.created_at);")
+def _key(prefix: str) -> str:
+    # substr: whole seconds of SQLAlchemy's 'YYYY-MM-DD HH:MM:SS.ffffff' (strftime rounds ms).
+    return (f"((CAST(strftime('%s', substr({prefix}.created_at, 1, 19)) AS INTEGER) - 946684800) "
+            f"* 4294967296 + {prefix}.question_id)")
+
+
+_FTS_INSERT = (f"INSERT INTO search_fts(rowid, {_FTS_COLUMNS}) VALUES ({_key('new')}, {_tokens('new')}); "
+               "INSERT INTO search_fts_meta(sort_key, question_id, category) "
+               f"VALUES ({_key('new')}, new.question_id, new.category);")
 _FTS_DELETE = (f"INSERT INTO search_fts(search_fts, rowid, {_FTS_COLUMNS}) "
-               f"VALUES ('delete', old.question_id, {_tokens('old')}); "
-               "DELETE FROM search_fts_meta WHERE question_id = old.question_id;")
+               f"VALUES ('delete', {_key('old')}, {_tokens('old')}); "
+               f"DELETE FROM search_fts_meta WHERE sort_key = {_key('old')};")
 SQLITE_SEARCH = [
     f"CREATE VIRTUAL TABLE search_fts USING fts5({_FTS_COLUMNS}, content='', "
     "tokenize='ascii', detail=full)",
-    "CREATE TABLE search_fts_meta (question_id INTEGER PRIMARY KEY, "
-    "category VARCHAR(20) NOT NULL, created_at DATETIME NOT NULL)",
-    "CREATE INDEX search_fts_meta_created ON search_fts_meta (created_at)",
+    "CREATE TABLE search_fts_meta (sort_key INTEGER PRIMARY KEY, "
+    "question_id INTEGER NOT NULL UNIQUE, category VARCHAR(20) NOT NULL)",
     f"CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN {_FTS_INSERT} END",
     f"CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN {_FTS_DELETE} END",
     f"CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN {_FTS_DELETE} {_FTS_INSERT} END",
@@ -59,14 +67,17 @@ SQLITE_SEARCH_DROP = [
     "DROP TABLE IF EXISTS search_fts_meta",
     "DROP TABLE IF EXISTS search_fts",
 ]
-# PostgreSQL: one row per searchable thread with its n-gram lexemes (field-prefixed, no
-# positions) in a tsvector under a GIN index; written by forum/search/backends/postgres.py.
+# PostgreSQL: one row per searchable thread with its field-prefixed bigram lexemes (no
+# positions) in a tsvector under a GIN index, and the recency key under a btree; written by
+# forum/search/backends/postgres.py. Tokens are stored uncompressed (EXTERNAL): a row that
+# is checked outside the index is read without a decompression step.
 POSTGRES_SEARCH = [
     "CREATE TABLE search_fts (question_id INTEGER PRIMARY KEY "
     "REFERENCES search_documents (question_id) ON DELETE CASCADE, "
-    "category VARCHAR(20) NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-    "tokens TSVECTOR NOT NULL)",
-    "CREATE INDEX search_fts_tokens ON search_fts USING gin (tokens)",
+    "sort_key BIGINT NOT NULL, category VARCHAR(20) NOT NULL, tokens TSVECTOR NOT NULL)",
+    "ALTER TABLE search_fts ALTER COLUMN tokens SET STORAGE EXTERNAL",
+    "CREATE INDEX search_fts_sort ON search_fts (sort_key)",
+    "CREATE INDEX search_fts_tokens ON search_fts USING gin (tokens) WITH (fastupdate = off)",
 ]
 POSTGRES_SEARCH_DROP = ["DROP TABLE IF EXISTS search_fts"]
 

@@ -67,6 +67,32 @@ def test_without_pre_ping_the_failed_request_is_a_japanese_503_and_the_next_succ
     assert titles == {"最初の質問は保存済みです", "再接続後の質問です"}
 
 
+def test_connection_lost_after_the_page_was_built_is_not_a_500(app, make_app):
+    # The request's transaction is still open when the response is ready; if the server drops
+    # the connection now, closing the session at teardown must not raise (that would replace
+    # the finished page by the WSGI server's bare 500).
+    served = make_app()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+
+    @served.after_request
+    def kill_own_connection(response):
+        pid = db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        killer = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with killer.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            for _ in range(50):  # wait until the backend is really gone
+                if not conn.execute(sa.text("SELECT 1 FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}).first():
+                    break
+                time.sleep(0.05)
+        killer.dispose()
+        return response
+
+    response = served.test_client().get("/questions")
+    assert response.status_code == 200
+    served.after_request_funcs[None].remove(kill_own_connection)
+    assert served.test_client().get("/questions").status_code == 200
+
+
 def _post_until(stop: threading.Event, visitor: Visitor, base: str, token: str, label: str, results: list):
     n = 0
     while not stop.is_set():

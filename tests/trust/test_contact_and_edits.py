@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import AuditLog, ContactMessage, Question, SearchDocument
-from tests.factories import make_answer, make_question, make_user, resolved_thread
+from tests.factories import make_user, resolved_thread
 from tests.functional.html import form, text, visible_text
 
 

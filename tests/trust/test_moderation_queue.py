@@ -4,7 +4,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from forum.extensions import db
-from forum.models import Answer, AuditLog, Question, Report, SearchDocument, User, utcnow
+from forum.models import AuditLog, Question, Report, SearchDocument, User, utcnow
 from tests.factories import make_answer, make_question, make_user, resolved_thread
 from tests.functional.html import form, forms, text, visible_text
 
