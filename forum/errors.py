@@ -1,6 +1,7 @@
 """Error pages in Japanese (JSON for API clients); the session is rolled back on errors."""
 from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
@@ -11,16 +12,24 @@ from .exceptions import ForumError
 from .extensions import db
 
 _TITLES = {
-    400: "リクエストが正しくありません",
-    403: "この操作は許可されていません",
-    404: "ページが見つかりません",
-    405: "この方法ではアクセスできません",
-    409: "いまはこの操作ができません",
-    413: "送信された内容が大きすぎます",
-    422: "入力内容を確認してください",
-    429: "操作が多すぎます",
-    500: "サーバーでエラーが発生しました",
-    503: "ただいま混み合っています",
+    400: _l("リクエストが正しくありません"),
+    403: _l("この操作は許可されていません"),
+    404: _l("ページが見つかりません"),
+    405: _l("この方法ではアクセスできません"),
+    409: _l("いまはこの操作ができません"),
+    413: _l("送信された内容が大きすぎます"),
+    422: _l("入力内容を確認してください"),
+    429: _l("操作が多すぎます"),
+    500: _l("サーバーでエラーが発生しました"),
+    503: _l("ただいま混み合っています"),
+}
+# What the reader can do next, for the errors where there is something to say.
+_ADVICE = {
+    403: _l("ログインしているアカウントを確認してください。"),
+    404: _l("お探しのページは削除されたか、URLが間違っている可能性があります。"),
+    429: _l("短い時間に操作が集中しました。少し時間をおいてからもう一度お試しください。"),
+    500: _l("ご不便をおかけしています。時間をおいてもう一度お試しください。入力した内容はブラウザの「戻る」で取り戻せることがあります。"),
+    503: _l("ご不便をおかけしています。時間をおいてもう一度お試しください。入力した内容はブラウザの「戻る」で取り戻せることがあります。"),
 }
 
 
@@ -33,11 +42,11 @@ def _wants_json() -> bool:
 
 
 def render_error(status: int, message: str = ""):
-    title = _(_TITLES.get(status, _TITLES[500]))
+    title = str(_TITLES.get(status, _TITLES[500]))
     if _wants_json():
         return jsonify(error=title, message=message, status=status), status
-    template = f"errors/{status}.html" if status in (403, 404, 429, 500, 503) else "errors/generic.html"
-    return render_template(template, status=status, title=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           advice=_ADVICE.get(status)), status
 
 
 # When the database is down even the page layout cannot ask who is signed in, so the last

@@ -1,5 +1,6 @@
 """Bulk import and export of whole threads as JSON Lines (see DESIGN.md)."""
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -11,6 +12,8 @@ from .models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS, Answer, Question, Ta
 from .search import index
 
 BATCH = 500
+# How an export names a thread that was written in this forum (it has no external_id).
+_NATIVE_ID = re.compile(r"sodan-(\d{1,9})")
 
 
 class BadLine(ValueError):
@@ -132,15 +135,24 @@ def _reserve_ids(conn, table: sa.Table, n: int) -> list[int]:
     return list(range(start + 1, start + n + 1))
 
 
+def _existing_ids(external_ids: list[str]) -> set[str]:
+    """The external ids already in this forum: imported ones, and 'sodan-<id>', the name
+    an export gives a thread written here (so an export fed back adds nothing)."""
+    found = set(db.session.scalars(sa.select(Question.external_id).where(Question.external_id.in_(external_ids))))
+    native = {int(m.group(1)): e for e in external_ids if (m := _NATIVE_ID.fullmatch(e))}
+    if native:
+        found.update(native[i] for i in db.session.scalars(
+            sa.select(Question.id).where(Question.id.in_(native), Question.external_id.is_(None))))
+    return found
+
+
 def _import_batch(records: list[dict]) -> int:
     """Insert one batch of new threads with their answers and search documents; returns count.
 
     Core inserts with RETURNING and one bulk search-document insert per batch keep an import
     of 100,000 threads within a minute (ORM objects and per-thread index.refresh did not).
     """
-    existing = set(db.session.scalars(
-        sa.select(Question.external_id).where(Question.external_id.in_([r["external_id"] for r in records]))
-    ))
+    existing = _existing_ids([r["external_id"] for r in records])
     records = [r for r in records if r["external_id"] not in existing]
     if not records:
         return 0
@@ -166,7 +178,7 @@ def _import_batch(records: list[dict]) -> int:
     question_ids = _reserve_ids(conn, questions, len(question_rows))
     for row, qid in zip(question_rows, question_ids):
         row["id"] = qid
-    conn.execute(sa.insert(questions), question_rows)
+    index.insert_many(conn, questions, question_rows)
     answer_rows, owners = [], []
     for r, qid in zip(records, question_ids):
         r["_id"] = qid
@@ -180,7 +192,7 @@ def _import_batch(records: list[dict]) -> int:
         answer_ids = _reserve_ids(conn, answers, len(answer_rows))
         for row, answer_id in zip(answer_rows, answer_ids):
             row["id"] = answer_id
-        conn.execute(sa.insert(answers), answer_rows)
+        index.insert_many(conn, answers, answer_rows)
         for (r, a), answer_id in zip(owners, answer_ids):
             a["_id"] = answer_id
             if a["best"] and "_best" not in r:
@@ -194,7 +206,7 @@ def _import_batch(records: list[dict]) -> int:
         )
     tag_rows = [{"question_id": r["_id"], "tag_id": tags[t]} for r in records for t in r["tags"]]
     if tag_rows:
-        conn.execute(sa.insert(question_tags), tag_rows)
+        index.insert_many(conn, question_tags, tag_rows)
     # Imported threads are never hidden: resolved ones go straight into the search index.
     index.add_rows([
         index.document_row(

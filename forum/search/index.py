@@ -77,12 +77,35 @@ def refresh(question: Question) -> None:
     backend_for(session).write(session, [existing])
 
 
+def insert_many(conn, table: sa.Table, rows: list[dict]) -> None:
+    """executemany straight through the driver, with the columns' own bind processors.
+
+    Same stored values as `conn.execute(sa.insert(table), rows)`, without SQLAlchemy's
+    generic per-row parameter handling, which cost a third of a 100,000-thread import.
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    names = list(rows[0])
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
+    todo = [(i, p) for i, p in enumerate(processors) if p is not None]
+    data = []
+    for row in rows:
+        values = [row[n] for n in names]
+        for i, process in todo:
+            values[i] = process(values[i])
+        data.append(values)
+    conn.exec_driver_sql(sql, data)
+
+
 def add_rows(rows: list[dict]) -> None:
     """Bulk-insert new search documents (import and reindex), then the engine's index rows."""
     if not rows:
         return
     session = db.session
-    session.connection().execute(sa.insert(SearchDocument.__table__), rows)
+    insert_many(session.connection(), SearchDocument.__table__, rows)
     backend = backend_for(session)
     if hasattr(backend, "copy_rows"):
         backend.copy_rows(session, [SearchDocument(**r) for r in rows])
@@ -91,7 +114,8 @@ def add_rows(rows: list[dict]) -> None:
 def reindex(batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the database; returns the number of documents."""
     session = db.session
-    session.execute(sa.delete(SearchDocument))
+    backend = backend_for(session)
+    backend.clear(session)
     last_id, total = 0, 0
     while True:
         questions = session.execute(
@@ -128,6 +152,6 @@ def reindex(batch_size: int = 2000, progress: Callable[[int], None] | None = Non
         last_id, total = ids[-1], total + len(ids)
         if progress:
             progress(len(ids))
-    backend_for(session).rebuild(session)
+    backend.rebuild(session)
     session.commit()
     return total

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from ..extensions import db
 from ..models import Question, SearchDocument
 from .backends import backend_for
+from .backends.base import COUNT_CAP
 from .query import ParsedQuery, parse_query
 
 # Words worth matching in a draft title: runs of kanji, of katakana, of Latin letters and
@@ -37,6 +38,12 @@ class SearchResults:
     total: int = 0
     items: list[SearchResult] = field(default_factory=list)
     category_counts: dict[str, int] = field(default_factory=dict)
+    # Counting stops at COUNT_CAP per category; above it a count means "at least COUNT_CAP".
+    capped: bool = False
+    count_cap: int = COUNT_CAP
+
+    def is_capped(self, n: int) -> bool:
+        return n > self.count_cap
 
     @property
     def pages(self) -> int:
@@ -60,7 +67,7 @@ def search_threads(text: str, category: str | None, page: int, per_page: int) ->
         return results
     session = db.session
     found = backend_for(session).search(session, query, category, per_page, (page - 1) * per_page)
-    results.total, results.category_counts = found.total, found.category_counts
+    results.total, results.category_counts, results.capped = found.total, found.category_counts, found.capped
     if not found.question_ids:
         return results
     questions = {

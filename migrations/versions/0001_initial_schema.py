@@ -77,7 +77,7 @@ POSTGRES_SEARCH = [
     "sort_key BIGINT NOT NULL, category VARCHAR(20) NOT NULL, tokens TSVECTOR NOT NULL)",
     "ALTER TABLE search_fts ALTER COLUMN tokens SET STORAGE EXTERNAL",
     "CREATE INDEX search_fts_sort ON search_fts (sort_key)",
-    "CREATE INDEX search_fts_tokens ON search_fts USING gin (tokens) WITH (fastupdate = off)",
+    "CREATE INDEX search_fts_tokens ON search_fts USING gin (tokens)",
 ]
 POSTGRES_SEARCH_DROP = ["DROP TABLE IF EXISTS search_fts"]
 

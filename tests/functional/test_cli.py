@@ -212,8 +212,6 @@ def test_export_then_import_elsewhere_round_trips(runner, app, other_app, tmp_pa
     assert [a["best"] for a in records["手数料について"]["answers"]] == [True]
 
 
-@pytest.mark.xfail(strict=True, reason="forum/transfer.py: export names native threads 'sodan-<id>' "
-                   "but import only matches the external_id column, which is empty for them")
 def test_export_then_reimport_into_the_same_database_adds_nothing(runner, tmp_path):
     """An export fed back to the forum it came from must not duplicate its threads."""
     resolved_thread(make_user("alice"), make_user("bob"), "手数料について", "手数料はいくら？", "報酬の一部です。")

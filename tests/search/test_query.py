@@ -26,6 +26,6 @@ def test_duplicates_collapse_and_empty_is_empty():
 
 def test_tokens_separate_runs():
     assert fts_tokens("仮払い、ok") == "仮払 払い い ok k"
-    assert pg_lexemes("t", "abc") == {"tab", "tbc", "tabc", "tc"}
+    assert pg_lexemes("t", "abc") == {"tab", "tbc", "tc"}
     assert plan_term("node.js").runs == ("node", "js")
     assert plan_term("!!") is None

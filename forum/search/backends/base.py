@@ -4,19 +4,26 @@ A thread matches when every term is a substring of the normalised text of one of
 (title, body, best answer, other answers) and no excluded term is. Its tier is the smallest
 k such that every term is found within the first k+1 fields, so title matches rank above
 body matches above best-answer matches above other answers; newer threads first within a
-tier. Each backend finds candidates through its n-gram index; terms the index cannot prove
-exactly are rechecked against search_documents (see docs/search.md).
+tier (the recency key, forum/search/ngrams.py:sort_key).
+
+Nothing sorts or counts every match: each tier is its own index query that the engine
+streams in key order and stops after the page (tiers are read one after another), and
+counting stops after COUNT_CAP + 1 matches. Terms the index cannot prove exactly are rechecked
+against search_documents (see docs/search.md).
 """
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ...models import CATEGORIES
 from ..ngrams import Term, plan_term
 from ..query import ParsedQuery
 
 # search_documents columns in ranking order.
 NORM_COLUMNS = ("norm_title", "norm_body", "norm_best_answer", "norm_answers")
 TIERS = len(NORM_COLUMNS)
+# Counting stops here, per category: a count above it means "at least COUNT_CAP".
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,21 @@ class SearchPage:
     question_ids: list[int]
     total: int
     category_counts: dict[str, int]
+    # True when the query matches more than COUNT_CAP threads: `total` (without a category)
+    # is then COUNT_CAP + 1, and category_counts holds only the selected category, if any.
+    capped: bool = False
+
+
+@dataclass(frozen=True)
+class Match:
+    """SQL pieces of one match condition: FROM clause, WHERE condition and the columns
+    holding the recency key, the question id and the category."""
+
+    source: str
+    where: str
+    key: str
+    question_id: str
+    category: str
 
 
 class SearchBackend:
@@ -33,36 +55,40 @@ class SearchBackend:
     name = "base"
     position = "instr"  # the engine's substring function, for rechecks
 
-    def needs_recheck(self, term: Term) -> bool:
+    def is_exact(self, term: Term) -> bool:
+        """Whether the index alone proves `term` is a substring of a field."""
         raise NotImplementedError
 
-    def match_sql(self, terms: list[Term], tier: int, excludes: list[Term], params: dict,
-                  key: str) -> tuple[str, str, str]:
-        """(FROM clause giving alias x with category and created_at, WHERE condition,
-        question id column) for every term within fields 0..tier and no exact exclude."""
-        raise NotImplementedError
-
-    def candidates_sql(self, terms: list[Term], tier: int, params: dict, key: str) -> str:
-        """A subquery of question ids whose index entries allow all `terms` in fields 0..tier."""
+    def match(self, terms: list[Term], excludes: list[Term], tier: int | None,
+              params: dict) -> Match:
+        """Threads of exactly this tier (None: any tier) that no exclude matches."""
         raise NotImplementedError
 
     # --- shared -------------------------------------------------------------------------
 
-    def _recheck(self, terms: list[Term], tier: int, params: dict, key: str, alias: str = "d") -> str:
+    def within(self, terms: list[Term], tier: int, params: dict, alias: str = "d") -> str:
+        """SQL: every term is a substring of one of the fields 0..tier (row recheck)."""
         conds = []
-        for i, term in enumerate(terms):
-            name = f"{key}{i}"
+        for term in terms:
+            name = f"s{len(params)}"
             params[name] = term.text
-            fields = " OR ".join(f"{self.position}({alias}.{c}, :{name}) > 0" for c in NORM_COLUMNS[: tier + 1])
-            conds.append(f"({fields})")
+            cols = " OR ".join(f"{self.position}({alias}.{c}, :{name}) > 0" for c in NORM_COLUMNS[: tier + 1])
+            conds.append(f"({cols})")
         return " AND ".join(conds)
 
-    def _tier_condition(self, terms, tier, params, id_col) -> str:
-        cond = f"{id_col} IN ({self.candidates_sql(terms, tier, params, f'c{tier}_')})"
-        rechecked = [t for t in terms if self.needs_recheck(t)]
-        if rechecked:
-            cond += " AND " + self._recheck(rechecked, tier, params, f"r{tier}_")
-        return cond
+    def recheck(self, terms: list[Term], excludes: list[Term], tier: int | None,
+                params: dict) -> str | None:
+        """Row conditions for the terms and excludes the index cannot prove (None: none)."""
+        if all(self.is_exact(t) for t in terms):
+            conds = []
+        else:  # the tier is decided on the text: all terms within 0..tier, not within 0..tier-1
+            conds = [self.within(terms, TIERS - 1 if tier is None else tier, params)]
+            if tier:
+                conds.append(f"NOT ({self.within(terms, tier - 1, params)})")
+        for term in excludes:
+            if not self.is_exact(term):
+                conds.append(f"NOT ({self.within([term], TIERS - 1, params)})")
+        return " AND ".join(conds) or None
 
     def search(self, session, query: ParsedQuery, category: str | None, limit: int,
                offset: int) -> SearchPage:
@@ -70,48 +96,59 @@ class SearchBackend:
         excludes = [t for t in (plan_term(x) for x in query.excludes) if t]
         if not terms:
             return SearchPage([], 0, {})
-        params: dict = {"limit": limit, "offset": offset}
-        source, where, id_col = self.match_sql(terms, TIERS - 1, excludes, params, "m_")
-        rechecked = [t for t in terms if self.needs_recheck(t)]
-        join_docs = bool(rechecked)
-        conds = [where]
-        if rechecked:
-            conds.append(self._recheck(rechecked, TIERS - 1, params, "r_"))
-        for i, term in enumerate(t for t in excludes if self.needs_recheck(t)):
-            sub = self.candidates_sql([term], TIERS - 1, params, f"x{i}_")
-            check = self._recheck([term], TIERS - 1, params, f"xr{i}_", alias="dx")
-            conds.append(f"{id_col} NOT IN (SELECT dx.question_id FROM search_documents dx "
-                         f"WHERE dx.question_id IN ({sub}) AND {check})")
-        tier_cases = " ".join(
-            f"WHEN {self._tier_condition(terms, k, params, id_col)} THEN {k}" for k in range(TIERS - 1)
-        )
-        docs = f" JOIN search_documents d ON d.question_id = {id_col}" if join_docs else ""
-        page_filter = ""
+        counts = self.count(session, terms, excludes, category)
+        capped = None in counts  # more than COUNT_CAP matches in all
+        over = counts.pop(None, 0)
+        if category:
+            total = counts.get(category, 0)
+        else:
+            total = over if capped else sum(counts.values())
+        ids: list[int] = []
+        skip = offset
+        for tier in range(TIERS):
+            if offset >= total or len(ids) >= limit:
+                break
+            found = self.tier_ids(session, terms, excludes, tier, category, skip + limit - len(ids))
+            ids.extend(found[skip:])
+            skip = max(0, skip - len(found))
+        return SearchPage(ids[:limit], total, {c: n for c, n in counts.items() if n}, capped)
+
+    def tier_ids(self, session, terms, excludes, tier: int, category: str | None, n: int) -> list[int]:
+        """Question ids of tier `tier`, newest first, at most n."""
+        params: dict = {"n": n}
+        m = self.match(terms, excludes, tier, params)
+        where = m.where
         if category:
             params["category"] = category
-            page_filter = "WHERE category = :category"
-        sql = (
-            f"WITH m AS MATERIALIZED (SELECT {id_col} AS id, x.category AS category, "
-            f"x.created_at AS created_at, CASE {tier_cases} ELSE {TIERS - 1} END AS tier "
-            f"FROM {source}{docs} WHERE {' AND '.join(conds)}) "
-            f"SELECT * FROM (SELECT 1 AS kind, NULL AS category, id, tier, created_at FROM m "
-            f"{page_filter} ORDER BY tier, created_at DESC, id DESC LIMIT :limit OFFSET :offset) p "
-            "UNION ALL SELECT 0, category, count(*), NULL, NULL FROM m GROUP BY category"
-        )
-        counts: dict[str, int] = {}
-        page = []
-        for row in self.execute(session, sql, params):
-            if row.kind == 0:
-                counts[row.category] = row.id
-            else:
-                page.append((row.tier, row.created_at, row.id))
-        # UNION ALL keeps no order: sort the page again by the same key.
-        page.sort(key=lambda r: (-r[0], r[1], r[2]), reverse=True)
-        total = counts.get(category, 0) if category else sum(counts.values())
-        return SearchPage([r[2] for r in page], total, counts)
+            where += f" AND {m.category} = :category"
+        sql = f"SELECT {m.question_id} FROM {m.source} WHERE {where} ORDER BY {m.key} DESC LIMIT :n"
+        return [row[0] for row in self.execute(session, sql, params)]
+
+    def count(self, session, terms, excludes, category: str | None) -> dict[str, int]:
+        """Matches per category from one scan that stops after COUNT_CAP + 1 matches.
+
+        Below the cap the counts are exact. At the cap only the selected category (if
+        any) is counted again, up to the cap; the others are unknown (not in the dict)."""
+        params: dict = {"cap": COUNT_CAP + 1}
+        m = self.match(terms, excludes, None, params)
+        sql = (f"SELECT category, count(*) FROM (SELECT {m.category} AS category FROM {m.source} "
+               f"WHERE {m.where} LIMIT :cap) c GROUP BY category")
+        counts = dict(self.execute(session, sql, params))
+        if sum(counts.values()) <= COUNT_CAP:
+            return counts
+        if not category:
+            return {None: COUNT_CAP + 1}
+        params["category"] = category
+        sql = (f"SELECT count(*) FROM (SELECT 1 AS one FROM {m.source} WHERE {m.where} "
+               f"AND {m.category} = :category LIMIT :cap) c")
+        return {None: COUNT_CAP + 1, category: self.execute(session, sql, params)[0][0]}
 
     def execute(self, session, sql: str, params: dict):
         return session.execute(sa.text(sql), params).all()
+
+    def clear(self, session) -> None:
+        """Empty search_documents and the engine's index before a full rebuild."""
+        session.execute(sa.text("DELETE FROM search_documents"))
 
     def rebuild(self, session) -> None:
         """Rebuild engine-side structures after search_documents was refilled."""
@@ -120,5 +157,12 @@ class SearchBackend:
         """Index these (just inserted or updated) search documents, if triggers do not."""
 
     def explain(self, session, query: ParsedQuery) -> str:
-        """The engine's plan for the match query (for tests and the benchmark)."""
+        """The engine's plan for the first-tier page query (for tests and the benchmark)."""
+        terms = [t for t in (plan_term(x) for x in query.terms) if t]
+        params: dict = {"n": 20}
+        m = self.match(terms, [], 0, params)
+        sql = f"SELECT {m.question_id} FROM {m.source} WHERE {m.where} ORDER BY {m.key} DESC LIMIT :n"
+        return self.plan(session, sql, params)
+
+    def plan(self, session, sql: str, params: dict) -> str:
         raise NotImplementedError

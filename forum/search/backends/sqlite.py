@@ -1,10 +1,14 @@
-"""SQLite backend: a contentless FTS5 index of character bigrams, queried as phrases."""
+"""SQLite backend: a contentless FTS5 index of character bigrams, queried as phrases.
+
+The FTS5 rowid is the recency key, so `ORDER BY rowid DESC LIMIT n` walks each doclist
+newest first and stops after n matches; search_fts_meta maps a key to its thread.
+"""
 import sqlite3
 
 import sqlalchemy as sa
 
 from ..ngrams import Term, fts_tokens
-from .base import TIERS, SearchBackend
+from .base import TIERS, Match, SearchBackend
 
 FTS_COLUMNS = ("title", "body", "best", "answers")
 
@@ -28,13 +32,22 @@ def _fts_term(term: Term) -> str:
     return "(" + " AND ".join(parts) + ")"
 
 
-def fts_query(terms: list[Term], tier: int, excludes: list[Term] = ()) -> str:
+def _within(terms: list[Term], tier: int) -> str:
+    """Every term within the fields 0..tier (a column filter; none for all fields)."""
     expr = " AND ".join(_fts_term(t) for t in terms)
     if tier < TIERS - 1:
-        expr = "{" + " ".join(FTS_COLUMNS[: tier + 1]) + "} : (" + expr + ")"
-    exact = [t for t in excludes if t.single_run]
-    if exact:
-        expr = f"({expr}) NOT (" + " OR ".join(_fts_term(t) for t in exact) + ")"
+        return "({" + " ".join(FTS_COLUMNS[: tier + 1]) + "} : (" + expr + "))"
+    return f"({expr})"
+
+
+def fts_query(terms: list[Term], tier: int | None, excludes: list[Term] = (), exact: bool = True) -> str:
+    """The FTS5 expression of one tier (None: any tier); exact excludes are NOTs."""
+    expr = _within(terms, TIERS - 1 if tier is None else tier)
+    if exact and tier:
+        expr = f"({expr} NOT {_within(terms, tier - 1)})"
+    exact_excludes = [t for t in excludes if t.single_run]
+    if exact_excludes:
+        expr = f"({expr} NOT (" + " OR ".join(_fts_term(t) for t in exact_excludes) + "))"
     return expr
 
 
@@ -42,28 +55,37 @@ class SQLiteBackend(SearchBackend):
     name = "sqlite"
     position = "instr"
 
-    def needs_recheck(self, term: Term) -> bool:
+    def is_exact(self, term: Term) -> bool:
         # Bigram phrases are exact for a term that is one run of letters and digits.
-        return not term.single_run
+        return term.single_run
 
-    def match_sql(self, terms, tier, excludes, params, key):
-        params[f"{key}q"] = fts_query(terms, tier, excludes)
-        source = f"search_fts(:{key}q) f JOIN search_fts_meta x ON x.question_id = f.rowid"
-        return source, "1 = 1", "f.rowid"
+    def match(self, terms, excludes, tier, params):
+        exact = all(self.is_exact(t) for t in terms)
+        name = f"q{len(params)}"
+        params[name] = fts_query(terms, tier, excludes, exact)
+        source = f"search_fts(:{name}) f JOIN search_fts_meta m ON m.sort_key = f.rowid"
+        where = self.recheck(terms, excludes, tier, params)
+        if where:
+            source += " JOIN search_documents d ON d.question_id = m.question_id"
+        return Match(source, where or "1 = 1", "f.rowid", "m.question_id", "m.category")
 
-    def candidates_sql(self, terms, tier, params, key):
-        params[f"{key}q"] = fts_query(terms, tier)
-        return f"SELECT rowid FROM search_fts(:{key}q)"
+    def clear(self, session) -> None:
+        """Empty everything without the per-row delete trigger (which re-tokenises every
+        old row for FTS5): the trigger is dropped and put back in the same transaction."""
+        trigger = session.execute(sa.text(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'search_documents_ad'")).scalar()
+        if trigger:
+            session.execute(sa.text("DROP TRIGGER search_documents_ad"))
+        session.execute(sa.text("DELETE FROM search_documents"))
+        session.execute(sa.text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
+        session.execute(sa.text("DELETE FROM search_fts_meta"))
+        if trigger:
+            session.execute(sa.text(trigger))
 
     def rebuild(self, session) -> None:
         """The triggers keep the index; this compacts it after a bulk load."""
         session.execute(sa.text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
 
-    def explain(self, session, query) -> str:
-        from ..ngrams import plan_term
-
-        terms = [t for t in (plan_term(x) for x in query.terms) if t]
-        rows = session.execute(
-            sa.text("EXPLAIN QUERY PLAN SELECT rowid FROM search_fts(:q)"), {"q": fts_query(terms, TIERS - 1)}
-        )
+    def plan(self, session, sql, params) -> str:
+        rows = session.execute(sa.text("EXPLAIN QUERY PLAN " + sql), params)
         return "\n".join(str(r[-1]) for r in rows)
