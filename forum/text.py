@@ -57,35 +57,26 @@ _VOICED_MARKS = "\uff9e\uff9f\u3099\u309a\u309b\u309c"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\uff0d"
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 0x30FE: 0x309E}
 _KATAKANA = "\u30a1-\u30fa\u30fd\u30fe\u31f0-\u31ff"
+_ANY_DASH = re.compile(f"[{_DASHES}]")
 _DASH_AFTER_KATAKANA = re.compile(f"(?<=[{_KATAKANA}\u30fc])[{_DASHES}]")
 _LONG_VOWELS = re.compile("\u30fc+")
-_IS_KATAKANA = re.compile(f"[{_KATAKANA}]")
-_IS_HIRAGANA = re.compile("[\u3041-\u3096\u309d\u309e]")
+_IS_KANA = re.compile(f"[{_KATAKANA}\u3041-\u3096\u309d\u309e]")
 
 
-def _final_long_vowels(text: str) -> list[tuple[int, int]]:
-    """Spans of ー runs that end a kana word: after kana, and not followed by more kana of
-    the same script (katakana continues a katakana word, hiragana a hiragana one)."""
-    spans = []
-    for m in _LONG_VOWELS.finditer(text):
-        start, end = m.span()
-        if start == 0:
-            continue
-        for script in (_IS_KATAKANA, _IS_HIRAGANA):
-            if script.match(text, start - 1):
-                if not (end < len(text) and script.match(text, end)):
-                    spans.append((start, end))
-                break
-    return spans
+def _folded_long_vowels(text: str) -> list[tuple[int, int]]:
+    """Spans of ー runs to drop: every one that follows kana. Loanwords are written with and
+    without it anywhere (サーバーサイド, サーバサイド), and a reader typing hiragana (らんさーず)
+    cannot be told apart from one typing katakana once both are folded, so all go."""
+    return [m.span() for m in _LONG_VOWELS.finditer(text) if m.start() > 0 and _IS_KANA.match(text, m.start() - 1)]
 
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    if any(d in text for d in _DASHES):
+    if _ANY_DASH.search(text):
         text = _DASH_AFTER_KATAKANA.sub("\u30fc", text)
     if "\u30fc" in text:
         parts, pos = [], 0
-        for start, end in _final_long_vowels(text):
+        for start, end in _folded_long_vowels(text):
             parts.append(text[pos:start])
             pos = end
         parts.append(text[pos:])
@@ -97,8 +88,8 @@ def normalize(text: str) -> str:
     """The normal form used for both indexed text and queries.
 
     NFKC (full-width Ａ１ and half-width ｶﾅ), case folding, katakana to hiragana, dashes
-    inside katakana read as ー, and a ー that ends a kana word dropped, so サーバー, サーバ
-    and さーば index alike.
+    inside katakana read as ー, and every ー after kana dropped, so サーバー, サーバ and さーば
+    index alike, and サーバーサイド as サーバサイド.
     """
     return _fold(text or "")
 
@@ -132,7 +123,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     # The same regex steps as _fold(), applied with a map: keep surviving positions.
     folded = _DASH_AFTER_KATAKANA.sub("\u30fc", folded)
     keep = [True] * len(folded)
-    for start, end in _final_long_vowels(folded):
+    for start, end in _folded_long_vowels(folded):
         for k in range(start, end):
             keep[k] = False
     out = "".join(ch for ch, k in zip(folded, keep) if k).translate(_KATA_TO_HIRA)

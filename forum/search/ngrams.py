@@ -5,8 +5,10 @@ from datetime import datetime, timezone
 
 # Runs of letters and digits; everything else (spaces, punctuation, symbols) separates runs.
 _RUN = re.compile(r"[^\W_]+")
-# Field prefixes of PostgreSQL lexemes, in ranking order (title > body > best > others).
-FIELD_PREFIXES = ("t", "b", "a", "o")
+# Prefixes of PostgreSQL lexemes: title, body, best answer (the fields of tiers 0-2), and
+# "x" for any field (tier 3 and counting: one posting list per bigram, not four).
+FIELD_PREFIXES = ("t", "b", "a")
+ANY_FIELD = "x"
 # The recency key: whole seconds since 2000-01-01 UTC, times 2**32, plus the question id.
 # Both engines order by it (newest first, then the higher id); SQLite uses it as the FTS5
 # rowid so a doclist streams in that order. The migration computes the same in SQL.
@@ -40,17 +42,31 @@ def fts_tokens(text: str | None) -> str:
     add = out.append
     for run in _RUN.findall(text or ""):
         if len(run) > 1:
-            add(" ".join(map("".join, zip(run, run[1:]))))
+            add(" ".join(map(str.__add__, run, run[1:])))
         add(run[-1])
     return " ".join(out)
 
 
-def pg_lexemes(prefix: str, text: str) -> set[str]:
-    """PostgreSQL lexemes for one field: every bigram of each run and each run's last char."""
-    out = set()
+def grams(text: str | None) -> set[str]:
+    """Every bigram of each run of `text`, and each run's last character."""
+    out: set[str] = set()
     for run in _RUN.findall(text or ""):
-        out.update(map("".join, zip(prefix * len(run), run, run[1:])))
-        out.add(prefix + run[-1])
+        out.update(map(str.__add__, run, run[1:]))
+        out.add(run[-1])
+    return out
+
+
+def pg_lexemes(prefix: str, text: str) -> set[str]:
+    """PostgreSQL lexemes for one field: its grams() behind the field's prefix."""
+    return {prefix + g for g in grams(text)}
+
+
+def document_lexemes(title: str, body: str, best: str, others: str) -> list[str]:
+    """A thread's PostgreSQL lexemes: t/b/a + grams of title, body, best answer, and
+    x + grams of any field (others are only ever searched together with the rest)."""
+    fields = [grams(title), grams(body), grams(best)]
+    out = [prefix + g for prefix, found in zip(FIELD_PREFIXES, fields) for g in found]
+    out.extend(ANY_FIELD + g for g in fields[0].union(fields[1], fields[2], grams(others)))
     return out
 
 

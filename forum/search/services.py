@@ -10,7 +10,6 @@ from markupsafe import Markup
 from ..extensions import db
 from ..models import Question, SearchDocument
 from .backends import backend_for
-from .backends.base import COUNT_CAP
 from .query import ParsedQuery, parse_query
 
 # Words worth matching in a draft title: runs of kanji, of katakana, of Latin letters and
@@ -38,9 +37,10 @@ class SearchResults:
     total: int = 0
     items: list[SearchResult] = field(default_factory=list)
     category_counts: dict[str, int] = field(default_factory=dict)
-    # Counting stops at COUNT_CAP per category; above it a count means "at least COUNT_CAP".
+    # Counting stops at count_cap matches (see backends/base.py): above it a count means
+    # "at least count_cap" and only the selected category is counted.
     capped: bool = False
-    count_cap: int = COUNT_CAP
+    count_cap: int = 0
 
     def is_capped(self, n: int) -> bool:
         return n > self.count_cap
@@ -66,7 +66,9 @@ def search_threads(text: str, category: str | None, page: int, per_page: int) ->
     if query.is_empty:
         return results
     session = db.session
-    found = backend_for(session).search(session, query, category, per_page, (page - 1) * per_page)
+    backend = backend_for(session)
+    results.count_cap = backend.count_cap
+    found = backend.search(session, query, category, per_page, (page - 1) * per_page)
     results.total, results.category_counts, results.capped = found.total, found.category_counts, found.capped
     if not found.question_ids:
         return results
@@ -108,7 +110,7 @@ def suggest(text: str, limit: int = 5) -> list[dict]:
         query = parse_query(" ".join(f'"{w}"' for w in attempt))
         if query.is_empty:
             continue
-        found = backend.search(session, query, None, limit, 0)
+        found = backend.search(session, query, None, limit, 0, count=False)
         if found.question_ids:
             break
     if found is None or not found.question_ids:

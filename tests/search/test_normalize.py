@@ -15,17 +15,22 @@ from forum.text import normalize, normalize_with_map
     ("コンピューター", "コンピュータ"),
     ("サーバーの設定", "サーバの設定"),   # a katakana word ends before hiragana
     ("サ―バ", "サーバ"),                # a dash typed for ー inside katakana
+    ("サーバーサイド", "サーバサイド"),    # ー inside a katakana word
+    ("ユーザー", "ユザ"),
 ])
 def test_variants_fold_to_the_same_form(written, typed):
     assert normalize(written) == normalize(typed)
 
 
-def test_long_vowel_inside_a_word_is_kept():
-    assert normalize("ラーメン") == "らーめん"
-    assert normalize("すごーい") == "すごーい"
+def test_every_long_vowel_mark_after_kana_folds():
+    assert normalize("サーバーサイド") == normalize("サーバサイド") == normalize("さーばさいど")
+    assert normalize("ラーメン") == normalize("ラメン") == "らめん"
+    assert normalize("すごーい") == "すごい"
+    assert normalize("ー") == "ー" and normalize("漢ー") == "漢ー"  # not after kana: kept
 
 
-@pytest.mark.parametrize("text", ["ｻｰﾊﾞｰの設定をＡＢＣで", "Straße サーバー。", "e\u0301té", "", "ーー"])
+@pytest.mark.parametrize("text", ["ｻｰﾊﾞｰの設定をＡＢＣで", "Straße サーバー。", "e\u0301té", "", "ーー",
+                                  "サーバーサイドのすごーい話"])
 def test_map_agrees_with_normalize(text):
     out, offsets = normalize_with_map(text)
     assert out == normalize(text)

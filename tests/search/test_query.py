@@ -1,5 +1,5 @@
 """Query syntax: terms, full-width spaces, "phrases", -excludes."""
-from forum.search.ngrams import fts_tokens, pg_lexemes, plan_term
+from forum.search.ngrams import document_lexemes, fts_tokens, pg_lexemes, plan_term
 from forum.search.query import parse_query
 
 
@@ -27,5 +27,6 @@ def test_duplicates_collapse_and_empty_is_empty():
 def test_tokens_separate_runs():
     assert fts_tokens("仮払い、ok") == "仮払 払い い ok k"
     assert pg_lexemes("t", "abc") == {"tab", "tbc", "tc"}
+    assert sorted(document_lexemes("ab", "", "", "cd")) == ["tab", "tb", "xab", "xb", "xcd", "xd"]
     assert plan_term("node.js").runs == ("node", "js")
     assert plan_term("!!") is None

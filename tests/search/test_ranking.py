@@ -1,5 +1,6 @@
 """Ranking, snippets, counts and pages on a small fixed corpus (both engines)."""
 from forum.extensions import db
+from forum.search.backends.base import SearchBackend
 from forum.search.services import search_threads
 from tests.factories import make_answer, resolved_thread
 from tests.search.conftest import dated
@@ -39,6 +40,9 @@ def test_kana_and_long_vowel_variants_find_each_other(app, people):
     assert titles(search_threads("らんさーず", None, 1, 20)) == ["ランサーズのサーバー設定"]
     assert titles(search_threads("サーバ", None, 1, 20)) == ["ランサーズのサーバー設定"]
     assert titles(search_threads("ｻｰﾊﾞｰ", None, 1, 20)) == ["ランサーズのサーバー設定"]
+    resolved_thread(asker, answerer, "サーバーサイドの設定", "本文", "はい")
+    item = search_threads("サーバサイド", None, 1, 20).items[0]
+    assert item.question.title == "サーバーサイドの設定" and "<mark>サーバーサイド</mark>" in item.title
 
 
 def test_all_terms_must_match_phrases_and_excludes(app, people):
@@ -87,3 +91,22 @@ def test_symbol_queries_do_not_fail(client, app, people):
     for q in ['"', "-", "!!", "%", "'; DROP TABLE x; --", "a" * 500]:
         assert client.get("/search", query_string={"q": q}).status_code == 200
     db.session.rollback()
+
+
+def test_counts_stop_at_the_cap_the_same_way_on_both_engines(client, app, people, monkeypatch):
+    monkeypatch.setattr(SearchBackend, "count_cap", 3)
+    asker, answerer = people
+    for i in range(5):
+        dated(resolved_thread(asker, answerer, f"納期の相談{i}", "本文", "はい",
+                              category="urgent" if i < 2 else "want_to_know"), i)
+    first = search_threads("納期", None, 1, 2)
+    assert first.capped and first.total == 4 and first.category_counts == {}
+    assert titles(first) == ["納期の相談0", "納期の相談1"]
+    assert titles(search_threads("納期", None, 2, 2)) == ["納期の相談2", "納期の相談3"]
+    urgent = search_threads("納期", "urgent", 1, 20)  # the selected category is counted
+    assert urgent.total == 2 and urgent.category_counts == {"urgent": 2}
+    assert titles(search_threads("納期", "want_to_know", 1, 20)) == ["納期の相談2", "納期の相談3", "納期の相談4"]
+    page = client.get("/search", query_string={"q": "納期"}).data.decode()
+    assert "解決済みの質問 3件以上" in page and "(3+)" in page
+    page = client.get("/search", query_string={"q": "納期", "category": "urgent"}).data.decode()
+    assert "解決済みの質問 2件" in page and "(2)" in page

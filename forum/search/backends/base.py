@@ -15,14 +15,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ...models import CATEGORIES
 from ..ngrams import Term, plan_term
 from ..query import ParsedQuery
 
 # search_documents columns in ranking order.
 NORM_COLUMNS = ("norm_title", "norm_body", "norm_best_answer", "norm_answers")
 TIERS = len(NORM_COLUMNS)
-# Counting stops here, per category: a count above it means "at least COUNT_CAP".
+# Counting stops after this many matches + 1: a count above it means "at least COUNT_CAP".
 COUNT_CAP = 1000
 
 
@@ -46,6 +45,7 @@ class Match:
     key: str
     question_id: str
     category: str
+    index: str = ""  # the part of `where` the index answers (PostgreSQL)
 
 
 class SearchBackend:
@@ -54,6 +54,7 @@ class SearchBackend:
 
     name = "base"
     position = "instr"  # the engine's substring function, for rechecks
+    count_cap = COUNT_CAP
 
     def is_exact(self, term: Term) -> bool:
         """Whether the index alone proves `term` is a substring of a field."""
@@ -91,12 +92,14 @@ class SearchBackend:
         return " AND ".join(conds) or None
 
     def search(self, session, query: ParsedQuery, category: str | None, limit: int,
-               offset: int) -> SearchPage:
+               offset: int, count: bool = True) -> SearchPage:
+        """One page of matching question ids and the (capped) counts; `count=False` skips
+        counting (title suggestions): the page is then reported as capped."""
         terms = [t for t in (plan_term(x) for x in query.terms) if t]
         excludes = [t for t in (plan_term(x) for x in query.excludes) if t]
         if not terms:
             return SearchPage([], 0, {})
-        counts = self.count(session, terms, excludes, category)
+        counts = self.count(session, terms, excludes, category) if count else {None: self.count_cap + 1}
         capped = None in counts  # more than COUNT_CAP matches in all
         over = counts.pop(None, 0)
         if category:
@@ -104,24 +107,31 @@ class SearchBackend:
         else:
             total = over if capped else sum(counts.values())
         ids: list[int] = []
-        skip = offset
+        skip, seen = offset, 0
         for tier in range(TIERS):
-            if offset >= total or len(ids) >= limit:
+            if offset >= total or len(ids) >= limit or (not capped and seen >= total):
                 break
-            found = self.tier_ids(session, terms, excludes, tier, category, skip + limit - len(ids))
+            found = self.tier_ids(session, terms, excludes, tier, category, skip + limit - len(ids),
+                                  few=not capped)
             ids.extend(found[skip:])
-            skip = max(0, skip - len(found))
+            skip, seen = max(0, skip - len(found)), seen + len(found)
         return SearchPage(ids[:limit], total, {c: n for c, n in counts.items() if n}, capped)
 
-    def tier_ids(self, session, terms, excludes, tier: int, category: str | None, n: int) -> list[int]:
-        """Question ids of tier `tier`, newest first, at most n."""
+    def tier_sql(self, terms, excludes, tier: int, category: str | None, n: int) -> tuple[list[str], dict]:
+        """The statement(s) of a tier's page query and their parameters."""
         params: dict = {"n": n}
         m = self.match(terms, excludes, tier, params)
         where = m.where
         if category:
             params["category"] = category
             where += f" AND {m.category} = :category"
-        sql = f"SELECT {m.question_id} FROM {m.source} WHERE {where} ORDER BY {m.key} DESC LIMIT :n"
+        return [f"SELECT {m.question_id} FROM {m.source} WHERE {where} ORDER BY {m.key} DESC LIMIT :n"], params
+
+    def tier_ids(self, session, terms, excludes, tier: int, category: str | None, n: int,
+                 few: bool = False) -> list[int]:
+        """Question ids of tier `tier`, newest first, at most n (`few`: the query has at most
+        COUNT_CAP matches)."""
+        (sql,), params = self.tier_sql(terms, excludes, tier, category, n)
         return [row[0] for row in self.execute(session, sql, params)]
 
     def count(self, session, terms, excludes, category: str | None) -> dict[str, int]:
@@ -129,22 +139,31 @@ class SearchBackend:
 
         Below the cap the counts are exact. At the cap only the selected category (if
         any) is counted again, up to the cap; the others are unknown (not in the dict)."""
-        params: dict = {"cap": COUNT_CAP + 1}
+        params: dict = {"cap": self.count_cap + 1}
         m = self.match(terms, excludes, None, params)
         sql = (f"SELECT category, count(*) FROM (SELECT {m.category} AS category FROM {m.source} "
                f"WHERE {m.where} LIMIT :cap) c GROUP BY category")
         counts = dict(self.execute(session, sql, params))
-        if sum(counts.values()) <= COUNT_CAP:
+        if sum(counts.values()) <= self.count_cap:
             return counts
         if not category:
-            return {None: COUNT_CAP + 1}
+            return {None: self.count_cap + 1}
         params["category"] = category
         sql = (f"SELECT count(*) FROM (SELECT 1 AS one FROM {m.source} WHERE {m.where} "
                f"AND {m.category} = :category LIMIT :cap) c")
-        return {None: COUNT_CAP + 1, category: self.execute(session, sql, params)[0][0]}
+        return {None: self.count_cap + 1, category: self.execute(session, sql, params)[0][0]}
 
     def execute(self, session, sql: str, params: dict):
         return session.execute(sa.text(sql), params).all()
+
+    def bulk_start(self, session) -> None:
+        """Settings for a long bulk load on this connection (import, reindex)."""
+
+    def bulk_end(self, session) -> None:
+        """Back to the normal settings after bulk_start() (outside a transaction)."""
+
+    def suspend(self, session) -> None:
+        """Stop maintaining structures that rebuild() can make in bulk."""
 
     def clear(self, session) -> None:
         """Empty search_documents and the engine's index before a full rebuild."""
@@ -157,12 +176,10 @@ class SearchBackend:
         """Index these (just inserted or updated) search documents, if triggers do not."""
 
     def explain(self, session, query: ParsedQuery) -> str:
-        """The engine's plan for the first-tier page query (for tests and the benchmark)."""
+        """The engine's plans for the first tier's page query (for tests and the benchmark)."""
         terms = [t for t in (plan_term(x) for x in query.terms) if t]
-        params: dict = {"n": 20}
-        m = self.match(terms, [], 0, params)
-        sql = f"SELECT {m.question_id} FROM {m.source} WHERE {m.where} ORDER BY {m.key} DESC LIMIT :n"
-        return self.plan(session, sql, params)
+        sqls, params = self.tier_sql(terms, [], 0, None, 20)
+        return "\n---\n".join(self.plan(session, sql, params) for sql in sqls)
 
     def plan(self, session, sql: str, params: dict) -> str:
         raise NotImplementedError

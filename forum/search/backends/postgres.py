@@ -1,10 +1,8 @@
-"""PostgreSQL backend: field-prefixed character bigrams in a tsvector under a GIN index,
-the recency key under a btree."""
+"""PostgreSQL backend: prefixed character bigrams in a GIN-indexed tsvector, recency in a btree."""
 import sqlalchemy as sa
 
-from ..ngrams import FIELD_PREFIXES, Term, pg_lexemes, sort_key
+from ..ngrams import ANY_FIELD, FIELD_PREFIXES, Term, document_lexemes, sort_key
 from .base import TIERS, Match, SearchBackend
-
 
 # The GIN index as migration 0001 creates it (reindex drops and rebuilds it in bulk).
 GIN_INDEX = "search_fts_tokens ON search_fts USING gin (tokens)"
@@ -18,7 +16,7 @@ def _run_lexemes(prefix: str, run: str) -> list[str]:
 
 def _term_query(term: Term, tier: int) -> str:
     fields = []
-    for prefix in FIELD_PREFIXES[: tier + 1]:
+    for prefix in FIELD_PREFIXES[: tier + 1] if tier < TIERS - 1 else (ANY_FIELD,):
         parts = [lexeme for run in term.runs for lexeme in _run_lexemes(prefix, run)]
         fields.append("(" + " & ".join(dict.fromkeys(parts)) + ")")
     return "(" + " | ".join(fields) + ")"
@@ -39,12 +37,8 @@ def ts_query(terms: list[Term], tier: int | None, excludes: list[Term] = (), exa
     return expr
 
 
-def document_lexemes(doc) -> list[str]:
-    texts = (doc.norm_title, doc.norm_body, doc.norm_best_answer, doc.norm_answers)
-    out: set[str] = set()
-    for prefix, text in zip(FIELD_PREFIXES, texts):
-        out |= pg_lexemes(prefix, text)
-    return sorted(out)
+def _lexemes(doc) -> list[str]:
+    return document_lexemes(doc["norm_title"], doc["norm_body"], doc["norm_best_answer"], doc["norm_answers"])
 
 
 class PostgresBackend(SearchBackend):
@@ -61,32 +55,112 @@ class PostgresBackend(SearchBackend):
         exact = all(self.is_exact(t) for t in terms)
         name = f"q{len(params)}"
         params[name] = ts_query(terms, tier, excludes, exact)
-        where = f"f.tokens @@ CAST(:{name} AS tsquery)"
+        where = index = f"f.tokens @@ CAST(:{name} AS tsquery)"
         source = "search_fts f"
         recheck = self.recheck(terms, excludes, tier, params)
         if recheck:
             source += " JOIN search_documents d ON d.question_id = f.question_id"
             where += f" AND {recheck}"
-        return Match(source, where, "f.sort_key", "f.question_id", "f.category")
+        return Match(source, where, "f.sort_key", "f.question_id", "f.category", index=index)
 
-    def execute(self, session, sql: str, params: dict):
-        # Two planner settings for this transaction, both about costs the planner cannot see:
+    # --- plans: walk the recency btree, or a GIN bitmap -------------------------------------
+    #
+    # A GIN bitmap costs in proportion to every match of the terms (tens of ms for a term
+    # in most threads); walking the recency key newest first costs ~1.3 us per row read
+    # (rows stay in the heap, see migration 0001) and stops after the page, so it wins
+    # when matches are dense and loses badly when they are rare. The planner prices neither well (the row check
+    # looks free; AND-ed bigrams of one word look independent), so the choice is made here
+    # from what the newest rows show, and each plan is forced by how the SQL is written:
+    # a LIMITed subquery in key order can only be walked; `ORDER BY sort_key + 0` cannot
+    # use the key btree, which leaves the GIN bitmap (sequential scans are off, see
+    # _planner_settings()).
+    PROBE_ROWS = 250   # newest rows a count reads to judge how dense the candidates are
+    DENSE = 0.05       # at this share of candidates a walk beats the bitmap
+    WALK_ROWS = 1000   # newest rows a page query walks before it falls back to the bitmap
+    WALK_MORE = 5000   # ... or walks on, when that many more rows should fill the page
+
+    @staticmethod
+    def _walk(m: Match, rows: str) -> str:
+        # The LIMIT (even LIMIT ALL) keeps PostgreSQL from flattening the subquery, so it
+        # can only be read from the key btree, newest first.
+        window = ("(SELECT question_id, sort_key, category, tokens FROM search_fts "
+                  f"ORDER BY sort_key DESC LIMIT {rows}) f")
+        return window + m.source[len("search_fts f"):]
+
+    def tier_sql(self, terms, excludes, tier, category, n):
+        """[walk, bitmap] statements of a tier's page query (see above)."""
+        params: dict = {"n": n, "w": self.WALK_ROWS}
+        m = self.match(terms, excludes, tier, params)
+        where = m.where
+        if category:
+            params["category"] = category
+            where += " AND f.category = :category"
+        return [f"SELECT f.question_id FROM {self._walk(m, ':w')} WHERE {where} ORDER BY f.sort_key DESC LIMIT :n",
+                f"SELECT f.question_id FROM {m.source} WHERE {where} ORDER BY f.sort_key + 0 DESC LIMIT :n"], params
+
+    def tier_ids(self, session, terms, excludes, tier, category, n, few=False):
+        (walk, bitmap), params = self.tier_sql(terms, excludes, tier, category, n)
+        if few:  # at most count_cap matches in all: the GIN bitmap is cheap
+            return [r[0] for r in self.execute(session, bitmap, params)]
+        walked = [r[0] for r in self.execute(session, walk, params)]
+        if len(walked) >= n:
+            return walked
+        if walked:  # matches seen at this density: walk on if the rest is near enough
+            needed = (n - len(walked)) * self.WALK_ROWS // len(walked)
+            if needed <= self.WALK_MORE:
+                params["w"] = self.WALK_ROWS + 3 * needed
+                walked = [r[0] for r in self.execute(session, walk, params)]
+                if len(walked) >= n:
+                    return walked
+        return [r[0] for r in self.execute(session, bitmap, params)]
+
+    def count(self, session, terms, excludes, category):
+        params: dict = {"cap": self.count_cap + 1, "probe": self.PROBE_ROWS}
+        m = self.match(terms, excludes, None, params)
+        # How dense are index candidates among the newest rows? (No recheck: a cheap guess.)
+        probe_sql = (f"SELECT count(*) FROM (SELECT question_id, sort_key, tokens FROM search_fts "
+                     f"ORDER BY sort_key DESC LIMIT :probe) f WHERE {m.index}")
+        dense = self.execute(session, probe_sql, params)[0][0] >= self.DENSE * self.PROBE_ROWS
+        source = self._walk(m, "ALL") if dense else m.source
+        counts = dict(self.execute(session, f"SELECT category, count(*) FROM (SELECT f.category FROM {source} "
+                                            f"WHERE {m.where} LIMIT :cap) c GROUP BY category", params))
+        if sum(counts.values()) <= self.count_cap:
+            return counts
+        if not category:
+            return {None: self.count_cap + 1}
+        params["category"] = category
+        sql = (f"SELECT count(*) FROM (SELECT 1 AS one FROM {source} WHERE {m.where} "
+               "AND f.category = :category LIMIT :cap) c")
+        return {None: self.count_cap + 1, category: self.execute(session, sql, params)[0][0]}
+
+    def search(self, session, query, category, limit, offset, count=True):
+        self._planner_settings(session)
+        return super().search(session, query, category, limit, offset, count)
+
+    def explain(self, session, query) -> str:
+        self._planner_settings(session)
+        return super().explain(session, query)
+
+    @staticmethod
+    def _planner_settings(session) -> None:
+        # Three settings for this transaction, about costs the planner cannot see:
         # - psycopg prepares a statement after 5 runs and PostgreSQL may then reuse a generic
         #   plan built without the tsquery's value; the right plan depends on how frequent
         #   the terms are, so plan each time.
-        # - `tokens @@ q` on a heap row is priced like any operator, but it reads a ~4 KB
-        #   toasted tsvector (~3 us a row): a capped count then prefers a sequential scan
-        #   that checks ~20,000 rows (50 ms) over the GIN bitmap that needs no row check
-        #   (1-2 ms). Page queries keep both index plans (GIN bitmap or the key btree).
+        # - `tokens @@ q` on a row is priced like any operator, but it reads a ~3 KB tsvector
+        #   (~1.3 us): a capped count then prefers a sequential scan that checks tens of
+        #   thousands of rows over the GIN bitmap. The walks above are written so they only
+        #   have the key btree to use anyway.
+        # - JIT compilation (set off by the cost penalty above) costs more than any of
+        #   these millisecond queries.
         session.execute(sa.text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-                                "set_config('enable_seqscan', 'off', true)"))
-        return session.execute(sa.text(sql), params).all()
+                                "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"))
 
     def write(self, session, docs) -> None:
         """Upsert the n-gram rows of these documents (same transaction as the caller)."""
         rows = [
             {"id": d.question_id, "key": sort_key(d.created_at, d.question_id), "category": d.category,
-             "tokens": document_lexemes(d)}
+             "tokens": document_lexemes(d.norm_title, d.norm_body, d.norm_best_answer, d.norm_answers)}
             for d in docs
         ]
         if not rows:
@@ -101,20 +175,26 @@ class PostgresBackend(SearchBackend):
             rows,
         )
 
-    def copy_rows(self, session, docs) -> None:
-        """Bulk path for import and reindex: COPY into search_fts (rows must be new)."""
+    def copy_rows(self, session, rows: list[dict]) -> None:
+        """Bulk path for import and reindex: COPY search_documents rows' lexemes into
+        search_fts (rows must be new). Lexemes are letters and digits, so they need no
+        quoting in tsvector text."""
         raw = session.connection().connection.driver_connection
         with raw.cursor() as cur:
             with cur.copy("COPY search_fts (question_id, sort_key, category, tokens) FROM STDIN") as copy:
-                for d in docs:
-                    tokens = " ".join(f"'{lexeme}'" for lexeme in document_lexemes(d))
-                    copy.write_row((d.question_id, sort_key(d.created_at, d.question_id), d.category, tokens))
+                for d in rows:
+                    copy.write_row((d["question_id"], sort_key(d["created_at"], d["question_id"]), d["category"],
+                                    " ".join(_lexemes(d))))
+
+    def suspend(self, session) -> None:
+        """Drop the GIN index: rebuild() creates it again in one bulk pass, several times
+        faster than filling it row by row. Until then searches walk the key btree."""
+        session.execute(sa.text("DROP INDEX IF EXISTS search_fts_tokens"))
 
     def clear(self, session) -> None:
-        """Empty both tables and drop the GIN index: rebuild() creates it again in one bulk
-        pass, much faster than filling it row by row."""
+        """Empty both tables (and suspend the GIN index until rebuild())."""
         session.execute(sa.text("TRUNCATE search_fts, search_documents"))
-        session.execute(sa.text("DROP INDEX IF EXISTS search_fts_tokens"))
+        self.suspend(session)
 
     def rebuild(self, session) -> None:
         session.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
@@ -122,5 +202,4 @@ class PostgresBackend(SearchBackend):
         session.execute(sa.text("ANALYZE search_fts"))
 
     def plan(self, session, sql, params) -> str:
-        rows = session.execute(sa.text("EXPLAIN " + sql), params)
-        return "\n".join(r[0] for r in rows)
+        return "\n".join(r[0] for r in session.execute(sa.text("EXPLAIN " + sql), params))
