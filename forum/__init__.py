@@ -81,7 +81,18 @@ def select_locale() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, contact, edits, faq, moderation, questions, reports, search, site, users
+    from . import (
+        auth,
+        contact,
+        edits,
+        faq,
+        moderation,
+        questions,
+        reports,
+        search,
+        site,
+        users,
+    )
 
     for module in (questions, auth, search, moderation, users, faq, reports, edits, contact):
         app.register_blueprint(module.bp)
@@ -113,9 +124,9 @@ def refuse_nul_bytes():
 
 
 def register_template_globals(app: Flask) -> None:
-    from . import labels, permissions
     from flask_babel import format_datetime, get_locale
 
+    from . import labels, permissions
     from .text import render_markdown
 
     app.jinja_env.globals.update(permissions.TEMPLATE_HELPERS)

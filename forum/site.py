@@ -1,6 +1,14 @@
 """Site-wide routes: health check, language choice, favicon."""
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from .auth.services import safe_next
 from .extensions import db

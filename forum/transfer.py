@@ -117,7 +117,8 @@ def _users_by_name(names: set[str]) -> dict[str, int]:
     return found
 
 
-def _tags_by_name(names: set[str]) -> dict[str, int]:
+def _tag_ids_by_name(names: set[str]) -> dict[str, int]:
+    """Tag ids by name for a whole batch, inserting the missing tags in one statement."""
     found = dict(db.session.execute(sa.select(Tag.name, Tag.id).where(Tag.name.in_(names))).all())
     missing = sorted(names - found.keys())
     if missing:
@@ -169,7 +170,7 @@ def _import_batch(records: list[dict]) -> int:
     if not records:
         return 0
     users = _users_by_name({r["author"] for r in records} | {a["author"] for r in records for a in r["answers"]})
-    tags = _tags_by_name({t for r in records for t in r["tags"]})
+    tags = _tag_ids_by_name({t for r in records for t in r["tags"]})
     question_rows = []
     for r in records:
         created = r["created_at"]

@@ -9,7 +9,13 @@ from flask_migrate import downgrade, upgrade
 
 from forum import create_app
 from forum.extensions import db
-from tests.conftest import BASE_CONFIG, TEST_PASS, create_pg_database, drop_pg_database, postgres_server_url
+from tests.conftest import (
+    BASE_CONFIG,
+    TEST_PASS,
+    create_pg_database,
+    drop_pg_database,
+    postgres_server_url,
+)
 
 
 def _engine_tables(engine) -> set[str]:

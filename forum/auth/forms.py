@@ -8,23 +8,21 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..extensions import db
+from ..forms import strip_whitespace
 from ..models import User
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{3,32}$")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 class RegisterForm(FlaskForm):
     username = StringField(
-        _l("ユーザー名"), filters=[_strip],
+        _l("ユーザー名"), filters=[strip_whitespace],
         validators=[DataRequired(message=_l("ユーザー名を入力してください。"))],
         description=_l("半角英数字と _ で3〜32文字"),
     )
     email = StringField(
-        _l("メールアドレス"), filters=[_strip],
+        _l("メールアドレス"), filters=[strip_whitespace],
         validators=[
             DataRequired(message=_l("メールアドレスを入力してください。")),
             Email(message=_l("メールアドレスの形式が正しくありません。"), check_deliverability=False),
@@ -67,7 +65,7 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     username = StringField(
-        _l("ユーザー名またはメールアドレス"), filters=[_strip],
+        _l("ユーザー名またはメールアドレス"), filters=[strip_whitespace],
         validators=[DataRequired(message=_l("ユーザー名またはメールアドレスを入力してください。"))],
     )
     password = PasswordField(

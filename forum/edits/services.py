@@ -5,7 +5,7 @@ from .. import permissions
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..models import Answer, Question, User, utcnow
-from ..questions.services import _tags_by_name  # one place decides how tags are created
+from ..questions.services import tags_by_name  # one place decides how tags are created
 from ..search import index
 
 
@@ -33,7 +33,7 @@ def edit_question(user: User, question: Question, *, category: str, title: str, 
     question.title = title
     question.body = body
     question.asker_type = asker_type
-    question.tags = _tags_by_name(tags)
+    question.tags = tags_by_name(tags)
     question.updated_at = utcnow()
     index.refresh(question)
     db.session.commit()

@@ -2,11 +2,11 @@
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from flask_wtf import FlaskForm
-
+from ..forms import strip_whitespace
 from ..guard_forms import NoContactInfo
 from ..labels import ASKER_TYPE_LABELS, CATEGORY_LABELS, choices
 
@@ -25,9 +25,6 @@ def split_tags(text: str | None) -> list[str]:
     return seen
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 class QuestionForm(FlaskForm):
     category = RadioField(
@@ -41,7 +38,7 @@ class QuestionForm(FlaskForm):
     )
     title = StringField(
         _l("タイトル"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(message=_l("タイトルを入力してください。")),
             Length(min=5, max=120, message=_l("タイトルは%(min)d〜%(max)d文字で入力してください。")),
@@ -50,7 +47,7 @@ class QuestionForm(FlaskForm):
     )
     body = TextAreaField(
         _l("質問の内容"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(message=_l("質問の内容を入力してください。")),
             Length(min=10, max=10000, message=_l("質問の内容は%(min)d〜%(max)d文字で入力してください。")),
@@ -70,7 +67,7 @@ class QuestionForm(FlaskForm):
 class AnswerForm(FlaskForm):
     body = TextAreaField(
         _l("回答"),
-        filters=[_strip],
+        filters=[strip_whitespace],
         validators=[
             DataRequired(message=_l("回答を入力してください。")),
             Length(max=10000, message=_l("回答は%(max)d文字以内で入力してください。")),

@@ -14,7 +14,7 @@ from ..users.services import award_veteran_if_earned
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
 
 
-def _tags_by_name(names: list[str]) -> list[Tag]:
+def tags_by_name(names: list[str]) -> list[Tag]:
     """Existing tags by name, creating the missing ones."""
     if not names:
         return []
@@ -45,7 +45,7 @@ def ask_question(author: User, *, category: str, title: str, body: str,
         raise PermissionDenied(_("質問を投稿する権限がありません。"))
     question = Question(author=author, category=category, title=title, body=body,
                         asker_type=asker_type, status="open")
-    question.tags = _tags_by_name(tags or [])
+    question.tags = tags_by_name(tags or [])
     db.session.add(question)
     db.session.commit()
     return question

@@ -1,12 +1,21 @@
 """Thread pages: home, lists, ask, one thread, answer, resolve."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
 from ..exceptions import PermissionDenied
-from ..moderation.forms import CloseForm
 from ..labels import CATEGORY_LABELS, STATUS_LABELS
+from ..moderation.forms import CloseForm
 from ..ratelimits import answer_per_account, question_per_account
 from . import services
 from .forms import AnswerForm, QuestionForm, ResolveForm, split_tags

@@ -3,8 +3,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from flask_babel import gettext as _
+from sqlalchemy import orm
 
 from .. import permissions
 from ..exceptions import NotFound, PermissionDenied

@@ -2,10 +2,9 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from flask import current_app
-
 from flask_babel import gettext as _
+from sqlalchemy import orm
 
 from .. import permissions
 from ..exceptions import PermissionDenied

@@ -11,8 +11,15 @@ from forum.cli import DEMO_MODERATOR
 from forum.extensions import db
 from forum.models import Answer, Question, SearchDocument, User
 from forum.search.services import search_threads
-from tests.conftest import (BASE_CONFIG, TEST_PASS, IsolatedClient, _migrate, create_pg_database,
-                            drop_pg_database, postgres_server_url)
+from tests.conftest import (
+    BASE_CONFIG,
+    TEST_PASS,
+    IsolatedClient,
+    _migrate,
+    create_pg_database,
+    drop_pg_database,
+    postgres_server_url,
+)
 from tests.factories import make_answer, make_question, make_user, resolved_thread
 from tests.functional.html import submit, text
 

@@ -4,7 +4,13 @@ import uuid
 
 import pytest
 
-from tests.conftest import TEST_PASS, create_pg_database, drop_pg_database, flush_redis_keys, migrate_database
+from tests.conftest import (
+    TEST_PASS,
+    create_pg_database,
+    drop_pg_database,
+    flush_redis_keys,
+    migrate_database,
+)
 
 # The PostgreSQL pass always runs in CI (.ci/run), so skipping in the SQLite pass loses nothing.
 needs_postgresql_pass = pytest.mark.skipif(

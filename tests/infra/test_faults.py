@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from forum.extensions import db
 from forum.models import Question
 from tests.conftest import create_pg_database, migrate_database
-from tests.factories import PASSWORD as MEMBER_PASSWORD, make_user
+from tests.factories import PASSWORD as MEMBER_PASSWORD
+from tests.factories import make_user
 from tests.infra.conftest import needs_postgresql_pass
 from tests.infra.servers import Gunicorn, ThrowawayCluster, Visitor
 

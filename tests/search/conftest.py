@@ -5,7 +5,7 @@ import pytest
 
 from forum.extensions import db
 from forum.search import index
-from tests.factories import make_user, resolved_thread
+from tests.factories import make_user
 
 
 def dated(question, days_ago: int):
