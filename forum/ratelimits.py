@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -53,8 +53,9 @@ def _succeeded(response) -> bool:
     return response.status_code in (302, 303)
 
 
-def _message(text: str):
-    return lambda: _(text)
+def _message(text):
+    """Flask-Limiter wants a callable; the lazy string is translated when the 429 is shown."""
+    return lambda: str(text)
 
 
 # Only failed sign-ins count: signing in again from a second device must never lock anyone out,
@@ -62,25 +63,34 @@ def _message(text: str):
 login_per_account = limiter.limit(
     _config("RATELIMIT_LOGIN_PER_ACCOUNT"), key_func=_account_name_key, methods=["POST"],
     scope="login-account", deduct_when=_failed,
-    error_message=_message("このアカウントへのログインの試行が多すぎます。しばらく待ってからもう一度お試しください。"),
+    error_message=_message(_l("このアカウントへのログインの試行が多すぎます。しばらく待ってからもう一度お試しください。")),
 )
 login_per_address = limiter.limit(
     _config("RATELIMIT_LOGIN_PER_ADDRESS"), key_func=get_remote_address, methods=["POST"],
     scope="login-address", deduct_when=_failed,
-    error_message=_message("ログインの試行が多すぎます。しばらく待ってからもう一度お試しください。"),
+    error_message=_message(_l("ログインの試行が多すぎます。しばらく待ってからもう一度お試しください。")),
 )
 signup_per_address = limiter.limit(
     _config("RATELIMIT_SIGNUP_PER_ADDRESS"), key_func=get_remote_address, methods=["POST"],
     scope="signup-address", deduct_when=_succeeded,
-    error_message=_message("この接続元からの新規登録が多すぎます。時間をおいてからもう一度お試しください。"),
+    error_message=_message(_l("この接続元からの新規登録が多すぎます。時間をおいてからもう一度お試しください。")),
 )
 question_per_account = limiter.limit(
     _posting_limit("RATELIMIT_QUESTION", "RATELIMIT_QUESTION_NEW_ACCOUNT"), key_func=_poster_key,
     methods=["POST"], scope="question", deduct_when=_succeeded,
-    error_message=_message("短い時間に質問を投稿しすぎています。しばらく待ってからもう一度お試しください。"),
+    error_message=_message(_l("短い時間に質問を投稿しすぎています。しばらく待ってからもう一度お試しください。")),
 )
 answer_per_account = limiter.limit(
     _posting_limit("RATELIMIT_ANSWER", "RATELIMIT_ANSWER_NEW_ACCOUNT"), key_func=_poster_key,
     methods=["POST"], scope="answer", deduct_when=_succeeded,
-    error_message=_message("短い時間に回答を投稿しすぎています。しばらく待ってからもう一度お試しください。"),
+    error_message=_message(_l("短い時間に回答を投稿しすぎています。しばらく待ってからもう一度お試しください。")),
+)
+# Reports are counted per member, so one person cannot flood the queue from several addresses.
+report_per_account = limiter.limit(
+    _config("RATELIMIT_REPORT"), key_func=_poster_key, methods=["POST"], scope="report",
+    error_message=_message(_l("短い時間に通報しすぎています。しばらく待ってからもう一度お試しください。")),
+)
+contact_per_address = limiter.limit(
+    _config("RATELIMIT_CONTACT"), key_func=get_remote_address, methods=["POST"], scope="contact",
+    error_message=_message(_l("短い時間にお問い合わせを送りすぎています。しばらく待ってからもう一度お試しください。")),
 )

@@ -2,7 +2,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -14,22 +13,19 @@ from flask_login import current_user, login_required
 
 from .. import permissions
 from ..exceptions import NotFound, PermissionDenied
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import EmptyForm
 from ..labels import CONTACT_KIND_HELP, CONTACT_KIND_LABELS
 from ..models import ContactMessage
+from ..ratelimits import contact_per_address
 from . import services
 from .forms import ContactForm
 
 bp = Blueprint("contact", __name__)
 
 
-def _rate_limit() -> str:
-    return current_app.config.get("CONTACT_RATE_LIMIT") or "5 per hour"
-
-
 @bp.route("/contact", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@contact_per_address
 def index():
     form = ContactForm()
     if not form.is_submitted():

@@ -1,7 +1,6 @@
 """POST /reports: a member reports a question or an answer (rate-limited)."""
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -13,25 +12,11 @@ from flask_login import current_user, login_required
 
 from .. import permissions
 from ..exceptions import NotFound
-from ..extensions import limiter
+from ..ratelimits import report_per_account
 from . import services
 from .forms import ReportForm
 
 bp = Blueprint("reports", __name__)
-
-DEFAULT_RATE_LIMIT = "10 per hour;30 per day"
-
-
-def _rate_limit() -> str:
-    return current_app.config.get("REPORTS_RATE_LIMIT") or DEFAULT_RATE_LIMIT
-
-
-def _rate_key() -> str:
-    """Per member, so one person cannot flood the queue from several addresses."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return request.remote_addr or "unknown"
-
 
 def _post_url(target_type: str, post) -> str:
     thread = services.thread_of(post)
@@ -61,7 +46,7 @@ def new():
 
 @bp.post("/reports")
 @login_required
-@limiter.limit(_rate_limit, key_func=_rate_key)
+@report_per_account
 def create():
     form = ReportForm()
     if not form.validate_on_submit():

@@ -4,7 +4,7 @@ import pytest
 from forum.config import ROOT
 from tests.factories import PASSWORD, make_user
 
-# Passed explicitly so the test reads the catalogues in this checkout's translations/.
+# forum.config sets this too; passing it keeps the test explicit about which catalogue it reads.
 TRANSLATIONS = {"BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations")}
 
 
@@ -88,3 +88,17 @@ def test_language_link_sets_the_cookie(site):
     assert '<html lang="en">' in site.get("/").get_data(as_text=True)
     site.get("/lang/ja")
     assert '<html lang="ja">' in site.get("/").get_data(as_text=True)
+
+
+def test_rate_limit_and_error_pages_follow_the_language(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_PER_ADDRESS="1 per hour", **TRANSLATIONS)
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    wrong = {"username": "nobody", "password": "wrong-password"}
+    assert client.post("/auth/login", data=wrong).status_code == 422
+    refused = client.post("/auth/login", data=wrong)
+    assert refused.status_code == 429
+    html = refused.get_data(as_text=True)
+    assert "Too many sign-in attempts" in html and "Too many requests" in html
+    missing = client.get("/questions/999999").get_data(as_text=True)
+    assert "Page not found" in missing and "ページが見つかりません" not in missing

@@ -74,7 +74,7 @@ def test_guests_are_sent_to_sign_in(client):
 
 
 def test_reporting_is_rate_limited(make_app):
-    app = make_app(RATELIMIT_ENABLED=True, REPORTS_RATE_LIMIT="2 per hour")
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_REPORT="2 per hour")
     with app.app_context():
         alice = make_user("alice")
         questions = [make_question(alice, title=f"質問その{i}です") for i in range(3)]
