@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from .. import permissions
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
-from ..models import Answer, Question, Tag, User, utcnow
+from ..models import Answer, HelpfulMark, Question, Tag, User, utcnow
 from ..search import index
 from ..users.services import award_veteran_if_earned
 
@@ -94,6 +94,8 @@ class Thread:
     question: Question
     answers: list[Answer]
     best_answer: Answer | None
+    helpful_counts: dict[int, int]
+    marked_helpful: set[int]
 
 
 def load_thread(user, question: Question) -> Thread:
@@ -107,7 +109,52 @@ def load_thread(user, question: Question) -> Thread:
     best = next((a for a in visible if a.id == question.best_answer_id), None)
     if best is not None:
         visible = [best] + [a for a in visible if a is not best]
-    return Thread(question, visible, best)
+    ids = [a.id for a in visible]
+    return Thread(question, visible, best, helpful_counts(ids), _marked_by(user, ids))
+
+
+def helpful_counts(answer_ids: list[int]) -> dict[int, int]:
+    """参考になった marks per answer, for a whole thread in one query."""
+    if not answer_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(HelpfulMark.answer_id, sa.func.count())
+        .where(HelpfulMark.answer_id.in_(answer_ids))
+        .group_by(HelpfulMark.answer_id)
+    )
+    return {answer_id: n for answer_id, n in rows}
+
+
+def _marked_by(user, answer_ids: list[int]) -> set[int]:
+    if not answer_ids or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(db.session.scalars(
+        sa.select(HelpfulMark.answer_id)
+        .where(HelpfulMark.user_id == user.id, HelpfulMark.answer_id.in_(answer_ids))
+    ))
+
+
+def get_answer(user, answer_id: int) -> Answer:
+    """The answer, or NotFound when it (or its thread) does not exist or is hidden from this user."""
+    answer = db.session.get(Answer, answer_id) if 0 < answer_id <= MAX_ID else None
+    if answer is None or not permissions.can_view_answer(user, answer):
+        raise NotFound(_("この回答は見つかりませんでした。"))
+    get_question(user, answer.question_id)
+    return answer
+
+
+def toggle_helpful(user: User, answer: Answer) -> bool:
+    """Mark an answer 参考になった, or take the mark back; returns whether it is now marked."""
+    if not permissions.can_mark_helpful(user, answer):
+        raise PermissionDenied(_("自分の回答には「参考になった」を付けられません。")
+                               if permissions.can_post(user) else _("この操作はできません。"))
+    mark = db.session.get(HelpfulMark, (user.id, answer.id))
+    if mark is None:
+        db.session.add(HelpfulMark(user_id=user.id, answer_id=answer.id))
+    else:
+        db.session.delete(mark)
+    db.session.commit()
+    return mark is None
 
 
 def _visible_questions():

@@ -110,3 +110,12 @@ def resolve(question_id: int):
     services.resolve_question(current_user, question, best)
     flash(_("解決済みにしました。ありがとうございました。"), "success")
     return redirect(url_for("questions.show", question_id=question.id))
+
+
+@bp.post("/answers/<int:answer_id>/helpful")
+@login_required
+def helpful(answer_id: int):
+    answer = services.get_answer(current_user, answer_id)
+    marked = services.toggle_helpful(current_user, answer)
+    flash(_("「参考になった」を付けました。") if marked else _("「参考になった」を取り消しました。"), "success")
+    return redirect(url_for("questions.show", question_id=answer.question_id, _anchor=f"answer-{answer.id}"))
