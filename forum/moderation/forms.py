@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from ..labels import ACTION_LABELS, CLOSE_REASON_LABELS, SUSPENSION_DAY_LABELS, choices
+from ..forms import strip_whitespace
+from ..labels import ACTION_LABELS, CLOSE_REASON_LABELS, ROLE_LABELS, SUSPENSION_DAY_LABELS, choices
 
 
 class CloseForm(FlaskForm):
@@ -41,7 +42,7 @@ class SuspendForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("理由（本人に表示されます）"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip_whitespace],
         validators=[DataRequired(message=_l("理由を入力してください。")),
                     Length(max=500, message=_l("理由は%(max)d文字以内にしてください。"))],
     )
@@ -59,3 +60,13 @@ class AuditFilterForm(FlaskForm):
                          validators=[Optional(), AnyOf(tuple(ACTION_LABELS), message=_l("操作を選んでください。"))])
     since = DateField(_l("開始日"), validators=[Optional()])
     until = DateField(_l("終了日"), validators=[Optional()])
+
+
+class RoleForm(FlaskForm):
+    """An admin appoints (or stands down) a moderator or admin."""
+
+    role = SelectField(
+        _l("権限"), choices=choices(ROLE_LABELS), validate_choice=False,
+        validators=[DataRequired(message=_l("権限を選んでください。")),
+                    AnyOf(tuple(ROLE_LABELS), message=_l("権限を選んでください。"))],
+    )

@@ -141,6 +141,19 @@ def set_veteran(moderator: User, member: User, granted: bool, note: str = "") ->
     return member
 
 
+def set_role(admin: User, member: User, role: str) -> User:
+    """Appoint a member moderator or admin, or return them to member (admins only, logged)."""
+    _require(permissions.can_set_role(admin), _("権限を変更できるのは管理者だけです。"))
+    if member.id == admin.id:
+        raise StateConflict(_("自分の権限は変更できません。"))
+    if member.role == role:
+        raise StateConflict(_("すでにその権限です。"))
+    member.role = role
+    log_action(admin, "set_role", "user", member.id, note=role)
+    db.session.commit()
+    return member
+
+
 def audit_targets(entries) -> dict[tuple[str, int], object]:
     """The users and answers an audit page links to, loaded in two queries."""
     ids: dict[str, set[int]] = {"user": set(), "answer": set()}

@@ -25,7 +25,7 @@ from ..questions.services import get_question
 from ..reports import services as reports
 from ..users.services import get_user_by_name
 from . import services
-from .forms import AuditFilterForm, CloseForm, NoteForm, QueueCloseForm, SuspendForm
+from .forms import AuditFilterForm, CloseForm, NoteForm, QueueCloseForm, RoleForm, SuspendForm
 
 bp = Blueprint("moderation", __name__)
 
@@ -217,6 +217,19 @@ def set_veteran(username: str, change: str):
     services.set_veteran(current_user, member, change == "grant", form.note.data or "")
     flash(_("先輩バッジを付与しました。") if change == "grant" else _("先輩バッジを取り消しました。"), "success")
     return redirect(_back(url_for("users.profile", username=member.username)), code=303)
+
+
+@bp.post("/moderation/users/<username>/role")
+@login_required
+def set_role(username: str):
+    if not permissions.can_set_role(current_user):
+        raise PermissionDenied(_("権限を変更できるのは管理者だけです。"))
+    member = _member(username)
+    form = RoleForm()
+    _checked(form)
+    services.set_role(current_user, member, form.role.data)
+    flash(_("%(name)sさんの権限を変更しました。", name=member.username), "success")
+    return redirect(url_for("users.profile", username=member.username), code=303)
 
 
 def _day_bounds(form: AuditFilterForm) -> tuple[datetime | None, datetime | None]:

@@ -21,13 +21,14 @@ def _user_or_404(username: str):
 @bp.get("/<username>")
 def profile(username: str):
     # Imported here: auth.services imports this package, and moderation's views import auth's.
-    from ..moderation.forms import NoteForm, SuspendForm
+    from ..moderation.forms import NoteForm, RoleForm, SuspendForm
 
     user = _user_or_404(username)
     moderating = permissions.can_moderate(current_user)
     return render_template(
         "users/profile.html", profile=services.load_profile(user),
         note_form=NoteForm() if moderating else None, suspend_form=SuspendForm() if moderating else None,
+        role_form=RoleForm(role=user.role) if permissions.can_set_role(current_user) else None,
     )
 
 

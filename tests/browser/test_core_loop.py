@@ -97,7 +97,7 @@ def test_ask_answer_resolve_search_close(new_page, live_server, base_url):
     expect(asker.locator("article.answer")).to_have_count(2)
 
     # 3. The asker resolves with that answer as best, from the button in its footer.
-    asker.locator(f"#{answer_id} footer.answer-actions button").click()
+    asker.locator(f"#{answer_id}").get_by_role("button", name="ベストアンサーに選んで解決済みにする").click()
     expect(asker.locator(".thread-head .status-resolved")).to_have_text("解決済み")
     first = asker.locator("section.answers article.answer").first
     expect(first).to_have_attribute("id", answer_id)
