@@ -114,24 +114,14 @@ class PostgresBackend(SearchBackend):
                     return walked
         return [r[0] for r in self.execute(session, bitmap, params)]
 
-    def count(self, session, terms, excludes, category):
-        params: dict = {"cap": self.count_cap + 1, "probe": self.PROBE_ROWS}
-        m = self.match(terms, excludes, None, params)
+    def count_source(self, session, m, params):
         # How dense are index candidates among the newest rows? (No recheck: a cheap guess.)
+        # Dense matches are counted fastest by walking the recency btree, sparse ones via GIN.
+        params["probe"] = self.PROBE_ROWS
         probe_sql = (f"SELECT count(*) FROM (SELECT question_id, sort_key, tokens FROM search_fts "
                      f"ORDER BY sort_key DESC LIMIT :probe) f WHERE {m.index}")
         dense = self.execute(session, probe_sql, params)[0][0] >= self.DENSE * self.PROBE_ROWS
-        source = self._walk(m, "ALL") if dense else m.source
-        counts = dict(self.execute(session, f"SELECT category, count(*) FROM (SELECT f.category FROM {source} "
-                                            f"WHERE {m.where} LIMIT :cap) c GROUP BY category", params))
-        if sum(counts.values()) <= self.count_cap:
-            return counts
-        if not category:
-            return {None: self.count_cap + 1}
-        params["category"] = category
-        sql = (f"SELECT count(*) FROM (SELECT 1 AS one FROM {source} WHERE {m.where} "
-               "AND f.category = :category LIMIT :cap) c")
-        return {None: self.count_cap + 1, category: self.execute(session, sql, params)[0][0]}
+        return self._walk(m, "ALL") if dense else m.source
 
     def search(self, session, query, category, limit, offset, count=True):
         self._planner_settings(session)
