@@ -110,7 +110,3 @@ def report_queue(limit: int = 50) -> list[QueueItem]:
     for key, item in items.items():
         item.post = posts.get(key)
     return list(items.values())
-
-
-def open_report_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(Report.status == "open")) or 0
