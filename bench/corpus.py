@@ -67,6 +67,10 @@ class Corpus:
             ],
         }
 
+    def thread_list(self, n: int) -> list[dict]:
+        start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+        return [self.thread(i, start) for i in range(n)]
+
     def write(self, path, n: int) -> None:
         start = datetime(2020, 1, 1, tzinfo=timezone.utc)
         with open(path, "w", encoding="utf-8") as fh:

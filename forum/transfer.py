@@ -1,35 +1,33 @@
-"""Bulk import and export of whole threads as JSON Lines (see DESIGN.md)."""
-import json
+"""Bulk import and export of whole threads as JSON Lines (see DESIGN.md).
+
+An import reads lines in batches: forum/import_records.py validates them and prepares their
+search documents (in worker processes for a large file), and this module writes each batch
+in a few bulk statements and commits it, so an interrupted import keeps whole threads.
+"""
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from .bulk_insert import insert_many
 from .extensions import db
-from .models import (
-    ASKER_TYPES,
-    CATEGORIES,
-    CLOSE_REASONS,
-    Answer,
-    Question,
-    Tag,
-    User,
-    question_tags,
-)
+from .import_records import BadLine, best_answer, parse_record, prepared
+from .models import Answer, Question, Tag, User, question_tags
 from .search import index
+
+__all__ = ["BadLine", "ImportReport", "export_records", "import_lines", "parse_record"]
 
 BATCH = 500
 # From this many lines an import builds engine index structures once at the end (PostgreSQL's
 # GIN index is dropped and created again, SQLite's FTS5 index compacted) instead of per row.
 BULK_LINES = 20_000
+# From this many lines the lines are prepared in worker processes (starting one costs
+# about a second), one per CPU, while this process writes.
+PARALLEL_LINES = 5_000
 # How an export names a thread that was written in this forum (it has no external_id).
 _NATIVE_ID = re.compile(r"sodan-(\d{1,9})")
-
-
-class BadLine(ValueError):
-    """A line that cannot be imported; the message says why (in English for operators)."""
 
 
 @dataclass
@@ -39,109 +37,42 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _time(value, fallback: datetime) -> datetime:
-    if not value:
-        return fallback
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError as exc:
-        raise BadLine(f"bad created_at: {value!r}") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+class _IdsByName:
+    """Ids of users or tags by name for one import, inserting the missing ones; what a batch
+    looked up is remembered, so a name costs one lookup per import, not one per batch."""
 
+    def __init__(self, model, name_column, new_row: Callable[[str], dict]):
+        self.model, self.column, self.new_row = model, name_column, new_row
+        self.known: dict[str, int] = {}
 
-def _text(record: dict, key: str, limit: int | None = None) -> str:
-    value = record.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise BadLine(f"missing {key}")
-    if limit and len(value) > limit:
-        raise BadLine(f"{key} longer than {limit} characters")
-    return value
-
-
-def parse_record(record) -> dict:
-    """Validate one decoded line and return it in a normal shape."""
-    if not isinstance(record, dict):
-        raise BadLine("not a JSON object")
-    now = datetime.now(timezone.utc)
-    external_id = str(record.get("external_id") or "").strip()
-    if not external_id:
-        raise BadLine("missing external_id")
-    category = record.get("category")
-    if category not in CATEGORIES:
-        raise BadLine(f"unknown category {category!r}")
-    status = record.get("status", "open")
-    if status not in ("open", "resolved", "closed"):
-        raise BadLine(f"unknown status {status!r}")
-    asker_type = record.get("asker_type", "lancer")
-    if asker_type not in ASKER_TYPES:
-        raise BadLine(f"unknown asker_type {asker_type!r}")
-    close_reason = record.get("close_reason") or ("other" if status == "closed" else None)
-    if close_reason is not None and close_reason not in CLOSE_REASONS:
-        raise BadLine(f"unknown close_reason {close_reason!r}")
-    tags = record.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise BadLine("tags must be a list of strings")
-    answers = record.get("answers") or []
-    if not isinstance(answers, list):
-        raise BadLine("answers must be a list")
-    created_at = _time(record.get("created_at"), now)
-    parsed_answers = []
-    for i, answer in enumerate(answers):
-        if not isinstance(answer, dict):
-            raise BadLine(f"answer {i} is not an object")
-        parsed_answers.append({
-            "author": _text(answer, "author", 32),
-            "body": _text(answer, "body"),
-            "created_at": _time(answer.get("created_at"), created_at),
-            "best": bool(answer.get("best")),
-        })
-    return {
-        "external_id": external_id[:100], "category": category, "status": status,
-        "asker_type": asker_type, "title": _text(record, "title", 120), "body": _text(record, "body"),
-        "author": _text(record, "author", 32), "created_at": created_at,
-        "tags": list(dict.fromkeys(t.strip()[:40] for t in tags if t.strip())),
-        "close_reason": close_reason, "close_note": record.get("close_note") or "",
-        "answers": parsed_answers,
-    }
-
-
-def _users_by_name(names: set[str]) -> dict[str, int]:
-    """User ids by name; unknown authors become accounts that cannot sign in yet."""
-    found = dict(db.session.execute(sa.select(User.username, User.id).where(User.username.in_(names))).all())
-    missing = sorted(names - found.keys())
-    if missing:
-        db.session.execute(sa.insert(User), [{"username": n, "role": "member"} for n in missing])
-        found.update(db.session.execute(sa.select(User.username, User.id).where(User.username.in_(missing))).all())
-    return found
-
-
-def _tag_ids_by_name(names: set[str]) -> dict[str, int]:
-    """Tag ids by name for a whole batch, inserting the missing tags in one statement."""
-    found = dict(db.session.execute(sa.select(Tag.name, Tag.id).where(Tag.name.in_(names))).all())
-    missing = sorted(names - found.keys())
-    if missing:
-        db.session.execute(sa.insert(Tag), [{"name": n} for n in missing])
-        found.update(db.session.execute(sa.select(Tag.name, Tag.id).where(Tag.name.in_(missing))).all())
-    return found
+    def lookup(self, names: set[str]) -> dict[str, int]:
+        missing = names - self.known.keys()
+        if missing:
+            select = sa.select(self.column, self.model.id)
+            found = dict(db.session.execute(select.where(self.column.in_(missing))).all())
+            new = sorted(missing - found.keys())
+            if new:
+                db.session.execute(sa.insert(self.model), [self.new_row(n) for n in new])
+                found.update(db.session.execute(select.where(self.column.in_(new))).all())
+            self.known.update(found)
+        return self.known
 
 
 def _status_before_close(record: dict) -> str | None:
     """A closed import reopens to resolved when it has a best answer, else to open."""
     if record["status"] != "closed":
         return None
-    return "resolved" if any(a["best"] for a in record["answers"]) else "open"
+    return "resolved" if best_answer(record) else "open"
 
 
 def _reserve_ids(conn, table: sa.Table, n: int) -> list[int]:
     """Ids for n new rows, so one executemany can insert them without RETURNING (which
     SQLite can only honour in order row by row)."""
-    if conn.dialect.name == "postgresql":
-        return list(conn.execute(
-            sa.text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+    if conn.dialect.name == "postgresql":  # one row holding them all: 2,000 rows cost 10x more
+        return conn.execute(
+            sa.text("SELECT array_agg(nextval(pg_get_serial_sequence(:t, 'id'))) FROM generate_series(1, :n)"),
             {"t": table.name, "n": n},
-        ).scalars())
+        ).scalar_one()
     # SQLite: the import holds the database's single write lock from its first insert
     # (users/tags) or fails on a duplicate id; it never overwrites.
     start = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
@@ -159,97 +90,105 @@ def _existing_ids(external_ids: list[str]) -> set[str]:
     return found
 
 
-def _import_batch(records: list[dict]) -> int:
-    """Insert one batch of new threads with their answers and search documents; returns count.
+class _Importer:
+    """Writes batches of prepared records (see import_records.prepare_lines)."""
 
-    Core inserts with RETURNING and one bulk search-document insert per batch keep an import
-    of 100,000 threads within a minute (ORM objects and per-thread index.refresh did not).
-    """
-    existing = _existing_ids([r["external_id"] for r in records])
-    records = [r for r in records if r["external_id"] not in existing]
-    if not records:
-        return 0
-    users = _users_by_name({r["author"] for r in records} | {a["author"] for r in records for a in r["answers"]})
-    tags = _tag_ids_by_name({t for r in records for t in r["tags"]})
-    question_rows = []
-    for r in records:
-        created = r["created_at"]
-        last = max([created] + [a["created_at"] for a in r["answers"]])
-        closed = r["status"] == "closed"
-        question_rows.append({
-            "external_id": r["external_id"], "author_id": users[r["author"]], "category": r["category"],
-            "asker_type": r["asker_type"], "title": r["title"], "body": r["body"], "status": r["status"],
-            "created_at": created, "updated_at": last, "is_hidden": False,
-            "resolved_at": last if r["status"] == "resolved" else None,
-            "close_reason": r["close_reason"] if closed else None,
-            "close_note": r["close_note"] if closed else None,
-            "closed_at": last if closed else None,
-            "status_before_close": _status_before_close(r),
-        })
-    conn = db.session.connection()  # Core executemany: ORM bulk inserts cost 3x more here
-    questions, answers = Question.__table__, Answer.__table__
-    question_ids = _reserve_ids(conn, questions, len(question_rows))
-    for row, qid in zip(question_rows, question_ids):
-        row["id"] = qid
-    index.insert_many(conn, questions, question_rows)
-    answer_rows, owners = [], []
-    for r, qid in zip(records, question_ids):
-        r["_id"] = qid
-        for a in r["answers"]:
-            answer_rows.append({"question_id": qid, "author_id": users[a["author"]], "body": a["body"],
-                                "created_at": a["created_at"], "updated_at": a["created_at"],
-                                "is_hidden": False})
-            owners.append((r, a))
-    best_updates = []
-    if answer_rows:
-        answer_ids = _reserve_ids(conn, answers, len(answer_rows))
-        for row, answer_id in zip(answer_rows, answer_ids):
-            row["id"] = answer_id
-        index.insert_many(conn, answers, answer_rows)
-        for (r, a), answer_id in zip(owners, answer_ids):
-            a["_id"] = answer_id
-            if a["best"] and "_best" not in r:
-                r["_best"] = answer_id
-                best_updates.append({"qid": r["_id"], "best": answer_id})
-    if best_updates and conn.dialect.name == "postgresql":  # one statement, not one per thread
-        conn.execute(
-            sa.text("UPDATE questions SET best_answer_id = v.best FROM unnest(CAST(:qids AS integer[]), "
-                    "CAST(:bests AS integer[])) AS v(qid, best) WHERE questions.id = v.qid"),
-            {"qids": [u["qid"] for u in best_updates], "bests": [u["best"] for u in best_updates]},
-        )
-    elif best_updates:
-        conn.execute(
-            sa.update(questions).where(questions.c.id == sa.bindparam("qid"))
-            .values(best_answer_id=sa.bindparam("best")),
-            best_updates,
-        )
-    tag_rows = [{"question_id": r["_id"], "tag_id": tags[t]} for r in records for t in r["tags"]]
-    if tag_rows:
-        index.insert_many(conn, question_tags, tag_rows)
-    # Imported threads are never hidden: resolved ones go straight into the search index.
-    index.add_rows([
-        index.document_row(
-            r["_id"], r["category"], r["created_at"], r["title"], r["body"], sorted(r["tags"]),
-            next((a["body"] for a in r["answers"] if a.get("_id") == r.get("_best")), ""),
-            [a["body"] for a in sorted(r["answers"], key=lambda a: (a["created_at"], a["_id"]))
-             if a.get("_id") != r.get("_best")],
-        )
-        for r in records if r["status"] == "resolved"
-    ])
-    return len(records)
+    def __init__(self):
+        self.users = _IdsByName(User, User.username, lambda name: {"username": name, "role": "member"})
+        self.tags = _IdsByName(Tag, Tag.name, lambda name: {"name": name})
+
+    def write_batch(self, records: list[dict]) -> int:
+        """Insert one batch of new threads with their answers and search documents; returns
+        how many were new. Core executemany / COPY with ids reserved up front: ORM objects
+        and per-thread index.refresh cost several times more at 100,000 threads."""
+        existing = _existing_ids([r["external_id"] for r in records])
+        records = [r for r in records if r["external_id"] not in existing]
+        if not records:
+            return 0
+        users = self.users.lookup({r["author"] for r in records} | {a["author"] for r in records for a in r["answers"]})
+        tags = self.tags.lookup({t for r in records for t in r["tags"]})
+        conn = db.session.connection()
+        question_ids = _reserve_ids(conn, Question.__table__, len(records))
+        answer_count = sum(len(r["answers"]) for r in records)
+        answer_ids = iter(_reserve_ids(conn, Answer.__table__, answer_count) if answer_count else ())
+        question_rows, answer_rows, tag_rows = [], [], []
+        for r, qid in zip(records, question_ids):
+            created = r["created_at"]
+            last = max([created] + [a["created_at"] for a in r["answers"]])
+            closed = r["status"] == "closed"
+            best = best_answer(r)
+            best_id = None
+            for a in r["answers"]:
+                answer_id = next(answer_ids)
+                if a is best:
+                    best_id = answer_id
+                answer_rows.append({"id": answer_id, "question_id": qid, "author_id": users[a["author"]],
+                                    "body": a["body"], "created_at": a["created_at"],
+                                    "updated_at": a["created_at"], "is_hidden": False})
+            question_rows.append({
+                "id": qid, "external_id": r["external_id"], "author_id": users[r["author"]],
+                "category": r["category"], "asker_type": r["asker_type"], "title": r["title"],
+                "body": r["body"], "status": r["status"], "created_at": created, "updated_at": last,
+                "is_hidden": False, "best_answer_id": None, "_best": best_id,
+                "resolved_at": last if r["status"] == "resolved" else None,
+                "close_reason": r["close_reason"] if closed else None,
+                "close_note": r["close_note"] if closed else None,
+                "closed_at": last if closed else None,
+                "status_before_close": _status_before_close(r),
+            })
+            tag_rows.extend({"question_id": qid, "tag_id": tags[t]} for t in r["tags"])
+        # Questions first without their best answer (answers reference questions), then one
+        # statement sets the best answers.
+        bests = [(row["id"], row.pop("_best")) for row in question_rows]
+        insert_many(conn, Question.__table__, question_rows)
+        insert_many(conn, Answer.__table__, answer_rows)
+        self._set_best_answers(conn, [(qid, best) for qid, best in bests if best is not None])
+        insert_many(conn, question_tags, tag_rows)
+        documents, index_data = [], []
+        for r, qid in zip(records, question_ids):
+            if "document" in r:
+                r["document"]["question_id"] = qid
+                documents.append(r["document"])
+                index_data.append(r["index_data"])
+        index.add_rows(documents, index_data)
+        return len(records)
+
+    @staticmethod
+    def _set_best_answers(conn, pairs: list[tuple[int, int]]) -> None:
+        if not pairs:
+            return
+        if conn.dialect.name == "postgresql":  # one statement, not one per thread
+            conn.execute(
+                sa.text("UPDATE questions SET best_answer_id = v.best FROM unnest(CAST(:qids AS integer[]), "
+                        "CAST(:bests AS integer[])) AS v(qid, best) WHERE questions.id = v.qid"),
+                {"qids": [q for q, _ in pairs], "bests": [b for _, b in pairs]},
+            )
+        else:
+            questions = Question.__table__
+            conn.execute(
+                sa.update(questions).where(questions.c.id == sa.bindparam("qid"))
+                .values(best_answer_id=sa.bindparam("best")),
+                [{"qid": q, "best": b} for q, b in pairs],
+            )
 
 
-def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Import threads; idempotent on external_id; bad lines are reported by number and skipped."""
+def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = None,
+                 workers: int | None = None) -> ImportReport:
+    """Import threads; idempotent on external_id; bad lines are reported by number and
+    skipped. `workers`: processes preparing the lines (default: one per CPU for a large
+    file, none for a small one)."""
     report = ImportReport()
-    batch: list[dict] = []
     lines = list(lines)
     bulk = len(lines) >= BULK_LINES
-    index.bulk_start(suspend=bulk)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(lines) >= PARALLEL_LINES else 1
+    engine = db.session.get_bind().dialect.name
+    importer = _Importer()
+    batch: list[dict] = []
 
     def flush_batch():
         if batch:
-            n = _import_batch(batch)
+            n = importer.write_batch(batch)
             db.session.commit()
             db.session.expunge_all()
             report.imported += n
@@ -258,17 +197,15 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
                 progress(len(batch))
             batch.clear()
 
+    index.bulk_start(suspend=bulk)
     try:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                batch.append(parse_record(json.loads(line)))
-            except (ValueError, BadLine) as exc:
-                report.errors.append((number, str(exc)))
+        for number, record in prepared(lines, engine, workers):
+            if isinstance(record, str):
+                report.errors.append((number, record))
                 if progress:
                     progress(1)
                 continue
+            batch.append(record)
             if len(batch) >= BATCH:
                 flush_batch()
         flush_batch()

@@ -6,17 +6,13 @@ and the thread change together or not at all. On SQLite, triggers on search_docu
 the FTS5 index; on PostgreSQL the backend writes its row here, in the same transaction.
 """
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Answer, Question, SearchDocument, Tag, question_tags
-from ..models.base import UTCDateTime
 from ..text import normalize, plain_text
 from .backends import backend_for
-
-_COLUMNS = [c.name for c in SearchDocument.__table__.columns]
 
 
 def is_searchable(question: Question) -> bool:
@@ -79,51 +75,6 @@ def refresh(question: Question) -> None:
     backend_for(session).write(session, [existing])
 
 
-def _sqlite_time(value: datetime | None) -> str | None:
-    # What UTCDateTime + SQLite's DATETIME store (aware UTC, naive as UTC), ~5x faster.
-    if value is None:
-        return None
-    if value.tzinfo is timezone.utc:  # the usual case: cut the "+00:00"
-        return value.isoformat(" ", "microseconds")[:26]
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _processor(column_type, dialect):
-    if dialect.name == "sqlite" and isinstance(column_type, UTCDateTime):
-        return _sqlite_time
-    return column_type.dialect_impl(dialect).bind_processor(dialect)
-
-
-def insert_many(conn, table: sa.Table, rows: list[dict]) -> None:
-    """executemany straight through the driver, with the columns' own bind processors.
-
-    Same stored values as `conn.execute(sa.insert(table), rows)`, without SQLAlchemy's
-    generic per-row parameter handling, which cost a third of a 100,000-thread import.
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
-    names = list(rows[0])
-    processors = [_processor(table.c[n].type, dialect) for n in names]
-    todo = [(i, p) for i, p in enumerate(processors) if p is not None]
-    data = []
-    for row in rows:
-        values = [row[n] for n in names]
-        for i, process in todo:
-            values[i] = process(values[i])
-        data.append(tuple(values))
-    if dialect.name == "postgresql":  # COPY: several times faster than pipelined INSERTs
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for values in data:
-                copy.write_row(values)
-        return
-    marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", data)
-
-
 def bulk_start(suspend: bool = False) -> None:
     """Tune this connection for a long bulk load (see the backends); `suspend`: also stop
     maintaining index structures row by row until bulk_end() (for large imports)."""
@@ -144,15 +95,11 @@ def bulk_end(rebuild: bool = False) -> None:
     backend.bulk_end(db.session)
 
 
-def add_rows(rows: list[dict]) -> None:
-    """Bulk-insert new search documents (import and reindex), then the engine's index rows."""
-    if not rows:
-        return
-    session = db.session
-    insert_many(session.connection(), SearchDocument.__table__, rows)
-    backend = backend_for(session)
-    if hasattr(backend, "copy_rows"):
-        backend.copy_rows(session, rows)
+def add_rows(rows: list[dict], index_data: list | None = None) -> None:
+    """Bulk-insert new search documents and the engine's index rows (import and reindex);
+    `index_data`: each row's backend.index_data(), when already computed (import workers)."""
+    if rows:
+        backend_for(db.session).add_documents(db.session, rows, index_data)
 
 
 def reindex(batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> int:

@@ -10,4 +10,9 @@ def backend_for(session) -> SearchBackend:
     return _BACKENDS[session.get_bind().dialect.name]
 
 
-__all__ = ["SearchBackend", "SearchPage", "backend_for"]
+def backend_named(engine: str) -> SearchBackend:
+    """The backend of a database engine by its dialect name ("sqlite", "postgresql")."""
+    return _BACKENDS[engine]
+
+
+__all__ = ["SearchBackend", "SearchPage", "backend_for", "backend_named"]

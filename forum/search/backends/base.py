@@ -180,6 +180,16 @@ class SearchBackend:
     def write(self, session, docs) -> None:
         """Index these (just inserted or updated) search documents, if triggers do not."""
 
+    def index_data(self, document: dict):
+        """What the engine indexes for a search_documents row, computed without a database
+        (import workers compute it in parallel; see add_documents)."""
+        raise NotImplementedError
+
+    def add_documents(self, session, rows: list[dict], index_data: list | None = None) -> None:
+        """Bulk-insert new search_documents rows and their index rows (import, reindex);
+        `index_data` holds each row's index_data() when it is already computed."""
+        raise NotImplementedError
+
     def explain(self, session, query: ParsedQuery) -> str:
         """The engine's plans for the first tier's page query (for tests and the benchmark)."""
         terms = [t for t in (plan_term(x) for x in query.terms) if t]

@@ -1,6 +1,8 @@
 """PostgreSQL backend: prefixed character bigrams in a GIN-indexed tsvector, recency in a btree."""
 import sqlalchemy as sa
 
+from ...bulk_insert import insert_many
+from ...models import SearchDocument
 from ..ngrams import ANY_FIELD, FIELD_PREFIXES, Term, document_lexemes, sort_key
 from .base import TIERS, Match, SearchBackend
 
@@ -165,16 +167,31 @@ class PostgresBackend(SearchBackend):
             rows,
         )
 
-    def copy_rows(self, session, rows: list[dict]) -> None:
-        """Bulk path for import and reindex: COPY search_documents rows' lexemes into
-        search_fts (rows must be new). Lexemes are letters and digits, so they need no
-        quoting in tsvector text."""
+    def index_data(self, document: dict) -> str:
+        """The row's lexemes as tsvector text (letters and digits: they need no quoting)."""
+        return " ".join(_lexemes(document))
+
+    def add_documents(self, session, rows, index_data=None) -> None:
+        """COPY the documents, then their search_fts rows (rows must be new)."""
+        insert_many(session.connection(), SearchDocument.__table__, rows)
+        if index_data is None:
+            index_data = [self.index_data(d) for d in rows]
         raw = session.connection().connection.driver_connection
         with raw.cursor() as cur:
             with cur.copy("COPY search_fts (question_id, sort_key, category, tokens) FROM STDIN") as copy:
-                for d in rows:
+                for d, tokens in zip(rows, index_data):
                     copy.write_row((d["question_id"], sort_key(d["created_at"], d["question_id"]), d["category"],
-                                    " ".join(_lexemes(d))))
+                                    tokens))
+
+    def bulk_start(self, session) -> None:
+        # A load commits in batches of hundreds of threads: none needs to wait for its WAL
+        # to reach the disk. A crash loses the last batches, never consistency, and the
+        # import can be run again. (This connection only.)
+        session.execute(sa.text("SET synchronous_commit = off"))
+
+    def bulk_end(self, session) -> None:
+        session.execute(sa.text("RESET synchronous_commit"))
+        session.commit()
 
     def suspend(self, session) -> None:
         """Drop the GIN index: rebuild() creates it again in one bulk pass, several times

@@ -1,0 +1,154 @@
+"""Import lines to ready-to-write records: validation, search documents and index data.
+
+Everything here is pure (no database, no app), so a large import runs it in worker
+processes while the main process writes the previous batches (forum/transfer.py).
+"""
+import json
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from multiprocessing import get_all_start_methods, get_context
+
+from .models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
+from .search.backends import backend_named
+from .search.index import document_row
+
+# Lines a worker prepares at a time, and how many such chunks may wait, prepared, per worker
+# (a bound on memory when the writer is slower than the workers).
+CHUNK = 500
+AHEAD = 2
+
+
+class BadLine(ValueError):
+    """A line that cannot be imported; the message says why (in English for operators)."""
+
+
+def _time(value, fallback: datetime) -> datetime:
+    if not value:
+        return fallback
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise BadLine(f"bad created_at: {value!r}") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _text(record: dict, key: str, limit: int | None = None) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise BadLine(f"missing {key}")
+    if limit and len(value) > limit:
+        raise BadLine(f"{key} longer than {limit} characters")
+    return value
+
+
+def parse_record(record) -> dict:
+    """Validate one decoded line and return it in a normal shape."""
+    if not isinstance(record, dict):
+        raise BadLine("not a JSON object")
+    now = datetime.now(timezone.utc)
+    external_id = str(record.get("external_id") or "").strip()
+    if not external_id:
+        raise BadLine("missing external_id")
+    category = record.get("category")
+    if category not in CATEGORIES:
+        raise BadLine(f"unknown category {category!r}")
+    status = record.get("status", "open")
+    if status not in ("open", "resolved", "closed"):
+        raise BadLine(f"unknown status {status!r}")
+    asker_type = record.get("asker_type", "lancer")
+    if asker_type not in ASKER_TYPES:
+        raise BadLine(f"unknown asker_type {asker_type!r}")
+    close_reason = record.get("close_reason") or ("other" if status == "closed" else None)
+    if close_reason is not None and close_reason not in CLOSE_REASONS:
+        raise BadLine(f"unknown close_reason {close_reason!r}")
+    tags = record.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise BadLine("tags must be a list of strings")
+    answers = record.get("answers") or []
+    if not isinstance(answers, list):
+        raise BadLine("answers must be a list")
+    created_at = _time(record.get("created_at"), now)
+    parsed_answers = []
+    for i, answer in enumerate(answers):
+        if not isinstance(answer, dict):
+            raise BadLine(f"answer {i} is not an object")
+        parsed_answers.append({
+            "author": _text(answer, "author", 32),
+            "body": _text(answer, "body"),
+            "created_at": _time(answer.get("created_at"), created_at),
+            "best": bool(answer.get("best")),
+        })
+    return {
+        "external_id": external_id[:100], "category": category, "status": status,
+        "asker_type": asker_type, "title": _text(record, "title", 120), "body": _text(record, "body"),
+        "author": _text(record, "author", 32), "created_at": created_at,
+        "tags": list(dict.fromkeys(t.strip()[:40] for t in tags if t.strip())),
+        "close_reason": close_reason, "close_note": record.get("close_note") or "",
+        "answers": parsed_answers,
+    }
+
+
+def best_answer(record: dict) -> dict | None:
+    """The answer an import marks best: the first one flagged."""
+    return next((a for a in record["answers"] if a["best"]), None)
+
+
+def _with_search_document(record: dict, engine: str) -> dict:
+    """Add the search document of a resolved thread (its id is filled in when known) and
+    what the engine indexes for it. Answers are in their thread's order: by time, then as
+    listed (the order their ids are given in)."""
+    best = best_answer(record)
+    others = [a["body"] for a in sorted(record["answers"], key=lambda a: a["created_at"]) if a is not best]
+    record["document"] = document = document_row(
+        None, record["category"], record["created_at"], record["title"], record["body"],
+        sorted(record["tags"]), best["body"] if best else "", others)
+    record["index_data"] = backend_named(engine).index_data(document)
+    return record
+
+
+def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tuple[int, dict | str]]:
+    """(line number, prepared record or the reason it is refused) for each non-blank line."""
+    out = []
+    for number, line in numbered_lines:
+        if not line.strip():
+            continue
+        try:
+            record = parse_record(json.loads(line))
+        except (ValueError, BadLine) as exc:
+            out.append((number, str(exc)))
+            continue
+        if record["status"] == "resolved":  # imported threads are never hidden
+            _with_search_document(record, engine)
+        out.append((number, record))
+    return out
+
+
+def prepared(lines: list[str], engine: str, workers: int = 1) -> Iterator[tuple[int, dict | str]]:
+    """prepare_lines() over every line, in order; with workers > 1, in that many processes,
+    at most AHEAD chunks per worker ahead of the caller."""
+    chunks = [list(enumerate(lines[i:i + CHUNK], start=i + 1)) for i in range(0, len(lines), CHUNK)]
+    if workers <= 1 or len(chunks) <= 1 or "fork" not in get_all_start_methods():
+        for chunk in chunks:
+            yield from prepare_lines(chunk, engine)
+        return
+    # fork: the workers start at once with everything imported; "spawn" would import the
+    # caller's main module again in each worker, which a script without a __main__ guard
+    # cannot survive. The workers never touch the database connections they inherit, and
+    # leave with os._exit, so nothing of the caller's is closed or flushed twice.
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        pending: deque = deque()
+        todo = iter(chunks)
+        for chunk in todo:
+            pending.append(pool.submit(prepare_lines, chunk, engine))
+            if len(pending) >= workers * AHEAD:
+                break
+        while pending:
+            done = pending.popleft().result()
+            chunk = next(todo, None)
+            if chunk is not None:
+                pending.append(pool.submit(prepare_lines, chunk, engine))
+            yield from done

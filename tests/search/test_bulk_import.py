@@ -1,0 +1,106 @@
+"""A large import prepares lines in worker processes and writes the index in bulk; what it
+stores must be exactly what the one-thread-at-a-time path (reindex) stores (both engines)."""
+import json
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from forum import import_records, transfer
+from forum.extensions import db
+from forum.import_records import prepared
+from forum.search.index import reindex
+from forum.search.services import search_threads
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from corpus import Corpus  # noqa: E402
+
+QUERIES = ["契約", "納品", "確定申告", "請求書 手数料", "サーバー", "仮払い -キャンセル", "税", "ロゴ"]
+
+
+def _lines(n: int = 60) -> list[str]:
+    lines = [json.dumps(t, ensure_ascii=False) for t in Corpus(seed=3).thread_list(n)]
+    # Edge cases: two answers flagged best (the first counts), answers at the same time (kept
+    # in file order), a closed thread (not searchable), a bad line and a blank one.
+    lines.append(json.dumps({
+        "external_id": "edge-1", "category": "urgent", "title": "請求書の宛名について", "body": "宛名は？",
+        "author": "edge_asker", "status": "resolved", "created_at": "2024-01-01T09:00:00+09:00",
+        "tags": ["請求書", "宛名"],
+        "answers": [
+            {"author": "a1", "body": "二番目の回答", "created_at": "2024-01-01T10:00:00+09:00"},
+            {"author": "a2", "body": "最初のベスト", "created_at": "2024-01-01T10:00:00+09:00", "best": True},
+            {"author": "a3", "body": "もう一つのベスト", "created_at": "2024-01-01T09:30:00+09:00", "best": True},
+            {"author": "a4", "body": "四番目の回答", "created_at": "2024-01-01T10:00:00+09:00"},
+        ],
+    }, ensure_ascii=False))
+    lines.append(json.dumps({"external_id": "edge-2", "category": "in_trouble", "title": "閉じた質問",
+                             "body": "連絡先の交換", "author": "edge_asker", "status": "closed",
+                             "created_at": "2024-02-01T09:00:00+00:00"},
+                            ensure_ascii=False))
+    lines.append("{not json")
+    lines.append("")
+    return lines
+
+
+def _documents() -> list[tuple]:
+    return [tuple(r) for r in db.session.execute(sa.text("SELECT * FROM search_documents ORDER BY question_id"))]
+
+
+def _index_rows() -> list[tuple]:
+    if db.session.get_bind().dialect.name == "sqlite":
+        sql = "SELECT sort_key, question_id, category FROM search_fts_meta ORDER BY sort_key"
+    else:  # tokens as text: the server sorts and deduplicates the lexemes
+        sql = "SELECT question_id, sort_key, category, tokens::text FROM search_fts ORDER BY question_id"
+    return [tuple(r) for r in db.session.execute(sa.text(sql))]
+
+
+def _results() -> dict:
+    out = {}
+    for query in QUERIES:
+        page = search_threads(query, None, 1, 50)
+        out[query] = ([item.question.id for item in page.items], page.total)
+    return out
+
+
+def test_workers_prepare_the_same_records_as_one_process(app, monkeypatch):
+    monkeypatch.setattr(import_records, "CHUNK", 7)
+    submitted = []
+
+    class CountingPool(import_records.ProcessPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            submitted.append(len(args[0]))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(import_records, "ProcessPoolExecutor", CountingPool)
+    engine = db.session.get_bind().dialect.name
+    lines = _lines()
+    serial = list(prepared(lines, engine, workers=1))
+    assert submitted == []
+    parallel = list(prepared(lines, engine, workers=2))
+    assert sum(submitted) == len(lines) and len(submitted) > 2
+    assert parallel == serial
+    assert [n for n, r in serial if isinstance(r, str)] == [len(lines) - 1]  # the bad line, by number
+
+
+def test_bulk_parallel_import_stores_what_reindex_stores(app, monkeypatch):
+    monkeypatch.setattr(import_records, "CHUNK", 9)
+    monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "BULK_LINES", 10)  # the GIN index is dropped and rebuilt
+    report = transfer.import_lines(_lines(), workers=2)
+    db.session.commit()
+    assert (report.imported, report.skipped, len(report.errors)) == (62, 0, 1)
+
+    documents, rows, results = _documents(), _index_rows(), _results()
+    assert len(documents) == len(rows) == 61  # every resolved thread, not the closed one
+    assert results["契約"][1] > 0 and results["請求書 手数料"][1] > 0
+    edge = next(d for d in documents if "請求書の宛名について" in d)
+    assert "最初のベスト" in edge and "もう一つのベスト\n二番目の回答\n四番目の回答" in edge
+
+    reindex()
+    db.session.expire_all()
+    assert _documents() == documents
+    assert _index_rows() == rows
+    assert _results() == results
+
+    again = transfer.import_lines(_lines(), workers=2)  # idempotent on external_id
+    assert (again.imported, again.skipped) == (0, 62)
