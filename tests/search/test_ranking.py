@@ -25,6 +25,20 @@ def test_title_above_body_above_best_above_other_answers_newer_first(app, people
     assert results.total == 5
 
 
+def test_a_word_in_other_answers_is_found_when_its_pieces_are_elsewhere_too(app, people):
+    # PostgreSQL stores a gram of the other answers only when no other field has it
+    # (document_lexemes): 請求 and 求 here live under the title, 求書 and 書 under the answers.
+    asker, answerer = people
+    thread = resolved_thread(asker, answerer, "請求の件", "本文です", "はい", best=True)
+    make_answer(thread, answerer, "請求書を送りましょう")
+    make_answer(thread, answerer, "書類も")
+    assert titles(search_threads("請求書", None, 1, 20)) == ["請求の件"]
+    assert titles(search_threads("求書", None, 1, 20)) == ["請求の件"]
+    assert titles(search_threads("書", None, 1, 20)) == ["請求の件"]
+    assert titles(search_threads("請求 -書類", None, 1, 20)) == []
+    assert titles(search_threads("請求書を -求", None, 1, 20)) == []
+
+
 def test_two_character_and_one_character_terms(app, people):
     asker, answerer = people
     resolved_thread(asker, answerer, "源泉徴収の質問", "税について", "はい")

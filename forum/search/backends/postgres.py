@@ -3,25 +3,35 @@ import sqlalchemy as sa
 
 from ...bulk_insert import insert_many
 from ...models import SearchDocument
-from ..ngrams import ANY_FIELD, FIELD_PREFIXES, Term, document_lexemes, sort_key
+from ..ngrams import FIELD_PREFIXES, Term, document_lexemes, sort_key
 from .base import TIERS, Match, SearchBackend
 
 # The GIN index as migration 0001 creates it (reindex drops and rebuilds it in bulk).
 GIN_INDEX = "search_fts_tokens ON search_fts USING gin (tokens)"
 
 
-def _run_lexemes(prefix: str, run: str) -> list[str]:
-    if len(run) == 1:
-        return [f"'{prefix}{run}':*"]  # any bigram starting with it, or a run's last char
-    return [f"'{prefix}{run[i:i + 2]}'" for i in range(len(run) - 1)]
+def _run_lexemes(prefixes: tuple[str, ...], run: str) -> list[str]:
+    """Each gram of the run under any of the prefixes (one: a lexeme; several: an OR)."""
+    if len(run) == 1:  # any bigram starting with it, or a run's last character
+        grams = [f"'{prefix}{run}':*" for prefix in prefixes]
+    else:
+        grams = [[f"'{prefix}{run[i:i + 2]}'" for prefix in prefixes] for i in range(len(run) - 1)]
+        return [g[0] if len(g) == 1 else "(" + " | ".join(g) + ")" for g in grams]
+    return [grams[0] if len(grams) == 1 else "(" + " | ".join(grams) + ")"]
 
 
 def _term_query(term: Term, tier: int) -> str:
-    fields = []
-    for prefix in FIELD_PREFIXES[: tier + 1] if tier < TIERS - 1 else (ANY_FIELD,):
-        parts = [lexeme for run in term.runs for lexeme in _run_lexemes(prefix, run)]
-        fields.append("(" + " & ".join(dict.fromkeys(parts)) + ")")
-    return "(" + " | ".join(fields) + ")"
+    """Tiers 0-2: all the term's grams in one of the fields 0..tier. Tier 3 (any field):
+    each gram in some field, because the o lexemes leave out grams the other fields have
+    (see document_lexemes); longer terms are rechecked on the text anyway."""
+    if tier < TIERS - 1:
+        fields = []
+        for prefix in FIELD_PREFIXES[: tier + 1]:
+            parts = [lexeme for run in term.runs for lexeme in _run_lexemes((prefix,), run)]
+            fields.append("(" + " & ".join(dict.fromkeys(parts)) + ")")
+        return "(" + " | ".join(fields) + ")"
+    parts = [lexeme for run in term.runs for lexeme in _run_lexemes(FIELD_PREFIXES, run)]
+    return "(" + " & ".join(dict.fromkeys(parts)) + ")"
 
 
 def _within(terms: list[Term], tier: int) -> str:
