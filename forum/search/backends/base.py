@@ -46,6 +46,7 @@ class Match:
     question_id: str
     category: str
     index: str = ""  # the part of `where` the index answers (PostgreSQL)
+    recheck: str | None = None  # the rest of `where`: row conditions on search_documents d
 
 
 class SearchBackend:
@@ -91,12 +92,17 @@ class SearchBackend:
                 conds.append(f"NOT ({self.within([term], TIERS - 1, params)})")
         return " AND ".join(conds) or None
 
+    @staticmethod
+    def planned_terms(query: ParsedQuery) -> tuple[list[Term], list[Term]]:
+        """The query's terms and excludes that the index can serve (not only symbols)."""
+        return ([t for t in (plan_term(x) for x in query.terms) if t],
+                [t for t in (plan_term(x) for x in query.excludes) if t])
+
     def search(self, session, query: ParsedQuery, category: str | None, limit: int,
                offset: int, count: bool = True) -> SearchPage:
         """One page of matching question ids and the (capped) counts; `count=False` skips
         counting (title suggestions): the page is then reported as capped."""
-        terms = [t for t in (plan_term(x) for x in query.terms) if t]
-        excludes = [t for t in (plan_term(x) for x in query.excludes) if t]
+        terms, excludes = self.planned_terms(query)
         if not terms:
             return SearchPage([], 0, {})
         counts = self.count(session, terms, excludes, category) if count else {None: self.count_cap + 1}
@@ -192,7 +198,7 @@ class SearchBackend:
 
     def explain(self, session, query: ParsedQuery) -> str:
         """The engine's plans for the first tier's page query (for tests and the benchmark)."""
-        terms = [t for t in (plan_term(x) for x in query.terms) if t]
+        terms, _ = self.planned_terms(query)
         sqls, params = self.tier_sql(terms, [], 0, None, 20)
         return "\n---\n".join(self.plan(session, sql, params) for sql in sqls)
 

@@ -1,11 +1,16 @@
 """PostgreSQL backend: prefixed character bigrams in a GIN-indexed tsvector, recency in a btree."""
+import re
+from collections import Counter
+
 import sqlalchemy as sa
 
 from ...bulk_insert import insert_many
 from ...models import SearchDocument
 from ..ngrams import FIELD_PREFIXES, Term, document_lexemes, sort_key
-from .base import TIERS, Match, SearchBackend
+from .base import TIERS, Match, SearchBackend, SearchPage
 
+# `:name` parameters (as in sa.text) to the driver's `%(name)s`.
+_NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
 # The GIN index as migration 0001 creates it (reindex drops and rebuilds it in bulk).
 GIN_INDEX = "search_fts_tokens ON search_fts USING gin (tokens)"
 
@@ -71,25 +76,42 @@ class PostgresBackend(SearchBackend):
         source = "search_fts f"
         recheck = self.recheck(terms, excludes, tier, params)
         if recheck:
-            source += " JOIN search_documents d ON d.question_id = f.question_id"
+            # `+ 0`: a merge join in question_id order would read search_fts whole through
+            # its primary key; the recheck probes search_documents by key, row by row.
+            source += " JOIN search_documents d ON d.question_id = f.question_id + 0"
             where += f" AND {recheck}"
-        return Match(source, where, "f.sort_key", "f.question_id", "f.category", index=index)
+        return Match(source, where, "f.sort_key", "f.question_id", "f.category", index=index, recheck=recheck)
 
     # --- plans: walk the recency btree, or a GIN bitmap -------------------------------------
     #
     # A GIN bitmap costs in proportion to every match of the terms (tens of ms for a term
-    # in most threads); walking the recency key newest first costs ~1.3 us per row read
+    # in most threads); walking the recency key newest first costs ~1 us per row read
     # (rows stay in the heap, see migration 0001) and stops after the page, so it wins
-    # when matches are dense and loses badly when they are rare. The planner prices neither well (the row check
-    # looks free; AND-ed bigrams of one word look independent), so the choice is made here
-    # from what the newest rows show, and each plan is forced by how the SQL is written:
-    # a LIMITed subquery in key order can only be walked; `ORDER BY sort_key + 0` cannot
-    # use the key btree, which leaves the GIN bitmap (sequential scans are off, see
-    # _planner_settings()).
-    PROBE_ROWS = 250   # newest rows a count reads to judge how dense the candidates are
+    # when matches are dense and loses badly when they are rare. The planner prices neither
+    # well (the row check looks free; AND-ed bigrams of one word look independent), so the
+    # SQL decides, and each plan is forced by how it is written: a LIMITed subquery in key
+    # order can only be walked; `sort_key + 0` cannot use the key btree, which leaves the
+    # GIN bitmap (sequential scans are off, see SETTINGS).
+    #
+    # A search is one statement when the query has at most COUNT_CAP matches, two when it
+    # has more (each statement costs ~0.3 ms before any work):
+    # 1. _MATCHES: the newest PROBE_ROWS rows say whether candidates are dense. Dense: walk
+    #    the key btree up to COUNT_CAP + 1 matches. Sparse: the GIN bitmap, up to COUNT_CAP
+    #    + 1 matches, each with its tier. Up to COUNT_CAP matches, the counts and every page
+    #    follow from these rows (tiers, when dense, from one more statement).
+    # 2. Above the cap, _page(): every tier walks the newest WALK_ROWS rows, then takes the
+    #    GIN bitmap for older ones; one UNION ALL read in order stops when the page is full.
+    PROBE_ROWS = 250   # newest rows read to judge how dense the candidates are
     DENSE = 0.05       # at this share of candidates a walk beats the bitmap
-    WALK_ROWS = 1000   # newest rows a page query walks before it falls back to the bitmap
-    WALK_MORE = 5000   # ... or walks on, when that many more rows should fill the page
+    WALK_ROWS = 1000   # newest rows a tier walks before the bitmap takes the older ones
+    # For this transaction: JIT compiling (set off by the walk's cost estimate) costs more
+    # than these millisecond statements; `tokens @@ q` on a row is priced like any operator
+    # but reads a ~2 KB tsvector, so a capped count would prefer a sequential scan over the
+    # bitmap; parallel workers cost more than they save here, and Append must read the
+    # UNION ALL branches in order. Statements are never prepared (a generic plan cannot know
+    # how frequent the terms are).
+    SETTINGS = ("SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)")
 
     @staticmethod
     def _walk(m: Match, rows: str) -> str:
@@ -99,64 +121,110 @@ class PostgresBackend(SearchBackend):
                   f"ORDER BY sort_key DESC LIMIT {rows}) f")
         return window + m.source[len("search_fts f"):]
 
-    def tier_sql(self, terms, excludes, tier, category, n):
-        """[walk, bitmap] statements of a tier's page query (see above)."""
-        params: dict = {"n": n, "w": self.WALK_ROWS}
-        m = self.match(terms, excludes, tier, params)
-        where = m.where
-        if category:
+    def _tier_case(self, terms: list[Term], params: dict) -> str:
+        """SQL: the tier of a matching row (the first fields that hold every term)."""
+        whens = []
+        for tier in range(TIERS - 1):
+            if all(self.is_exact(t) for t in terms):  # the lexemes prove it
+                name = f"t{len(params)}"
+                params[name] = _within(terms, tier)
+                whens.append(f"WHEN f.tokens @@ CAST(:{name} AS tsquery) THEN {tier}")
+            else:  # the text decides (search_documents is joined for the recheck)
+                whens.append(f"WHEN {self.within(terms, tier, params)} THEN {tier}")
+        return f"CASE {' '.join(whens)} ELSE {TIERS - 1} END"
+
+    def _matches_sql(self, terms, excludes, probe: bool = True) -> tuple[str, dict]:
+        params: dict = {"cap": self.count_cap + 1}
+        m = self.match(terms, excludes, None, params)
+        bitmap = (f"SELECT f.question_id, f.sort_key, f.category, {self._tier_case(terms, params)} AS tier "
+                  f"FROM {m.source} WHERE {{gate}}{m.where} LIMIT :cap")
+        if not probe:
+            return bitmap.format(gate=""), params
+        params.update(probe=self.PROBE_ROWS, dense=max(1, round(self.DENSE * self.PROBE_ROWS)))
+        return (
+            "WITH probe AS MATERIALIZED (SELECT count(*) >= :dense AS dense FROM (SELECT question_id, tokens "
+            f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {m.index}) "
+            f"(SELECT f.question_id, f.sort_key, f.category, CAST(NULL AS integer) AS tier FROM {self._walk(m, 'ALL')} "
+            f"WHERE (SELECT dense FROM probe) AND {m.where} LIMIT :cap) UNION ALL "
+            f"({bitmap.format(gate='NOT (SELECT dense FROM probe) AND ')})"
+        ), params
+
+    def _page_sql(self, terms, excludes, category, n: int) -> tuple[str, dict]:
+        params: dict = {"n": n, "w": self.WALK_ROWS, "skip": self.WALK_ROWS - 1}
+        parts = []
+        for tier in range(TIERS):
+            m = self.match(terms, excludes, tier, params)
+            cat = " AND f.category = :category" if category else ""
             params["category"] = category
-            where += " AND f.category = :category"
-        return [f"SELECT f.question_id FROM {self._walk(m, ':w')} WHERE {where} ORDER BY f.sort_key DESC LIMIT :n",
-                f"SELECT f.question_id FROM {m.source} WHERE {where} ORDER BY f.sort_key + 0 DESC LIMIT :n"], params
-
-    def tier_ids(self, session, terms, excludes, tier, category, n, few=False):
-        (walk, bitmap), params = self.tier_sql(terms, excludes, tier, category, n)
-        if few:  # at most count_cap matches in all: the GIN bitmap is cheap
-            return [r[0] for r in self.execute(session, bitmap, params)]
-        walked = [r[0] for r in self.execute(session, walk, params)]
-        if len(walked) >= n:
-            return walked
-        if walked:  # matches seen at this density: walk on if the rest is near enough
-            needed = (n - len(walked)) * self.WALK_ROWS // len(walked)
-            if needed <= self.WALK_MORE:
-                params["w"] = self.WALK_ROWS + 3 * needed
-                walked = [r[0] for r in self.execute(session, walk, params)]
-                if len(walked) >= n:
-                    return walked
-        return [r[0] for r in self.execute(session, bitmap, params)]
-
-    def count_source(self, session, m, params):
-        # How dense are index candidates among the newest rows? (No recheck: a cheap guess.)
-        # Dense matches are counted fastest by walking the recency btree, sparse ones via GIN.
-        params["probe"] = self.PROBE_ROWS
-        probe_sql = (f"SELECT count(*) FROM (SELECT question_id, sort_key, tokens FROM search_fts "
-                     f"ORDER BY sort_key DESC LIMIT :probe) f WHERE {m.index}")
-        dense = self.execute(session, probe_sql, params)[0][0] >= self.DENSE * self.PROBE_ROWS
-        return self._walk(m, "ALL") if dense else m.source
+            parts.append(f"(SELECT f.question_id FROM {self._walk(m, ':w')} WHERE {m.where}{cat} "
+                         "ORDER BY f.sort_key DESC LIMIT :n)")
+            # The bitmap's candidates older than the walk, sorted by key (+ 0: not from the
+            # btree), then rechecked in that order only until the page is full.
+            older = (f"SELECT question_id, sort_key + 0 AS k FROM search_fts f WHERE {m.index}{cat} AND "
+                     "f.sort_key + 0 < (SELECT sort_key FROM search_fts ORDER BY sort_key DESC OFFSET :skip LIMIT 1) "
+                     "ORDER BY k DESC LIMIT ALL")
+            recheck = (f" JOIN search_documents d ON d.question_id = f.question_id + 0 WHERE {m.recheck}"
+                       if m.recheck else "")
+            parts.append(f"(SELECT f.question_id FROM ({older}) f{recheck} ORDER BY f.k DESC LIMIT :n)")
+        return f"SELECT question_id FROM ({' UNION ALL '.join(parts)}) p LIMIT :n", params
 
     def search(self, session, query, category, limit, offset, count=True):
-        self._planner_settings(session)
-        return super().search(session, query, category, limit, offset, count)
+        terms, excludes = self.planned_terms(query)
+        if not terms:
+            return SearchPage([], 0, {})
+        cap = self.count_cap
+        if count:
+            rows = self._fetch(session, *self._matches_sql(terms, excludes), settings=True)
+            if len(rows) <= cap:
+                return self._from_matches(session, terms, excludes, rows, category, limit, offset)
+        counts: dict = {}
+        total = cap + 1
+        if category and count:
+            counts[category] = total = self._count_category(session, terms, excludes, category)
+        ids: list[int] = []
+        if offset < total:
+            sql, params = self._page_sql(terms, excludes, category, offset + limit)
+            ids = [r[0] for r in self._fetch(session, sql, params, settings=not count)][offset:]
+        return SearchPage(ids, total, {c: n for c, n in counts.items() if n}, True)
+
+    def _from_matches(self, session, terms, excludes, rows, category, limit, offset) -> SearchPage:
+        """The page and exact counts of a query with at most COUNT_CAP matches."""
+        if rows and rows[0][3] is None:  # walked (dense): the tiers are still to find
+            rows = self._fetch(session, *self._matches_sql(terms, excludes, probe=False))
+        counts = Counter(r[2] for r in rows)
+        chosen = sorted((r for r in rows if not category or r[2] == category), key=lambda r: (r[3], -r[1]))
+        total = counts.get(category, 0) if category else len(rows)
+        return SearchPage([r[0] for r in chosen[offset:offset + limit]], total, dict(counts), False)
+
+    def _count_category(self, session, terms, excludes, category) -> int:
+        params: dict = {"cap": self.count_cap + 1, "category": category}
+        m = self.match(terms, excludes, None, params)
+        sql = (f"SELECT count(*) FROM (SELECT 1 FROM {self._walk(m, 'ALL')} WHERE {m.where} "
+               "AND f.category = :category LIMIT :cap) c")
+        return self._fetch(session, sql, params)[0][0]
+
+    def _fetch(self, session, sql: str, params: dict, settings: bool = False) -> list[tuple]:
+        """Run one statement on the driver connection, unprepared; `settings`: SETTINGS
+        first, in the same round trip (a pipeline)."""
+        raw = session.connection().connection.driver_connection
+        sql = _NAMED_PARAM.sub(r"%(\1)s", sql)
+        with raw.cursor() as cur:
+            if settings:
+                with raw.pipeline():
+                    cur.execute(self.SETTINGS, prepare=False)
+                    cur.execute(sql, params, prepare=False)
+            else:
+                cur.execute(sql, params, prepare=False)
+            return cur.fetchall()
 
     def explain(self, session, query) -> str:
-        self._planner_settings(session)
-        return super().explain(session, query)
-
-    @staticmethod
-    def _planner_settings(session) -> None:
-        # Three settings for this transaction, about costs the planner cannot see:
-        # - psycopg prepares a statement after 5 runs and PostgreSQL may then reuse a generic
-        #   plan built without the tsquery's value; the right plan depends on how frequent
-        #   the terms are, so plan each time.
-        # - `tokens @@ q` on a row is priced like any operator, but it reads a ~3 KB tsvector
-        #   (~1.3 us): a capped count then prefers a sequential scan that checks tens of
-        #   thousands of rows over the GIN bitmap. The walks above are written so they only
-        #   have the key btree to use anyway.
-        # - JIT compilation (set off by the cost penalty above) costs more than any of
-        #   these millisecond queries.
-        session.execute(sa.text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-                                "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"))
+        """Plans of the matches statement and of the page statement (for tests and the bench)."""
+        terms, excludes = self.planned_terms(query)
+        plans = []
+        for sql, params in (self._matches_sql(terms, excludes), self._page_sql(terms, excludes, None, 20)):
+            rows = self._fetch(session, "EXPLAIN " + sql, params, settings=True)
+            plans.append("\n".join(r[0] for r in rows))
+        return "\n---\n".join(plans)
 
     def write(self, session, docs) -> None:
         """Upsert the n-gram rows of these documents (same transaction as the caller)."""
