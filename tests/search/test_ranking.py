@@ -1,6 +1,9 @@
 """Ranking, snippets, counts and pages on a small fixed corpus (both engines)."""
+import pytest
+
 from forum.extensions import db
 from forum.search.backends.base import SearchBackend
+from forum.search.backends.postgres import PostgresBackend
 from forum.search.services import search_threads
 from tests.factories import make_answer, resolved_thread
 from tests.search.conftest import dated
@@ -107,7 +110,10 @@ def test_symbol_queries_do_not_fail(client, app, people):
     db.session.rollback()
 
 
-def test_counts_stop_at_the_cap_the_same_way_on_both_engines(client, app, people, monkeypatch):
+@pytest.mark.parametrize("dense", [0.0, 2.0], ids=["walked", "bitmap"])
+def test_counts_stop_at_the_cap_the_same_way_on_both_engines(client, app, people, monkeypatch, dense):
+    # PostgreSQL counts by a walk or by the GIN bitmap, as the probe finds; both must agree.
+    monkeypatch.setattr(PostgresBackend, "DENSE", dense)
     monkeypatch.setattr(SearchBackend, "count_cap", 3)
     asker, answerer = people
     for i in range(5):

@@ -134,18 +134,22 @@ class PostgresBackend(SearchBackend):
         return f"CASE {' '.join(whens)} ELSE {TIERS - 1} END"
 
     def _matches_sql(self, terms, excludes, probe: bool = True) -> tuple[str, dict]:
+        """Statement 1. Rows: when dense, (None, None, category, None, matches) per category
+        (the walk stops after COUNT_CAP + 1); when sparse (or without the probe), one
+        (question_id, sort_key, category, tier, 1) per match, up to COUNT_CAP + 1."""
         params: dict = {"cap": self.count_cap + 1}
         m = self.match(terms, excludes, None, params)
-        bitmap = (f"SELECT f.question_id, f.sort_key, f.category, {self._tier_case(terms, params)} AS tier "
-                  f"FROM {m.source} WHERE {{gate}}{m.where} LIMIT :cap")
+        bitmap = (f"SELECT f.question_id, f.sort_key, f.category, {self._tier_case(terms, params)} AS tier, "
+                  f"1 FROM {m.source} WHERE {{gate}}{m.where} LIMIT :cap")
         if not probe:
             return bitmap.format(gate=""), params
         params.update(probe=self.PROBE_ROWS, dense=max(1, round(self.DENSE * self.PROBE_ROWS)))
         return (
             "WITH probe AS MATERIALIZED (SELECT count(*) >= :dense AS dense FROM (SELECT question_id, tokens "
             f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {m.index}) "
-            f"(SELECT f.question_id, f.sort_key, f.category, CAST(NULL AS integer) AS tier FROM {self._walk(m, 'ALL')} "
-            f"WHERE (SELECT dense FROM probe) AND {m.where} LIMIT :cap) UNION ALL "
+            "(SELECT CAST(NULL AS integer), CAST(NULL AS bigint), c.category, CAST(NULL AS integer), count(*) "
+            f"FROM (SELECT f.category FROM {self._walk(m, 'ALL')} WHERE (SELECT dense FROM probe) AND {m.where} "
+            "LIMIT :cap) c GROUP BY c.category) UNION ALL "
             f"({bitmap.format(gate='NOT (SELECT dense FROM probe) AND ')})"
         ), params
 
@@ -175,8 +179,11 @@ class PostgresBackend(SearchBackend):
         cap = self.count_cap
         if count:
             rows = self._fetch(session, *self._matches_sql(terms, excludes), settings=True)
-            if len(rows) <= cap:
-                return self._from_matches(session, terms, excludes, rows, category, limit, offset)
+            if rows and rows[0][0] is None:  # dense: matches per category, from a walk
+                if sum(r[4] for r in rows) <= cap:  # few after all: each match with its tier
+                    rows = self._fetch(session, *self._matches_sql(terms, excludes, probe=False))
+            if (not rows or rows[0][0] is not None) and len(rows) <= cap:
+                return self._from_matches(rows, category, limit, offset)
         counts: dict = {}
         total = cap + 1
         if category and count:
@@ -187,10 +194,9 @@ class PostgresBackend(SearchBackend):
             ids = [r[0] for r in self._fetch(session, sql, params, settings=not count)][offset:]
         return SearchPage(ids, total, {c: n for c, n in counts.items() if n}, True)
 
-    def _from_matches(self, session, terms, excludes, rows, category, limit, offset) -> SearchPage:
-        """The page and exact counts of a query with at most COUNT_CAP matches."""
-        if rows and rows[0][3] is None:  # walked (dense): the tiers are still to find
-            rows = self._fetch(session, *self._matches_sql(terms, excludes, probe=False))
+    @staticmethod
+    def _from_matches(rows, category, limit, offset) -> SearchPage:
+        """The page and exact counts from every match, with its tier (at most COUNT_CAP)."""
         counts = Counter(r[2] for r in rows)
         chosen = sorted((r for r in rows if not category or r[2] == category), key=lambda r: (r[3], -r[1]))
         total = counts.get(category, 0) if category else len(rows)
