@@ -13,11 +13,9 @@ import sqlalchemy as sa
 
 from .bulk_insert import insert_many
 from .extensions import db
-from .import_records import BadLine, best_answer, parse_record, prepared
+from .import_records import best_answer, prepared
 from .models import Answer, Question, Tag, User, question_tags
 from .search import index
-
-__all__ = ["BadLine", "ImportReport", "export_records", "import_lines", "parse_record"]
 
 BATCH = 500
 # From this many lines an import builds engine index structures once at the end (PostgreSQL's

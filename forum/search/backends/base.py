@@ -117,27 +117,24 @@ class SearchBackend:
         for tier in range(TIERS):
             if offset >= total or len(ids) >= limit or (not capped and seen >= total):
                 break
-            found = self.tier_ids(session, terms, excludes, tier, category, skip + limit - len(ids),
-                                  few=not capped)
+            found = self.tier_ids(session, terms, excludes, tier, category, skip + limit - len(ids))
             ids.extend(found[skip:])
             skip, seen = max(0, skip - len(found)), seen + len(found)
         return SearchPage(ids[:limit], total, {c: n for c, n in counts.items() if n}, capped)
 
-    def tier_sql(self, terms, excludes, tier: int, category: str | None, n: int) -> tuple[list[str], dict]:
-        """The statement(s) of a tier's page query and their parameters."""
+    def tier_sql(self, terms, excludes, tier: int, category: str | None, n: int) -> tuple[str, dict]:
+        """The statement of a tier's page query and its parameters."""
         params: dict = {"n": n}
         m = self.match(terms, excludes, tier, params)
         where = m.where
         if category:
             params["category"] = category
             where += f" AND {m.category} = :category"
-        return [f"SELECT {m.question_id} FROM {m.source} WHERE {where} ORDER BY {m.key} DESC LIMIT :n"], params
+        return f"SELECT {m.question_id} FROM {m.source} WHERE {where} ORDER BY {m.key} DESC LIMIT :n", params
 
-    def tier_ids(self, session, terms, excludes, tier: int, category: str | None, n: int,
-                 few: bool = False) -> list[int]:
-        """Question ids of tier `tier`, newest first, at most n (`few`: the query has at most
-        COUNT_CAP matches)."""
-        (sql,), params = self.tier_sql(terms, excludes, tier, category, n)
+    def tier_ids(self, session, terms, excludes, tier: int, category: str | None, n: int) -> list[int]:
+        """Question ids of tier `tier`, newest first, at most n."""
+        sql, params = self.tier_sql(terms, excludes, tier, category, n)
         return [row[0] for row in self.execute(session, sql, params)]
 
     def count(self, session, terms, excludes, category: str | None) -> dict[str, int]:
@@ -147,8 +144,7 @@ class SearchBackend:
         any) is counted again, up to the cap; the others are unknown (not in the dict)."""
         params: dict = {"cap": self.count_cap + 1}
         m = self.match(terms, excludes, None, params)
-        source = self.count_source(session, m, params)
-        sql = (f"SELECT category, count(*) FROM (SELECT {m.category} AS category FROM {source} "
+        sql = (f"SELECT category, count(*) FROM (SELECT {m.category} AS category FROM {m.source} "
                f"WHERE {m.where} LIMIT :cap) c GROUP BY category")
         counts = dict(self.execute(session, sql, params))
         if sum(counts.values()) <= self.count_cap:
@@ -156,13 +152,9 @@ class SearchBackend:
         if not category:
             return {None: self.count_cap + 1}
         params["category"] = category
-        sql = (f"SELECT count(*) FROM (SELECT 1 AS one FROM {source} WHERE {m.where} "
+        sql = (f"SELECT count(*) FROM (SELECT 1 AS one FROM {m.source} WHERE {m.where} "
                f"AND {m.category} = :category LIMIT :cap) c")
         return {None: self.count_cap + 1, category: self.execute(session, sql, params)[0][0]}
-
-    def count_source(self, session, m: Match, params: dict) -> str:
-        """The FROM clause counting scans; an engine may pick a cheaper path per query."""
-        return m.source
 
     def execute(self, session, sql: str, params: dict):
         return session.execute(sa.text(sql), params).all()
@@ -199,8 +191,7 @@ class SearchBackend:
     def explain(self, session, query: ParsedQuery) -> str:
         """The engine's plans for the first tier's page query (for tests and the benchmark)."""
         terms, _ = self.planned_terms(query)
-        sqls, params = self.tier_sql(terms, [], 0, None, 20)
-        return "\n---\n".join(self.plan(session, sql, params) for sql in sqls)
+        return self.plan(session, *self.tier_sql(terms, [], 0, None, 20))
 
     def plan(self, session, sql: str, params: dict) -> str:
         raise NotImplementedError
