@@ -130,3 +130,22 @@ def test_counts_stop_at_the_cap_the_same_way_on_both_engines(client, app, people
     assert "解決済みの質問 3件以上" in page and "(3+)" in page
     page = client.get("/search", query_string={"q": "納期", "category": "urgent"}).data.decode()
     assert "解決済みの質問 2件" in page and "(2)" in page
+
+
+@pytest.mark.parametrize("dense", [0.0, 2.0], ids=["walked", "bitmap"])
+@pytest.mark.parametrize("word", ["納期", "請求書"])
+def test_an_older_title_match_leads_a_capped_page(app, people, monkeypatch, dense, word):
+    # Above the cap PostgreSQL answers from the newest matches it counted when those hold a
+    # page of title matches; here they are all body matches, and an older title match must
+    # still come first.
+    monkeypatch.setattr(PostgresBackend, "DENSE", dense)
+    monkeypatch.setattr(SearchBackend, "count_cap", 3)
+    asker, answerer = people
+    dated(resolved_thread(asker, answerer, f"{word}について", "本文", "はい", category="urgent"), 10)
+    for i in range(4):
+        dated(resolved_thread(asker, answerer, f"相談{i}", f"{word}の件です", "はい"), i)
+    first = search_threads(word, None, 1, 2)
+    assert first.capped and titles(first) == [f"{word}について", "相談0"]
+    assert titles(search_threads(word, None, 2, 2)) == ["相談1", "相談2"]
+    urgent = search_threads(word, "urgent", 1, 20)
+    assert urgent.total == 1 and titles(urgent) == [f"{word}について"]

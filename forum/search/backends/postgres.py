@@ -93,13 +93,14 @@ class PostgresBackend(SearchBackend):
     # order can only be walked; `sort_key + 0` cannot use the key btree, which leaves the
     # GIN bitmap (sequential scans are off, see SETTINGS).
     #
-    # A search is one statement when the query has at most COUNT_CAP matches, two when it
-    # has more (each statement costs ~0.3 ms before any work):
-    # 1. _MATCHES: the newest PROBE_ROWS rows say whether candidates are dense. Dense: walk
-    #    the key btree up to COUNT_CAP + 1 matches. Sparse: the GIN bitmap, up to COUNT_CAP
-    #    + 1 matches, each with its tier. Up to COUNT_CAP matches, the counts and every page
-    #    follow from these rows (tiers, when dense, from one more statement).
-    # 2. Above the cap, _page(): every tier walks the newest WALK_ROWS rows, then takes the
+    # Most searches are one statement (each costs ~0.5 ms of parsing and planning before any
+    # work); a few need a second:
+    # 1. _matches_sql: the newest PROBE_ROWS rows say whether candidates are dense. Dense:
+    #    walk the key btree up to COUNT_CAP + 1 matches, giving counts per category and the
+    #    first page of those matches. Sparse: the GIN bitmap, up to COUNT_CAP + 1 matches,
+    #    each with its tier. Up to COUNT_CAP matches these rows answer every page; above it,
+    #    the walk's page stands when it is all title matches (they are the newest ones).
+    # 2. Otherwise _page_sql: every tier walks the newest WALK_ROWS rows, then takes the
     #    GIN bitmap for older ones; one UNION ALL read in order stops when the page is full.
     PROBE_ROWS = 250   # newest rows read to judge how dense the candidates are
     DENSE = 0.05       # at this share of candidates a walk beats the bitmap
@@ -133,24 +134,27 @@ class PostgresBackend(SearchBackend):
                 whens.append(f"WHEN {self.within(terms, tier, params)} THEN {tier}")
         return f"CASE {' '.join(whens)} ELSE {TIERS - 1} END"
 
-    def _matches_sql(self, terms, excludes, probe: bool = True) -> tuple[str, dict]:
-        """Statement 1. Rows: when dense, (None, None, category, None, matches) per category
-        (the walk stops after COUNT_CAP + 1); when sparse (or without the probe), one
-        (question_id, sort_key, category, tier, 1) per match, up to COUNT_CAP + 1."""
-        params: dict = {"cap": self.count_cap + 1}
+    def _matches_sql(self, terms, excludes, category, n: int) -> tuple[str, dict]:
+        """Statement 1. Rows (kind, question_id, sort_key, category, tier, count). Dense: the
+        walk's matches per category ("count" rows; the walk stops after COUNT_CAP + 1) and
+        its first n matches in page order, of `category` if given ("page" rows). Sparse: one
+        "match" row per match, up to COUNT_CAP + 1."""
+        params: dict = {"cap": self.count_cap + 1, "n": n, "category": category,
+                        "probe": self.PROBE_ROWS, "dense": max(1, round(self.DENSE * self.PROBE_ROWS))}
         m = self.match(terms, excludes, None, params)
-        bitmap = (f"SELECT f.question_id, f.sort_key, f.category, {self._tier_case(terms, params)} AS tier, "
-                  f"1 FROM {m.source} WHERE {{gate}}{m.where} LIMIT :cap")
-        if not probe:
-            return bitmap.format(gate=""), params
-        params.update(probe=self.PROBE_ROWS, dense=max(1, round(self.DENSE * self.PROBE_ROWS)))
+        tier = self._tier_case(terms, params)
+        in_category = "WHERE category = :category " if category else ""
         return (
             "WITH probe AS MATERIALIZED (SELECT count(*) >= :dense AS dense FROM (SELECT question_id, tokens "
-            f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {m.index}) "
-            "(SELECT CAST(NULL AS integer), CAST(NULL AS bigint), c.category, CAST(NULL AS integer), count(*) "
-            f"FROM (SELECT f.category FROM {self._walk(m, 'ALL')} WHERE (SELECT dense FROM probe) AND {m.where} "
-            "LIMIT :cap) c GROUP BY c.category) UNION ALL "
-            f"({bitmap.format(gate='NOT (SELECT dense FROM probe) AND ')})"
+            f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {m.index}), "
+            f"walk AS MATERIALIZED (SELECT f.question_id, f.sort_key, f.category, {tier} AS tier "
+            f"FROM {self._walk(m, 'ALL')} WHERE (SELECT dense FROM probe) AND {m.where} LIMIT :cap) "
+            "(SELECT 'count', CAST(NULL AS integer), CAST(NULL AS bigint), category, CAST(NULL AS integer), "
+            "count(*) FROM walk GROUP BY category) UNION ALL "
+            f"(SELECT 'page', question_id, sort_key, category, tier, 1 FROM walk {in_category}"
+            "ORDER BY tier, sort_key DESC LIMIT :n) UNION ALL "
+            f"(SELECT 'match', f.question_id, f.sort_key, f.category, {tier}, 1 FROM {m.source} "
+            f"WHERE NOT (SELECT dense FROM probe) AND {m.where} LIMIT :cap)"
         ), params
 
     def _page_sql(self, terms, excludes, category, n: int) -> tuple[str, dict]:
@@ -176,31 +180,47 @@ class PostgresBackend(SearchBackend):
         terms, excludes = self.planned_terms(query)
         if not terms:
             return SearchPage([], 0, {})
-        cap = self.count_cap
+        n = offset + limit
+        ids = None
         if count:
-            rows = self._fetch(session, *self._matches_sql(terms, excludes), settings=True)
-            if rows and rows[0][0] is None:  # dense: matches per category, from a walk
-                if sum(r[4] for r in rows) <= cap:  # few after all: each match with its tier
-                    rows = self._fetch(session, *self._matches_sql(terms, excludes, probe=False))
-            if (not rows or rows[0][0] is not None) and len(rows) <= cap:
-                return self._from_matches(rows, category, limit, offset)
+            rows = self._fetch(session, *self._matches_sql(terms, excludes, category, n), settings=True)
+            known = self._page_from_matches(rows, category, limit, offset)
+            if known and not known.capped:
+                return known
+            ids = known.question_ids if known else None
         counts: dict = {}
-        total = cap + 1
+        total = self.count_cap + 1
         if category and count:
             counts[category] = total = self._count_category(session, terms, excludes, category)
-        ids: list[int] = []
-        if offset < total:
-            sql, params = self._page_sql(terms, excludes, category, offset + limit)
-            ids = [r[0] for r in self._fetch(session, sql, params, settings=not count)][offset:]
-        return SearchPage(ids, total, {c: n for c, n in counts.items() if n}, True)
+        if ids is None:
+            ids = []
+            if offset < total:
+                sql, params = self._page_sql(terms, excludes, category, n)
+                ids = [r[0] for r in self._fetch(session, sql, params, settings=not count)][offset:]
+        return SearchPage(ids, total, {c: k for c, k in counts.items() if k}, True)
 
-    @staticmethod
-    def _from_matches(rows, category, limit, offset) -> SearchPage:
-        """The page and exact counts from every match, with its tier (at most COUNT_CAP)."""
-        counts = Counter(r[2] for r in rows)
-        chosen = sorted((r for r in rows if not category or r[2] == category), key=lambda r: (r[3], -r[1]))
-        total = counts.get(category, 0) if category else len(rows)
-        return SearchPage([r[0] for r in chosen[offset:offset + limit]], total, dict(counts), False)
+    def _page_from_matches(self, rows, category, limit, offset) -> SearchPage | None:
+        """The page that statement 1's rows decide: with exact counts up to COUNT_CAP
+        matches; above it a capped page without counts, or None when they cannot tell."""
+        matches = [r[1:5] for r in rows if r[0] == "match"]  # (question_id, key, category, tier)
+        if len(matches) == len(rows):  # sparse (or nothing): every match, up to the cap + 1
+            if len(matches) > self.count_cap:
+                return None
+            counts = Counter(r[2] for r in matches)
+            chosen = sorted((r for r in matches if not category or r[2] == category), key=lambda r: (r[3], -r[1]))
+            ids = [r[0] for r in chosen]
+        else:  # dense: the walk's counts and its first offset + limit matches in page order
+            counts = Counter({r[3]: r[5] for r in rows if r[0] == "count"})
+            page = [r for r in rows if r[0] == "page"]
+            ids = [r[1] for r in page]
+            if sum(counts.values()) > self.count_cap:
+                # The walk read the newest rows up to its last match, so its title matches
+                # are the newest title matches: a page of them is the true page.
+                if len(page) < offset + limit or page[-1][4] != 0:
+                    return None
+                return SearchPage(ids[offset:], self.count_cap + 1, {}, True)
+        total = counts.get(category, 0) if category else sum(counts.values())
+        return SearchPage(ids[offset:offset + limit], total, dict(counts), False)
 
     def _count_category(self, session, terms, excludes, category) -> int:
         params: dict = {"cap": self.count_cap + 1, "category": category}
@@ -227,7 +247,7 @@ class PostgresBackend(SearchBackend):
         """Plans of the matches statement and of the page statement (for tests and the bench)."""
         terms, excludes = self.planned_terms(query)
         plans = []
-        for sql, params in (self._matches_sql(terms, excludes), self._page_sql(terms, excludes, None, 20)):
+        for sql, params in (self._matches_sql(terms, excludes, None, 20), self._page_sql(terms, excludes, None, 20)):
             rows = self._fetch(session, "EXPLAIN " + sql, params, settings=True)
             plans.append("\n".join(r[0] for r in rows))
         return "\n---\n".join(plans)
