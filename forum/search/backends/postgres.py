@@ -102,17 +102,19 @@ class PostgresBackend(SearchBackend):
     #    the walk's page stands when it is all title matches (they are the newest ones).
     # 2. Otherwise _page_sql: every tier walks the newest WALK_ROWS rows, then takes the
     #    GIN bitmap for older ones; one UNION ALL read in order stops when the page is full.
-    PROBE_ROWS = 250   # newest rows read to judge how dense the candidates are
+    PROBE_ROWS = 100   # newest rows read to judge how dense the candidates are
     DENSE = 0.05       # at this share of candidates a walk beats the bitmap
     WALK_ROWS = 1000   # newest rows a tier walks before the bitmap takes the older ones
     # For this transaction: JIT compiling (set off by the walk's cost estimate) costs more
     # than these millisecond statements; `tokens @@ q` on a row is priced like any operator
     # but reads a ~2 KB tsvector, so a capped count would prefer a sequential scan over the
     # bitmap; parallel workers cost more than they save here, and Append must read the
-    # UNION ALL branches in order. Statements are never prepared (a generic plan cannot know
-    # how frequent the terms are).
+    # UNION ALL branches in order. Statements are prepared (parsed once per connection and
+    # query shape) but planned for each search's own terms: a generic plan cannot know how
+    # frequent they are.
     SETTINGS = ("SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true), "
-                "set_config('max_parallel_workers_per_gather', '0', true)")
+                "set_config('max_parallel_workers_per_gather', '0', true), "
+                "set_config('plan_cache_mode', 'force_custom_plan', true)")
 
     @staticmethod
     def _walk(m: Match, rows: str) -> str:
@@ -230,17 +232,17 @@ class PostgresBackend(SearchBackend):
         return self._fetch(session, sql, params)[0][0]
 
     def _fetch(self, session, sql: str, params: dict, settings: bool = False) -> list[tuple]:
-        """Run one statement on the driver connection, unprepared; `settings`: SETTINGS
+        """Run one statement on the driver connection, prepared; `settings`: SETTINGS
         first, in the same round trip (a pipeline)."""
         raw = session.connection().connection.driver_connection
         sql = _NAMED_PARAM.sub(r"%(\1)s", sql)
         with raw.cursor() as cur:
             if settings:
                 with raw.pipeline():
-                    cur.execute(self.SETTINGS, prepare=False)
-                    cur.execute(sql, params, prepare=False)
+                    cur.execute(self.SETTINGS, prepare=True)
+                    cur.execute(sql, params, prepare=True)
             else:
-                cur.execute(sql, params, prepare=False)
+                cur.execute(sql, params, prepare=True)
             return cur.fetchall()
 
     def explain(self, session, query) -> str:
