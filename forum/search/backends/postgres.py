@@ -3,6 +3,7 @@ import re
 from collections import Counter
 
 import sqlalchemy as sa
+from psycopg.sql import Literal
 
 from ...bulk_insert import insert_many
 from ...models import SearchDocument
@@ -93,8 +94,8 @@ class PostgresBackend(SearchBackend):
     # order can only be walked; `sort_key + 0` cannot use the key btree, which leaves the
     # GIN bitmap (sequential scans are off, see SETTINGS).
     #
-    # Most searches are one statement (each costs ~0.5 ms of parsing and planning before any
-    # work); a few need a second:
+    # Most searches are one statement (each costs ~0.3-0.5 ms of round trip and planning
+    # before any work); a few need a second:
     # 1. _matches_sql: the newest PROBE_ROWS rows say whether candidates are dense. Dense:
     #    walk the key btree up to COUNT_CAP + 1 matches, giving counts per category and the
     #    first page of those matches. Sparse: the GIN bitmap, up to COUNT_CAP + 1 matches,
@@ -109,12 +110,12 @@ class PostgresBackend(SearchBackend):
     # than these millisecond statements; `tokens @@ q` on a row is priced like any operator
     # but reads a ~2 KB tsvector, so a capped count would prefer a sequential scan over the
     # bitmap; parallel workers cost more than they save here, and Append must read the
-    # UNION ALL branches in order. Statements are prepared (parsed once per connection and
-    # query shape) but planned for each search's own terms: a generic plan cannot know how
-    # frequent they are.
+    # UNION ALL branches in order. Statements are prepared and their generic plan kept
+    # (planned once per connection and query shape): the SQL forces every plan choice that
+    # depends on how frequent the terms are, so a plan made without the terms serves all.
     SETTINGS = ("SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true), "
                 "set_config('max_parallel_workers_per_gather', '0', true), "
-                "set_config('plan_cache_mode', 'force_custom_plan', true)")
+                "set_config('plan_cache_mode', 'force_generic_plan', true)")
 
     @staticmethod
     def _walk(m: Match, rows: str) -> str:
@@ -246,12 +247,21 @@ class PostgresBackend(SearchBackend):
             return cur.fetchall()
 
     def explain(self, session, query) -> str:
-        """Plans of the matches statement and of the page statement (for tests and the bench)."""
+        """The generic plans that searches use, of the matches statement and of the page
+        statement (for tests and the bench)."""
         terms, excludes = self.planned_terms(query)
+        self._fetch(session, "SELECT 1", {}, settings=True)
+        raw = session.connection().connection.driver_connection
         plans = []
         for sql, params in (self._matches_sql(terms, excludes, None, 20), self._page_sql(terms, excludes, None, 20)):
-            rows = self._fetch(session, "EXPLAIN " + sql, params, settings=True)
-            plans.append("\n".join(r[0] for r in rows))
+            names = list(dict.fromkeys(_NAMED_PARAM.findall(sql)))
+            positional = _NAMED_PARAM.sub(lambda m: f"${names.index(m.group(1)) + 1}", sql)
+            args = ", ".join(Literal(params[name]).as_string(raw) for name in names)  # EXECUTE infers no types
+            with raw.cursor() as cur:
+                cur.execute(f"PREPARE sodan_explain AS {positional}")
+                cur.execute(f"EXPLAIN EXECUTE sodan_explain({args})")
+                plans.append("\n".join(r[0] for r in cur.fetchall()))
+                cur.execute("DEALLOCATE sodan_explain")
         return "\n---\n".join(plans)
 
     def write(self, session, docs) -> None:
