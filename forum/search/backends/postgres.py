@@ -8,6 +8,7 @@ from psycopg.sql import Literal
 from ...bulk_insert import insert_many
 from ...models import SearchDocument
 from ..ngrams import FIELD_PREFIXES, Term, document_lexemes, sort_key
+from . import term_stats
 from .base import TIERS, Match, SearchBackend, SearchPage
 
 # `:name` parameters (as in sa.text) to the driver's `%(name)s`.
@@ -69,11 +70,16 @@ class PostgresBackend(SearchBackend):
         # their bigrams (positions are not indexed), so they are rechecked.
         return term.single_run and len(term.text) <= 2
 
-    def match(self, terms, excludes, tier, params):
+    def match(self, terms, excludes, tier, params, index_terms=None):
+        """See SearchBackend.match; `index_terms`: the terms the GIN index reads (see
+        term_stats), the whole condition is then checked on the rows it finds."""
         exact = all(self.is_exact(t) for t in terms)
         name = f"q{len(params)}"
         params[name] = ts_query(terms, tier, excludes, exact)
         where = index = f"f.tokens @@ CAST(:{name} AS tsquery)"
+        if index_terms:  # the function form of @@, which no index serves
+            params[f"{name}i"] = _within(index_terms, TIERS - 1 if tier is None else tier)
+            where = index = f"ts_match_vq(f.tokens, CAST(:{name} AS tsquery)) AND f.tokens @@ CAST(:{name}i AS tsquery)"
         source = "search_fts f"
         recheck = self.recheck(terms, excludes, tier, params)
         if recheck:
@@ -137,14 +143,14 @@ class PostgresBackend(SearchBackend):
                 whens.append(f"WHEN {self.within(terms, tier, params)} THEN {tier}")
         return f"CASE {' '.join(whens)} ELSE {TIERS - 1} END"
 
-    def _matches_sql(self, terms, excludes, category, n: int) -> tuple[str, dict]:
+    def _matches_sql(self, terms, excludes, category, n: int, index_terms=None) -> tuple[str, dict]:
         """Statement 1. Rows (kind, question_id, sort_key, category, tier, count). Dense: the
         walk's matches per category ("count" rows; the walk stops after COUNT_CAP + 1) and
         its first n matches in page order, of `category` if given ("page" rows). Sparse: one
         "match" row per match, up to COUNT_CAP + 1."""
         params: dict = {"cap": self.count_cap + 1, "n": n, "category": category,
                         "probe": self.PROBE_ROWS, "dense": max(1, round(self.DENSE * self.PROBE_ROWS))}
-        m = self.match(terms, excludes, None, params)
+        m = self.match(terms, excludes, None, params, index_terms)
         tier = self._tier_case(terms, params)
         in_category = "WHERE category = :category " if category else ""
         return (
@@ -160,11 +166,11 @@ class PostgresBackend(SearchBackend):
             f"WHERE NOT (SELECT dense FROM probe) AND {m.where} LIMIT :cap)"
         ), params
 
-    def _page_sql(self, terms, excludes, category, n: int) -> tuple[str, dict]:
+    def _page_sql(self, terms, excludes, category, n: int, index_terms=None) -> tuple[str, dict]:
         params: dict = {"n": n, "w": self.WALK_ROWS, "skip": self.WALK_ROWS - 1}
         parts = []
         for tier in range(TIERS):
-            m = self.match(terms, excludes, tier, params)
+            m = self.match(terms, excludes, tier, params, index_terms)
             cat = " AND f.category = :category" if category else ""
             params["category"] = category
             parts.append(f"(SELECT f.question_id FROM {self._walk(m, ':w')} WHERE {m.where}{cat} "
@@ -183,10 +189,11 @@ class PostgresBackend(SearchBackend):
         terms, excludes = self.planned_terms(query)
         if not terms:
             return SearchPage([], 0, {})
+        rare = self._index_terms(session, terms)
         n = offset + limit
         ids = None
         if count:
-            rows = self._fetch(session, *self._matches_sql(terms, excludes, category, n), settings=True)
+            rows = self._fetch(session, *self._matches_sql(terms, excludes, category, n, rare), settings=True)
             known = self._page_from_matches(rows, category, limit, offset)
             if known and not known.capped:
                 return known
@@ -194,13 +201,18 @@ class PostgresBackend(SearchBackend):
         counts: dict = {}
         total = self.count_cap + 1
         if category and count:
-            counts[category] = total = self._count_category(session, terms, excludes, category)
+            counts[category] = total = self._count_category(session, terms, excludes, category, rare)
         if ids is None:
             ids = []
             if offset < total:
-                sql, params = self._page_sql(terms, excludes, category, n)
+                sql, params = self._page_sql(terms, excludes, category, n, rare)
                 ids = [r[0] for r in self._fetch(session, sql, params, settings=not count)][offset:]
         return SearchPage(ids, total, {c: k for c, k in counts.items() if k}, True)
+
+    @staticmethod
+    def _index_terms(session, terms: list[Term]) -> list[Term] | None:
+        """The rare terms of a query that also has common ones (see term_stats), else None."""
+        return term_stats.index_terms(terms, term_stats.common_lexemes(session)) if len(terms) > 1 else None
 
     def _page_from_matches(self, rows, category, limit, offset) -> SearchPage | None:
         """The page that statement 1's rows decide: with exact counts up to COUNT_CAP
@@ -225,9 +237,9 @@ class PostgresBackend(SearchBackend):
         total = counts.get(category, 0) if category else sum(counts.values())
         return SearchPage(ids[offset:offset + limit], total, dict(counts), False)
 
-    def _count_category(self, session, terms, excludes, category) -> int:
+    def _count_category(self, session, terms, excludes, category, index_terms=None) -> int:
         params: dict = {"cap": self.count_cap + 1, "category": category}
-        m = self.match(terms, excludes, None, params)
+        m = self.match(terms, excludes, None, params, index_terms)
         sql = (f"SELECT count(*) FROM (SELECT 1 FROM {self._walk(m, 'ALL')} WHERE {m.where} "
                "AND f.category = :category LIMIT :cap) c")
         return self._fetch(session, sql, params)[0][0]
@@ -250,10 +262,12 @@ class PostgresBackend(SearchBackend):
         """The generic plans that searches use, of the matches statement and of the page
         statement (for tests and the bench)."""
         terms, excludes = self.planned_terms(query)
+        rare = self._index_terms(session, terms)
         self._fetch(session, "SELECT 1", {}, settings=True)
         raw = session.connection().connection.driver_connection
         plans = []
-        for sql, params in (self._matches_sql(terms, excludes, None, 20), self._page_sql(terms, excludes, None, 20)):
+        for sql, params in (self._matches_sql(terms, excludes, None, 20, rare),
+                            self._page_sql(terms, excludes, None, 20, rare)):
             names = list(dict.fromkeys(_NAMED_PARAM.findall(sql)))
             positional = _NAMED_PARAM.sub(lambda m: f"${names.index(m.group(1)) + 1}", sql)
             args = ", ".join(Literal(params[name]).as_string(raw) for name in names)  # EXECUTE infers no types
@@ -323,6 +337,7 @@ class PostgresBackend(SearchBackend):
         session.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
         session.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX}"))
         session.execute(sa.text("ANALYZE search_fts"))
+        term_stats.forget()
 
     def plan(self, session, sql, params) -> str:
         return "\n".join(r[0] for r in session.execute(sa.text("EXPLAIN " + sql), params))
