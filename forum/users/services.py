@@ -9,7 +9,7 @@ from sqlalchemy import orm
 from .. import permissions
 from ..exceptions import PermissionDenied
 from ..extensions import db
-from ..models import Answer, Question, User
+from ..models import Answer, AuditLog, Question, User
 
 
 def best_answer_count(user: User) -> int:
@@ -22,9 +22,21 @@ def best_answer_count(user: User) -> int:
     ) or 0
 
 
+def badge_revoked_by_hand(user: User) -> bool:
+    """Whether a moderator's last word on the user's 先輩 badge was to take it away."""
+    last = db.session.scalar(
+        sa.select(AuditLog.action)
+        .where(AuditLog.target_type == "user", AuditLog.target_id == user.id,
+               AuditLog.action.in_(("grant_veteran", "revoke_veteran")))
+        .order_by(AuditLog.id.desc()).limit(1)
+    )
+    return last == "revoke_veteran"
+
+
 def award_veteran_if_earned(user: User) -> bool:
-    """Grant the 先輩 badge once the user's answers were chosen best N times (no commit)."""
-    if user.is_veteran:
+    """Grant the 先輩 badge once the user's answers were chosen best N times (no commit).
+    A badge a moderator took away stays away until a moderator grants it again."""
+    if user.is_veteran or badge_revoked_by_hand(user):
         return False
     db.session.flush()
     if best_answer_count(user) >= current_app.config["VETERAN_BEST_ANSWERS"]:

@@ -107,3 +107,32 @@ def test_moderator_grants_and_revokes_the_badge_by_hand(client, auth):
     assert client.post("/moderation/users/taro/veteran/revoke", data={}).status_code == 409
     dashboard = visible_text(client.get("/moderation"))
     assert "先輩バッジ付与" in dashboard and "先輩バッジ取消" in dashboard
+
+
+def test_a_badge_taken_away_by_hand_is_not_granted_again_by_the_rule(client, auth):
+    n = client.application.config["VETERAN_BEST_ANSWERS"]
+    hanako = make_user("hanako")
+    make_user("mod", role="moderator")
+    askers = [make_user(f"asker{i}") for i in range(n + 1)]
+    threads = [(make_question(a, title=f"質問その{i}について"), a) for i, a in enumerate(askers)]
+    answers = [make_answer(q, hanako, f"回答その{i}") for i, (q, _) in enumerate(threads)]
+
+    def choose_best(i):
+        (question, asker), answer = threads[i], answers[i]
+        auth.logout()
+        auth.login(asker.username)
+        client.post(f"/questions/{question.id}/resolve", data={"best_answer_id": answer.id})
+
+    def moderator(change):
+        auth.logout()
+        auth.login("mod")
+        client.post(f"/moderation/users/hanako/veteran/{change}", data={"note": "確認のため"})
+
+    for i in range(n):
+        choose_best(i)
+    assert db.session.get(User, hanako.id).is_veteran
+    moderator("revoke")
+    choose_best(n)  # one more best answer than the rule asks for
+    assert not db.session.get(User, hanako.id).is_veteran
+    moderator("grant")
+    assert db.session.get(User, hanako.id).is_veteran
