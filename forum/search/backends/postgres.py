@@ -119,6 +119,8 @@ class PostgresBackend(SearchBackend):
     # UNION ALL branches in order. Statements are prepared and their generic plan kept
     # (planned once per connection and query shape): the SQL forces every plan choice that
     # depends on how frequent the terms are, so a plan made without the terms serves all.
+    # The settings last until the transaction ends; what a request runs after a search is
+    # loading the page's threads by primary key, planned the same way under them.
     SETTINGS = ("SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true), "
                 "set_config('max_parallel_workers_per_gather', '0', true), "
                 "set_config('plan_cache_mode', 'force_generic_plan', true)")
