@@ -126,10 +126,11 @@ class PostgresBackend(SearchBackend):
                 "set_config('plan_cache_mode', 'force_generic_plan', true)")
 
     @staticmethod
-    def _walk(m: Match, rows: str) -> str:
+    def _walk(m: Match, rows: str, where: str = "") -> str:
         # The LIMIT (even LIMIT ALL) keeps PostgreSQL from flattening the subquery, so it
-        # can only be read from the key btree, newest first.
-        window = ("(SELECT question_id, sort_key, category, tokens FROM search_fts "
+        # can only be read from the key btree, newest first. `where` filters rows as the
+        # btree hands them over, before the costlier checks of the match.
+        window = (f"(SELECT question_id, sort_key, category, tokens FROM search_fts{where} "
                   f"ORDER BY sort_key DESC LIMIT {rows}) f")
         return window + m.source[len("search_fts f"):]
 
@@ -242,8 +243,10 @@ class PostgresBackend(SearchBackend):
     def _count_category(self, session, terms, excludes, category, index_terms=None) -> int:
         params: dict = {"cap": self.count_cap + 1, "category": category}
         m = self.match(terms, excludes, None, params, index_terms)
-        sql = (f"SELECT count(*) FROM (SELECT 1 FROM {self._walk(m, 'ALL')} WHERE {m.where} "
-               "AND f.category = :category LIMIT :cap) c")
+        # The category is checked first (~0.05 us a row against ~0.7 us for the lexemes);
+        # in the outer WHERE the planner would put it after them.
+        walk = self._walk(m, "ALL", " WHERE category = :category")
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {walk} WHERE {m.where} LIMIT :cap) c"
         return self._fetch(session, sql, params)[0][0]
 
     def _fetch(self, session, sql: str, params: dict, settings: bool = False) -> list[tuple]:
