@@ -243,7 +243,7 @@ class PostgresBackend(SearchBackend):
     def _count_category(self, session, terms, excludes, category, index_terms=None) -> int:
         params: dict = {"cap": self.count_cap + 1, "category": category}
         m = self.match(terms, excludes, None, params, index_terms)
-        # The category is checked first (~0.05 us a row against ~0.7 us for the lexemes);
+        # The category is checked first (a string comparison; the lexemes take ~0.7 us a row);
         # in the outer WHERE the planner would put it after them.
         walk = self._walk(m, "ALL", " WHERE category = :category")
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {walk} WHERE {m.where} LIMIT :cap) c"
