@@ -36,13 +36,14 @@ def badge_revoked_by_hand(user: User) -> bool:
 def award_veteran_if_earned(user: User) -> bool:
     """Grant the 先輩 badge once the user's answers were chosen best N times (no commit).
     A badge a moderator took away stays away until a moderator grants it again."""
-    if user.is_veteran or badge_revoked_by_hand(user):
+    if user.is_veteran:
         return False
     db.session.flush()
-    if best_answer_count(user) >= current_app.config["VETERAN_BEST_ANSWERS"]:
-        user.is_veteran = True
-        return True
-    return False
+    # The audit log is read only when the count would grant the badge, not on every resolve.
+    if best_answer_count(user) < current_app.config["VETERAN_BEST_ANSWERS"] or badge_revoked_by_hand(user):
+        return False
+    user.is_veteran = True
+    return True
 
 
 def get_user_by_name(username: str) -> User | None:
