@@ -228,7 +228,7 @@ class PostgresBackend(SearchBackend):
             chosen = sorted((r for r in matches if not category or r[2] == category), key=lambda r: (r[3], -r[1]))
             ids = [r[0] for r in chosen]
         else:  # dense: the walk's counts and its first offset + limit matches in page order
-            counts = Counter({r[3]: r[5] for r in rows if r[0] == "count"})
+            counts = {r[3]: r[5] for r in rows if r[0] == "count"}
             page = [r for r in rows if r[0] == "page"]
             ids = [r[1] for r in page]
             if sum(counts.values()) > self.count_cap:
@@ -268,7 +268,7 @@ class PostgresBackend(SearchBackend):
         statement (for tests and the bench)."""
         terms, excludes = self.planned_terms(query)
         rare = self._index_terms(session, terms)
-        self._fetch(session, "SELECT 1", {}, settings=True)
+        self._fetch(session, "SELECT 1", {}, settings=True)  # the settings searches plan under
         raw = session.connection().connection.driver_connection
         plans = []
         for sql, params in (self._matches_sql(terms, excludes, None, 20, rare),
