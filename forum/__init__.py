@@ -1,10 +1,31 @@
 """Sodan (相談室): create_app() builds the application."""
 import os
 
-from flask import Flask, has_request_context, request
+from flask import Flask, abort, current_app, has_request_context, request
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import labels, permissions, site
+from .auth import views as auth_views
+from .cli import register_commands as register_cli
 from .config import ROOT, Config
+from .contact import views as contact_views
+from .database.engine import configure_engine, prepare_engine_options
+from .edits import views as edits_views
+from .errors import register_error_handlers
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .faq import views as faq_views
+from .models import User
+from .moderation import views as moderation_views
+from .questions import views as questions_views
+from .reports import views as reports_views
+from .search import views as search_views
+from .text import render_markdown
+from .users import views as users_views
+
+FEATURES = (questions_views, auth_views, search_views, moderation_views, users_views, faq_views,
+            reports_views, edits_views, contact_views)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,9 +49,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from .database import configure_engine, prepare_engine_options
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
-
     prepare_engine_options(app)
     db.init_app(app)
     configure_engine(app)
@@ -47,8 +65,6 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from .models import User
-
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
@@ -66,48 +82,27 @@ def trust_proxies(app: Flask) -> None:
     """Behind N reverse proxies, take the visitor's address from X-Forwarded-For (per-address
     rate limits) and the scheme from X-Forwarded-Proto (secure cookies, redirects)."""
     if app.config.get("PROXY_FIX_X_FOR"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def select_locale() -> str:
-    from flask import current_app
-
     # Services also run from the CLI (no request): they speak the default language.
     chosen = request.cookies.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import (
-        auth,
-        contact,
-        edits,
-        faq,
-        moderation,
-        questions,
-        reports,
-        search,
-        site,
-        users,
-    )
-
-    for module in (questions, auth, search, moderation, users, faq, reports, edits, contact):
-        app.register_blueprint(module.bp)
+    for feature in FEATURES:
+        app.register_blueprint(feature.bp)
     app.register_blueprint(site.bp)
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import register_commands as register
-
-    register(app)
+    register_cli(app)
 
 
 def register_error_pages(app: Flask) -> None:
-    from .errors import register_error_handlers
-
     register_error_handlers(app)
     app.before_request(refuse_nul_bytes)
 
@@ -115,8 +110,6 @@ def register_error_pages(app: Flask) -> None:
 def refuse_nul_bytes():
     """Nobody types a NUL byte and PostgreSQL cannot store one: refuse it as a bad request
     (400) before it reaches a query, instead of failing inside the database."""
-    from flask import abort
-
     fields = (request.args, request.form) if request.method == "POST" else (request.args,)
     pairs = [(key, value) for data in fields for key, values in data.lists() for value in values]
     if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in pairs):
@@ -124,11 +117,6 @@ def refuse_nul_bytes():
 
 
 def register_template_globals(app: Flask) -> None:
-    from flask_babel import format_datetime, get_locale
-
-    from . import labels, permissions
-    from .text import render_markdown
-
     app.jinja_env.globals.update(permissions.TEMPLATE_HELPERS)
     app.jinja_env.globals.update(
         CATEGORY_LABELS=labels.CATEGORY_LABELS, CATEGORY_HELP=labels.CATEGORY_HELP,

@@ -11,7 +11,6 @@ from .extensions import db
 from .models import ROLES, User
 from .search import index
 from .transfer import export_records, import_lines
-from .users.services import create_user
 
 DEMO_FILE = Path(__file__).parent / "demo" / "threads.jsonl"
 DEMO_MODERATOR = ("demo_mod", "demo_mod@example.com", "sodan-demo-mod")
@@ -34,7 +33,7 @@ def create_user_command(name, email, password, role, veteran):
         raise click.ClickException(f"user {name!r} already exists")
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())) is not None:
         raise click.ClickException(f"e-mail {email!r} is already registered")
-    create_user(name, email, password, role=role, is_veteran=veteran)
+    User.create(name, email, password, role=role, is_veteran=veteran)
     db.session.commit()
     click.echo(f"created {role} {name}")
 
@@ -73,7 +72,7 @@ def demo_command():
     """Load the demo threads and the demo accounts (safe to run again)."""
     for (name, email, password), role in ((DEMO_MODERATOR, "moderator"), (DEMO_MEMBER, "member")):
         if db.session.scalar(sa.select(User).where(User.username == name)) is None:
-            create_user(name, email, password, role=role)
+            User.create(name, email, password, role=role)
     db.session.commit()
     _import_file(DEMO_FILE)
 

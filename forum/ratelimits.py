@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from .extensions import limiter
+from .models import User
 from .models.base import utcnow
 
 NEW_ACCOUNT_AGE = timedelta(days=1)
@@ -20,12 +21,10 @@ def _config(name: str):
 def _account_name_key() -> str:
     """Sign-in attempts are counted per account: the user id when the name or e-mail
     belongs to one (so both spellings share a counter), else the typed name itself."""
-    from .users.services import find_login_user
-
     typed = (request.form.get("username") or "").strip()
     if not typed:
         return "anonymous"
-    user = find_login_user(typed)
+    user = User.for_login(typed)
     return f"user:{user.id}" if user is not None else f"name:{typed.casefold()}"
 
 

@@ -10,8 +10,8 @@ from flask import (
     url_for,
 )
 
-from .auth.services import safe_next
 from .extensions import db
+from .urls import safe_next
 
 bp = Blueprint("site", __name__)
 

@@ -1,4 +1,1 @@
-"""Auth blueprint: sign up, sign in, sign out."""
-from .views import bp
-
-__all__ = ["bp"]
+"""Auth: sign up, sign in, sign out."""

@@ -5,6 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..forms import EmptyForm
 from ..ratelimits import login_per_account, login_per_address, signup_per_address
+from ..urls import safe_next
 from . import services
 from .forms import LoginForm, RegisterForm
 
@@ -12,7 +13,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _after_login():
-    return redirect(services.safe_next(request.values.get("next")) or url_for("questions.home"))
+    return redirect(safe_next(request.values.get("next")) or url_for("questions.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -37,7 +38,7 @@ def login():
         return _after_login()
     form = LoginForm()
     if request.method == "GET":
-        form.next.data = services.safe_next(request.args.get("next")) or ""
+        form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:

@@ -3,10 +3,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import permissions
+from ..audit import log_action
 from ..exceptions import PermissionDenied, StateConflict
 from ..extensions import db
 from ..models import ContactMessage, User
-from ..moderation.services import log_action
 
 
 def send_message(user, kind: str, subject: str, body: str, email: str | None) -> ContactMessage:

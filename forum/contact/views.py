@@ -18,6 +18,7 @@ from ..forms import EmptyForm
 from ..labels import CONTACT_KIND_HELP, CONTACT_KIND_LABELS
 from ..models import ContactMessage
 from ..ratelimits import contact_per_address
+from ..urls import page_number
 from . import services
 from .forms import ContactForm
 
@@ -54,7 +55,7 @@ def _require_admin():
 def inbox():
     _require_admin()
     done = request.args.get("done") == "1"
-    page = max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
+    page = page_number()
     return render_template("contact/inbox.html", messages=services.inbox(page, done), done=done,
                            kind_labels=CONTACT_KIND_LABELS)
 

@@ -1,4 +1,1 @@
-"""Edits blueprint: authors edit their own questions and answers."""
-from .views import bp
-
-__all__ = ["bp"]
+"""Edits: authors edit their own questions and answers."""

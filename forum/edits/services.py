@@ -2,10 +2,10 @@
 from flask_babel import gettext as _
 
 from .. import permissions
-from ..exceptions import NotFound, PermissionDenied, StateConflict
+from ..exceptions import PermissionDenied, StateConflict
 from ..extensions import db
+from ..lookups import tags_by_name  # one place decides how tags are created
 from ..models import Answer, Question, User, utcnow
-from ..questions.services import tags_by_name  # one place decides how tags are created
 from ..search import index
 
 
@@ -14,15 +14,6 @@ def _check(user: User, post, question: Question) -> None:
         raise PermissionDenied(_("編集できるのは投稿した本人だけです。"))
     if question.is_closed:
         raise StateConflict(_("クローズされたスレッドの投稿は編集できません。"))
-
-
-def get_answer(user, answer_id: int) -> Answer:
-    """The answer, or NotFound when it (or its thread) is hidden from this user."""
-    answer = db.session.get(Answer, answer_id)
-    if answer is None or not permissions.can_view_answer(user, answer) \
-            or not permissions.can_view_question(user, answer.question):
-        raise NotFound(_("この回答は見つかりませんでした。"))
-    return answer
 
 
 def edit_question(user: User, question: Question, *, category: str, title: str, body: str,

@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
+from ..decorators import posting_allowed
 from ..exceptions import PermissionDenied
-from ..questions.forms import AnswerForm, QuestionForm, split_tags
-from ..questions.services import get_question
+from ..forms.posts import AnswerForm, QuestionForm, split_tags
+from ..lookups import get_answer, get_question
 from . import services
 
 bp = Blueprint("edits", __name__)
@@ -14,6 +15,7 @@ bp = Blueprint("edits", __name__)
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"], endpoint="question")
 @login_required
+@posting_allowed
 def edit_question(question_id: int):
     question = get_question(current_user, question_id)
     if not permissions.can_edit_post(current_user, question):
@@ -33,8 +35,9 @@ def edit_question(question_id: int):
 
 @bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"], endpoint="answer")
 @login_required
+@posting_allowed
 def edit_answer(answer_id: int):
-    answer = services.get_answer(current_user, answer_id)
+    answer = get_answer(current_user, answer_id)
     if not permissions.can_edit_post(current_user, answer):
         raise PermissionDenied(_("編集できるのは投稿した本人だけです。"))
     form = AnswerForm(obj=answer)

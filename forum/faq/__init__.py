@@ -1,4 +1,1 @@
-"""FAQ blueprint: よくある質問."""
-from .views import bp
-
-__all__ = ["bp"]
+"""FAQ: よくある質問."""

@@ -29,6 +29,30 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
 
+    @classmethod
+    def create(cls, username: str, email: str | None, password: str | None,
+               role: str = "member", is_veteran: bool = False) -> "User":
+        """A new account in the session (no commit: the caller's use case decides)."""
+        user = cls(username=username, email=(email or None), role=role, is_veteran=is_veteran)
+        if password:
+            user.set_password(password)
+        db.session.add(user)
+        return user
+
+    @classmethod
+    def by_name(cls, username: str) -> Optional["User"]:
+        return db.session.scalar(sa.select(cls).where(cls.username == username))
+
+    @classmethod
+    def for_login(cls, name_or_email: str) -> Optional["User"]:
+        """Sign-in accepts the user name or the e-mail address."""
+        value = (name_or_email or "").strip()
+        if not value:
+            return None
+        if "@" in value:
+            return db.session.scalar(sa.select(cls).where(sa.func.lower(cls.email) == value.lower()))
+        return cls.by_name(value)
+
     def set_password(self, password: str) -> None:
         # The method is a setting so the test suite can use a cheap hash; production
         # keeps werkzeug's default (scrypt). Verification reads the method from the hash.

@@ -1,4 +1,1 @@
-"""Moderation blueprint: closing threads, the report queue and the audit log."""
-from .views import bp
-
-__all__ = ["bp"]
+"""Moderation: closing threads, the report queue and the audit log."""

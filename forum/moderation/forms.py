@@ -1,51 +1,14 @@
-"""Moderator forms."""
+"""Forms only the moderation dashboard uses (the shared ones are in forum.forms.moderation)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms.validators import AnyOf, Length, Optional
 
-from ..forms import strip_whitespace
-from ..labels import ACTION_LABELS, CLOSE_REASON_LABELS, ROLE_LABELS, SUSPENSION_DAY_LABELS, choices
-
-
-class CloseForm(FlaskForm):
-    reason = SelectField(
-        _l("クローズの理由"),
-        choices=choices(CLOSE_REASON_LABELS),
-        validators=[DataRequired(message=_l("理由を選んでください。"))],
-    )
-    note = TextAreaField(
-        _l("メモ（スレッドに表示されます）"),
-        validators=[Optional(), Length(max=1000, message=_l("メモは%(max)d文字以内にしてください。"))],
-    )
-
-
-class NoteForm(FlaskForm):
-    """Hide, restore, dismiss: an optional note for the audit log."""
-
-    note = TextAreaField(
-        _l("メモ（操作ログに残ります）"),
-        validators=[Optional(), Length(max=1000, message=_l("メモは%(max)d文字以内にしてください。"))],
-    )
-    next = HiddenField()
+from ..forms.moderation import CloseForm
+from ..labels import ACTION_LABELS, choices
 
 
 class QueueCloseForm(CloseForm):
-    next = HiddenField()
-
-
-class SuspendForm(FlaskForm):
-    days = SelectField(
-        _l("期間"), choices=choices(SUSPENSION_DAY_LABELS), default="7", validate_choice=False,
-        validators=[DataRequired(message=_l("期間を選んでください。")),
-                    AnyOf(tuple(SUSPENSION_DAY_LABELS), message=_l("期間を選んでください。"))],
-    )
-    reason = TextAreaField(
-        _l("理由（本人に表示されます）"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(message=_l("理由を入力してください。")),
-                    Length(max=500, message=_l("理由は%(max)d文字以内にしてください。"))],
-    )
     next = HiddenField()
 
 
@@ -60,13 +23,3 @@ class AuditFilterForm(FlaskForm):
                          validators=[Optional(), AnyOf(tuple(ACTION_LABELS), message=_l("操作を選んでください。"))])
     since = DateField(_l("開始日"), validators=[Optional()])
     until = DateField(_l("終了日"), validators=[Optional()])
-
-
-class RoleForm(FlaskForm):
-    """An admin appoints (or stands down) a moderator or admin."""
-
-    role = SelectField(
-        _l("権限"), choices=choices(ROLE_LABELS), validate_choice=False,
-        validators=[DataRequired(message=_l("権限を選んでください。")),
-                    AnyOf(tuple(ROLE_LABELS), message=_l("権限を選んでください。"))],
-    )

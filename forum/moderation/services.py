@@ -7,18 +7,11 @@ from flask_babel import gettext as _
 from .. import permissions
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
+from ..audit import log_action
+from ..lookups import get_post, thread_of
 from ..models import Answer, AuditLog, Question, User, utcnow
-from ..reports.services import close_reports, get_post, thread_of
 from ..search import index
-
-
-def log_action(actor: User, action: str, target_type: str, target_id: int,
-               reason: str | None = None, note: str = "") -> AuditLog:
-    """Write one audit entry (no commit: it belongs to the action's transaction)."""
-    entry = AuditLog(actor_id=actor.id, action=action, target_type=target_type,
-                     target_id=target_id, reason=reason, note=note or "")
-    db.session.add(entry)
-    return entry
+from .queue import close_reports
 
 
 def close_question(moderator: User, question: Question, reason: str, note: str = "") -> Question:

@@ -12,47 +12,21 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
-from ..auth.services import safe_next
+from ..decorators import moderator_required
 from ..exceptions import NotFound, PermissionDenied
 from ..forms import EmptyForm
-from ..models import REPORT_TARGETS
-from ..questions.services import get_question
-from ..reports import services as reports
-from ..users.services import get_user_by_name
-from . import services
-from .forms import AuditFilterForm, CloseForm, NoteForm, QueueCloseForm, RoleForm, SuspendForm
+from ..forms.moderation import CloseForm, NoteForm, RoleForm, SuspendForm
+from ..lookups import get_post, get_question, thread_of
+from ..models import REPORT_TARGETS, User
+from ..urls import page_number, safe_next
+from . import queue, services
+from .forms import AuditFilterForm, QueueCloseForm
 
 bp = Blueprint("moderation", __name__)
-
-# Endpoints that write on a member's behalf: a suspended member is refused here, with the date
-# and the reason, before any of them runs. お問い合わせ stays open so they can still appeal.
-POSTING_ENDPOINTS = {"questions.new", "questions.answer", "questions.resolve", "reports.create",
-                     "reports.new", "edits.question", "edits.answer", "users.edit_profile"}
-
-
-@bp.before_app_request
-def refuse_suspended_posting():
-    if not current_user.is_authenticated or not current_user.is_suspended():
-        return
-    endpoint = request.endpoint or ""
-    writes = request.method == "POST" and endpoint.startswith("questions.")
-    if endpoint in POSTING_ENDPOINTS or writes:
-        until = format_datetime(current_user.suspended_until, "yyyy/MM/dd HH:mm")
-        message = _("利用停止中のため投稿できません（%(until)s まで）。閲覧はできます。", until=until)
-        if current_user.suspension_reason:
-            message += " " + _("理由：%(reason)s", reason=current_user.suspension_reason)
-        raise PermissionDenied(message)
-
-
-def _require_moderator():
-    if not permissions.can_moderate(current_user):
-        raise PermissionDenied(_("この操作はモデレーターだけが行えます。"))
-
 
 def _back(default: str) -> str:
     return safe_next(request.form.get("next")) or default
@@ -61,7 +35,7 @@ def _back(default: str) -> str:
 def _post(target_type: str, target_id: int):
     if target_type not in REPORT_TARGETS:
         abort(404)
-    post = reports.get_post(target_type, target_id)
+    post = get_post(target_type, target_id)
     if post is None:
         raise NotFound(_("投稿が見つかりませんでした。"))
     return post
@@ -69,7 +43,7 @@ def _post(target_type: str, target_id: int):
 
 def _thread_url(target_type: str, post) -> str:
     anchor = f"answer-{post.id}" if target_type == "answer" else None
-    return url_for("questions.show", question_id=reports.thread_of(post).id, _anchor=anchor)
+    return url_for("questions.show", question_id=thread_of(post).id, _anchor=anchor)
 
 
 def _checked(form) -> None:
@@ -92,8 +66,8 @@ def _invalid_form(error):
 
 @bp.post("/questions/<int:question_id>/close")
 @login_required
+@moderator_required
 def close(question_id: int):
-    _require_moderator()
     question = get_question(current_user, question_id)
     form = CloseForm()
     if not form.validate_on_submit():
@@ -106,8 +80,8 @@ def close(question_id: int):
 
 @bp.post("/questions/<int:question_id>/reopen")
 @login_required
+@moderator_required
 def reopen(question_id: int):
-    _require_moderator()
     question = get_question(current_user, question_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -118,7 +92,6 @@ def reopen(question_id: int):
 
 def _change_visibility(target_type: str, target_id: int, action, message: str):
     """Hide or restore one post (the two differ only in the service and the message)."""
-    _require_moderator()
     post = _post(target_type, target_id)
     form = NoteForm()
     _checked(form)
@@ -129,20 +102,22 @@ def _change_visibility(target_type: str, target_id: int, action, message: str):
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/hide")
 @login_required
+@moderator_required
 def hide_post(target_type: str, target_id: int):
     return _change_visibility(target_type, target_id, services.hide_post, _("投稿を非表示にしました。"))
 
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/restore")
 @login_required
+@moderator_required
 def restore_post(target_type: str, target_id: int):
     return _change_visibility(target_type, target_id, services.restore_post, _("投稿を再表示しました。"))
 
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/dismiss")
 @login_required
+@moderator_required
 def dismiss_reports(target_type: str, target_id: int):
-    _require_moderator()
     if target_type not in REPORT_TARGETS:
         abort(404)
     form = NoteForm()
@@ -154,8 +129,8 @@ def dismiss_reports(target_type: str, target_id: int):
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/close")
 @login_required
+@moderator_required
 def close_thread(target_type: str, target_id: int):
-    _require_moderator()
     _post(target_type, target_id)
     form = QueueCloseForm()
     _checked(form)
@@ -166,8 +141,8 @@ def close_thread(target_type: str, target_id: int):
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/suspend")
 @login_required
+@moderator_required
 def suspend_author(target_type: str, target_id: int):
-    _require_moderator()
     post = _post(target_type, target_id)
     form = SuspendForm()
     _checked(form)
@@ -178,7 +153,7 @@ def suspend_author(target_type: str, target_id: int):
 
 
 def _member(username: str):
-    member = get_user_by_name(username)
+    member = User.by_name(username)
     if member is None:
         raise NotFound(_("ユーザーが見つかりませんでした。"))
     return member
@@ -186,8 +161,8 @@ def _member(username: str):
 
 @bp.post("/moderation/users/<username>/suspend")
 @login_required
+@moderator_required
 def suspend_user(username: str):
-    _require_moderator()
     member = _member(username)
     form = SuspendForm()
     _checked(form)
@@ -198,8 +173,8 @@ def suspend_user(username: str):
 
 @bp.post("/moderation/users/<username>/unsuspend")
 @login_required
+@moderator_required
 def unsuspend_user(username: str):
-    _require_moderator()
     member = _member(username)
     _checked(NoteForm())
     services.unsuspend_user(current_user, member)
@@ -209,8 +184,8 @@ def unsuspend_user(username: str):
 
 @bp.post("/moderation/users/<username>/veteran/<any(grant, revoke):change>")
 @login_required
+@moderator_required
 def set_veteran(username: str, change: str):
-    _require_moderator()
     member = _member(username)
     form = NoteForm()
     _checked(form)
@@ -242,9 +217,9 @@ def _day_bounds(form: AuditFilterForm) -> tuple[datetime | None, datetime | None
 
 @bp.get("/moderation")
 @login_required
+@moderator_required
 def dashboard():
-    _require_moderator()
-    page = max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
+    page = page_number()
     filters = AuditFilterForm(request.args)
     valid = filters.validate()
     since, until = _day_bounds(filters) if valid else (None, None)
@@ -252,7 +227,7 @@ def dashboard():
                              action=(filters.action.data or None) if valid else None,
                              since=since, until=until)
     return render_template(
-        "moderation/dashboard.html", log=log, filters=filters, queue=reports.report_queue(),
+        "moderation/dashboard.html", log=log, filters=filters, queue=queue.report_queue(),
         targets=services.audit_targets(log.items), note_form=NoteForm(), close_form=QueueCloseForm(),
         suspend_form=SuspendForm(),
     )

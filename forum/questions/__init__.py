@@ -1,4 +1,1 @@
-"""Questions blueprint: asking, answering and resolving threads."""
-from .views import bp
-
-__all__ = ["bp"]
+"""Questions: asking, answering and resolving threads."""

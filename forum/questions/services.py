@@ -6,36 +6,11 @@ from flask_babel import gettext as _
 
 from .. import permissions
 from ..exceptions import NotFound, PermissionDenied, StateConflict
+from ..badges import award_veteran_if_earned
 from ..extensions import db
-from ..models import Answer, HelpfulMark, Question, Tag, User, utcnow
+from ..lookups import MAX_ID, tags_by_name
+from ..models import Answer, HelpfulMark, Question, User, utcnow
 from ..search import index
-from ..users.services import award_veteran_if_earned
-
-MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
-
-
-def tags_by_name(names: list[str]) -> list[Tag]:
-    """Existing tags by name, creating the missing ones."""
-    if not names:
-        return []
-    found = {t.name: t for t in db.session.scalars(sa.select(Tag).where(Tag.name.in_(names)))}
-    tags = []
-    for name in names:
-        tag = found.get(name)
-        if tag is None:
-            tag = found[name] = Tag(name=name)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
-
-
-def get_question(user, question_id: int) -> Question:
-    """The thread, or NotFound when it does not exist or is hidden from this user."""
-    # Ids beyond the INTEGER column's range exist nowhere; asking the database would fail.
-    question = db.session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
-    if question is None or not permissions.can_view_question(user, question):
-        raise NotFound(_("この質問は見つかりませんでした。"))
-    return question
 
 
 def ask_question(author: User, *, category: str, title: str, body: str,
@@ -132,15 +107,6 @@ def _marked_by(user, answer_ids: list[int]) -> set[int]:
         sa.select(HelpfulMark.answer_id)
         .where(HelpfulMark.user_id == user.id, HelpfulMark.answer_id.in_(answer_ids))
     ))
-
-
-def get_answer(user, answer_id: int) -> Answer:
-    """The answer, or NotFound when it (or its thread) does not exist or is hidden from this user."""
-    answer = db.session.get(Answer, answer_id) if 0 < answer_id <= MAX_ID else None
-    if answer is None or not permissions.can_view_answer(user, answer):
-        raise NotFound(_("この回答は見つかりませんでした。"))
-    get_question(user, answer.question_id)
-    return answer
 
 
 def toggle_helpful(user: User, answer: Answer) -> bool:

@@ -13,18 +13,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
-from ..exceptions import PermissionDenied
+from ..decorators import posting_allowed
+from ..forms.moderation import CloseForm
+from ..forms.posts import AnswerForm, QuestionForm, split_tags
 from ..labels import CATEGORY_LABELS, STATUS_LABELS
-from ..moderation.forms import CloseForm
+from ..lookups import get_answer, get_question
 from ..ratelimits import answer_per_account, question_per_account
+from ..urls import page_number
 from . import services
-from .forms import AnswerForm, QuestionForm, ResolveForm, split_tags
+from .forms import ResolveForm
 
 bp = Blueprint("questions", __name__)
-
-
-def _page_arg() -> int:
-    return max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
 
 
 @bp.get("/")
@@ -43,7 +42,7 @@ def index():
         status = None
     if category not in CATEGORY_LABELS:
         category = None
-    pagination = services.list_questions(status, category, _page_arg(),
+    pagination = services.list_questions(status, category, page_number(),
                                          current_app.config["QUESTIONS_PER_PAGE"])
     counts = services.answer_counts([q.id for q in pagination.items])
     return render_template("questions/index.html", pagination=pagination, counts=counts,
@@ -52,10 +51,9 @@ def index():
 
 @bp.route("/questions/new", methods=["GET", "POST"])
 @login_required
+@posting_allowed
 @question_per_account
 def new():
-    if not permissions.can_ask(current_user):
-        raise PermissionDenied(_("利用停止中のため投稿できません。"))
     form = QuestionForm()
     if form.validate_on_submit():
         question = services.ask_question(
@@ -82,15 +80,16 @@ def _render_thread(question, answer_form=None, status=200):
 
 @bp.get("/questions/<int:question_id>")
 def show(question_id: int):
-    question = services.get_question(current_user, question_id)
+    question = get_question(current_user, question_id)
     return _render_thread(question)
 
 
 @bp.post("/questions/<int:question_id>/answers")
 @login_required
+@posting_allowed
 @answer_per_account
 def answer(question_id: int):
-    question = services.get_question(current_user, question_id)
+    question = get_question(current_user, question_id)
     form = AnswerForm()
     if not form.validate_on_submit():
         return _render_thread(question, form, 422)
@@ -101,8 +100,9 @@ def answer(question_id: int):
 
 @bp.post("/questions/<int:question_id>/resolve")
 @login_required
+@posting_allowed
 def resolve(question_id: int):
-    question = services.get_question(current_user, question_id)
+    question = get_question(current_user, question_id)
     form = ResolveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -114,8 +114,9 @@ def resolve(question_id: int):
 
 @bp.post("/answers/<int:answer_id>/helpful")
 @login_required
+@posting_allowed
 def helpful(answer_id: int):
-    answer = services.get_answer(current_user, answer_id)
+    answer = get_answer(current_user, answer_id)
     marked = services.toggle_helpful(current_user, answer)
     flash(_("「参考になった」を付けました。") if marked else _("「参考になった」を取り消しました。"), "success")
     return redirect(url_for("questions.show", question_id=answer.question_id, _anchor=f"answer-{answer.id}"))

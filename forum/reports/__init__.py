@@ -1,4 +1,1 @@
-"""Reports blueprint: members flag a question or an answer for the moderators."""
-from .views import bp
-
-__all__ = ["bp"]
+"""Reports: members flag a question or an answer for the moderators."""

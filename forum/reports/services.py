@@ -1,25 +1,12 @@
-"""Report use cases: file a report; the moderators' queue of open reports grouped by post."""
-from dataclasses import dataclass, field
-from datetime import datetime
-
+"""Report use cases: a member files a report (the moderators' queue is in moderation.queue)."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy import orm
 
 from .. import permissions
 from ..exceptions import NotFound, PermissionDenied
 from ..extensions import db
-from ..models import Answer, Question, Report, User, utcnow
-
-
-def get_post(target_type: str, target_id: int):
-    """The question or answer a report is about (None when there is none)."""
-    model = {"question": Question, "answer": Answer}.get(target_type)
-    return db.session.get(model, target_id) if model else None
-
-
-def thread_of(post) -> Question:
-    return post if isinstance(post, Question) else post.question
+from ..lookups import get_post, thread_of
+from ..models import Report, User
 
 
 def open_report_exists(reporter: User, target_type: str, target_id: int) -> bool:
@@ -63,50 +50,3 @@ def close_reports(moderator: User, target_type: str, target_id: int, resolution:
         report.handled_at = now
         report.resolution = resolution
     return len(reports)
-
-
-@dataclass
-class QueueItem:
-    """One reported post with its open reports, oldest report first."""
-
-    target_type: str
-    target_id: int
-    post: Question | Answer | None
-    reports: list[Report] = field(default_factory=list)
-
-    @property
-    def first_reported(self) -> datetime:
-        return self.reports[0].created_at
-
-    @property
-    def question(self) -> Question | None:
-        return thread_of(self.post) if self.post is not None else None
-
-
-def report_queue(limit: int = 50) -> list[QueueItem]:
-    """Open reports grouped by post, the post waiting longest first, in three queries."""
-    reports = db.session.scalars(
-        sa.select(Report).where(Report.status == "open").order_by(Report.created_at, Report.id)
-    ).all()
-    items: dict[tuple[str, int], QueueItem] = {}
-    for report in reports:
-        key = (report.target_type, report.target_id)
-        if key not in items:
-            if len(items) >= limit:
-                continue
-            items[key] = QueueItem(report.target_type, report.target_id, None)
-        items[key].reports.append(report)
-    ids = {kind: [i for (k, i) in items if k == kind] for kind in ("question", "answer")}
-    posts = {}
-    if ids["question"]:
-        posts.update({("question", q.id): q for q in db.session.scalars(
-            sa.select(Question).where(Question.id.in_(ids["question"])))})
-    if ids["answer"]:
-        answers = db.session.scalars(
-            sa.select(Answer).where(Answer.id.in_(ids["answer"]))
-            .options(orm.joinedload(Answer.question))
-        ).all()
-        posts.update({("answer", a.id): a for a in answers})
-    for key, item in items.items():
-        item.post = posts.get(key)
-    return list(items.values())

@@ -11,23 +11,26 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
+from ..decorators import posting_allowed
 from ..exceptions import NotFound
+from ..lookups import get_post, thread_of
 from ..ratelimits import report_per_account
 from . import services
 from .forms import ReportForm
 
 bp = Blueprint("reports", __name__)
 
+
 def _post_url(target_type: str, post) -> str:
-    thread = services.thread_of(post)
+    thread = thread_of(post)
     anchor = f"answer-{post.id}" if target_type == "answer" else None
     return url_for("questions.show", question_id=thread.id, _anchor=anchor)
 
 
 def _load(form: ReportForm):
     target_id = form.target_id_value()
-    post = services.get_post(form.target_type.data or "", target_id) if target_id else None
-    if post is None or not permissions.can_view_question(current_user, services.thread_of(post)):
+    post = get_post(form.target_type.data or "", target_id) if target_id else None
+    if post is None or not permissions.can_view_question(current_user, thread_of(post)):
         raise NotFound(_("通報する投稿が見つかりませんでした。"))
     if form.target_type.data == "answer" and not permissions.can_view_answer(current_user, post):
         raise NotFound(_("通報する投稿が見つかりませんでした。"))
@@ -36,6 +39,7 @@ def _load(form: ReportForm):
 
 @bp.get("/reports/new")
 @login_required
+@posting_allowed
 def new():
     form = ReportForm(formdata=None, target_type=request.args.get("target_type", ""),
                       target_id=request.args.get("target_id", ""))
@@ -46,6 +50,7 @@ def new():
 
 @bp.post("/reports")
 @login_required
+@posting_allowed
 @report_per_account
 def create():
     form = ReportForm()

@@ -1,4 +1,1 @@
-"""Search blueprint: resolved threads as a knowledge base."""
-from .views import bp
-
-__all__ = ["bp"]
+"""Search: resolved threads as a knowledge base."""

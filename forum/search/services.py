@@ -4,19 +4,18 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import url_for
 from markupsafe import Markup
 
 from ..extensions import db
 from ..models import Question, SearchDocument
 from .backends import backend_for
 from .query import ParsedQuery, parse_query
+from .snippets import highlight, snippet_for
 
 # Words worth matching in a draft title: runs of kanji, of katakana, of Latin letters and
 # digits. Hiragana (particles, endings) is left out: it would make every title similar.
 _KEYWORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]{2,}"
                       r"|[\u30a1-\u30fa\u30fc]{2,}|[^\W_\u3040-\u30ff\u3400-\u9fff]{2,}")
-from .snippets import highlight, snippet_for
 
 
 @dataclass
@@ -98,7 +97,7 @@ def title_keywords(title: str, limit: int = 4) -> list[str]:
     return [w for w in found if w in keep]
 
 
-def suggest(text: str, limit: int = 5) -> list[dict]:
+def suggest(text: str, limit: int = 5) -> list[Question]:
     """Up to `limit` resolved threads similar to a draft title: all its keywords first,
     then fewer (the longest ones) when that finds nothing."""
     words = title_keywords(text)
@@ -118,13 +117,4 @@ def suggest(text: str, limit: int = 5) -> list[dict]:
     questions = {
         q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(found.question_ids)))
     }
-    return [
-        {
-            "id": q.id,
-            "title": q.title,
-            "url": url_for("questions.show", question_id=q.id),
-            "category": q.category,
-        }
-        for q in (questions.get(i) for i in found.question_ids)
-        if q is not None
-    ]
+    return [q for q in (questions.get(i) for i in found.question_ids) if q is not None]

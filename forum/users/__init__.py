@@ -1,4 +1,1 @@
-"""Users blueprint: public profiles."""
-from .views import bp
-
-__all__ = ["bp"]
+"""Users: public profiles."""

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..guard_forms import NoContactInfo
+from ..guard import NoContactInfo
 
 
 class ProfileForm(FlaskForm):

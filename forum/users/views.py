@@ -4,7 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
+from ..decorators import posting_allowed
 from ..exceptions import PermissionDenied
+from ..forms.moderation import NoteForm, RoleForm, SuspendForm
+from ..models import User
 from . import services
 from .forms import ProfileForm
 
@@ -12,7 +15,7 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 
 
 def _user_or_404(username: str):
-    user = services.get_user_by_name(username)
+    user = User.by_name(username)
     if user is None:
         abort(404)
     return user
@@ -20,9 +23,6 @@ def _user_or_404(username: str):
 
 @bp.get("/<username>")
 def profile(username: str):
-    # Imported here: auth.services imports this package, and moderation's views import auth's.
-    from ..moderation.forms import NoteForm, RoleForm, SuspendForm
-
     user = _user_or_404(username)
     moderating = permissions.can_moderate(current_user)
     return render_template(
@@ -34,6 +34,7 @@ def profile(username: str):
 
 @bp.route("/<username>/edit", methods=["GET", "POST"])
 @login_required
+@posting_allowed
 def edit_profile(username: str):
     user = _user_or_404(username)
     if not permissions.can_edit_profile(current_user, user):

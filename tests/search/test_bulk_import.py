@@ -6,9 +6,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from forum import import_records, transfer
+from forum.transfer import jsonl as transfer
+from forum.transfer import records as import_records
 from forum.extensions import db
-from forum.import_records import prepared
+from forum.transfer.records import prepared
 from forum.search.index import reindex
 from forum.search.services import search_threads
 

@@ -1,4 +1,4 @@
-"""Every role × every action in forum.permissions, against the role table in DESIGN.md."""
+"""Every role × every action in forum.permissions, against the role table in the README and docs."""
 import inspect
 from datetime import timedelta
 
@@ -46,7 +46,7 @@ def target(kind: str) -> User:
     return user
 
 
-# The expected table, written out from DESIGN.md's role table. Columns follow ROLES:
+# The expected table, written out from the product role table (README, Accounts and roles). Columns follow ROLES:
 #                          guest member veteran moderator admin suspended
 EXPECTED = {
     "is_moderator":                     (0, 0, 0, 1, 1, 0),

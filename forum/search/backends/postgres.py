@@ -5,7 +5,7 @@ from collections import Counter
 import sqlalchemy as sa
 from psycopg.sql import Literal
 
-from ...bulk_insert import insert_many
+from ...database.bulk import insert_many
 from ...models import SearchDocument
 from ..ngrams import FIELD_PREFIXES, Term, document_lexemes, sort_key
 from . import term_stats

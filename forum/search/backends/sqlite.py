@@ -3,7 +3,7 @@ import sqlite3
 
 import sqlalchemy as sa
 
-from ...bulk_insert import insert_many
+from ...database.bulk import insert_many
 from ...models import SearchDocument
 from ..ngrams import Term, fts_tokens, sort_key
 from .base import NORM_COLUMNS, TIERS, Match, SearchBackend
@@ -79,7 +79,7 @@ class SQLiteBackend(SearchBackend):
         session.execute(sa.text("PRAGMA synchronous = OFF"))
 
     def bulk_end(self, session) -> None:
-        # The values forum/database.py sets on connect (and SQLite's default cache).
+        # The values forum/database/engine.py sets on connect (and SQLite's default cache).
         session.execute(sa.text("PRAGMA synchronous = NORMAL"))
         session.execute(sa.text("PRAGMA cache_size = -2000"))
         session.commit()

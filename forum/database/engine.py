@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from flask import Flask
 
-from .extensions import db
+from ..extensions import db
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

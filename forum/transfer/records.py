@@ -1,7 +1,7 @@
 """Import lines to ready-to-write records: validation, search documents and index data.
 
 Everything here is pure (no database, no app), so a large import runs it in worker
-processes while the main process writes the previous batches (forum/transfer.py).
+processes while the main process writes the previous batches (forum/transfer/jsonl.py).
 """
 import json
 from collections import deque
@@ -10,9 +10,9 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from multiprocessing import get_all_start_methods, get_context
 
-from .models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
-from .search.backends import backend_named
-from .search.index import document_row
+from ..models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
+from ..search.backends import backend_named
+from ..search.index import document_row
 
 # Lines a worker prepares at a time, and how many such chunks may wait, prepared, per worker
 # (a bound on memory when the writer is slower than the workers).

@@ -1,6 +1,6 @@
-"""Bulk import and export of whole threads as JSON Lines (see DESIGN.md).
+"""Bulk import and export of whole threads as JSON Lines.
 
-An import reads lines in batches: forum/import_records.py validates them and prepares their
+An import reads lines in batches: forum/transfer/records.py validates them and prepares their
 search documents (in worker processes for a large file), and this module writes each batch
 in a few bulk statements and commits it, so an interrupted import keeps whole threads.
 """
@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from .bulk_insert import insert_many
-from .extensions import db
-from .import_records import best_answer, prepared
-from .models import Answer, Question, Tag, User, question_tags
-from .search import index
+from ..database.bulk import insert_many
+from ..extensions import db
+from .records import best_answer, prepared
+from ..models import Answer, Question, Tag, User, question_tags
+from ..search import index
 
 BATCH = 500
 # From this many lines an import builds engine index structures once at the end (PostgreSQL's
@@ -89,7 +89,7 @@ def _existing_ids(external_ids: list[str]) -> set[str]:
 
 
 class _Importer:
-    """Writes batches of prepared records (see import_records.prepare_lines)."""
+    """Writes batches of prepared records (see records.prepare_lines)."""
 
     def __init__(self):
         self.users = _IdsByName(User, User.username, lambda name: {"username": name, "role": "member"})

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from .models.base import UTCDateTime
+from ..models.base import UTCDateTime
 
 
 def _sqlite_time(value: datetime | None) -> str | None:

@@ -10,7 +10,8 @@ from forum.extensions import db
 from forum.models import AuditLog, Question, SearchDocument, Tag, utcnow
 from forum.moderation.services import close_question, reopen_question
 from forum.questions import services
-from forum.questions.forms import split_tags
+from forum.forms.posts import split_tags
+from forum.lookups import get_question
 from forum.search.services import search_threads
 from forum.text import render_markdown
 from tests.factories import make_answer, make_question, make_user
@@ -228,10 +229,10 @@ def test_hidden_question_is_not_found_for_members(app):
     q.is_hidden = True
     db.session.commit()
     with pytest.raises(NotFound):
-        services.get_question(alice, q.id)
-    assert services.get_question(mod, q.id) is q
+        get_question(alice, q.id)
+    assert get_question(mod, q.id) is q
     with pytest.raises(NotFound):
-        services.get_question(alice, 987_654)
+        get_question(alice, 987_654)
 
 
 def test_load_thread_hides_hidden_answers_from_members(app):

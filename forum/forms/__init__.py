@@ -1,4 +1,5 @@
-"""Forms shared across blueprints."""
+"""Forms shared by more than one feature: the one-button form, the whitespace filter, and (in
+posts and moderation) the post and moderator forms that several features render."""
 from flask_wtf import FlaskForm
 
 

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
-from .guard import Finding, find_contact_info
+from .detector import Finding, find_contact_info
 
 _CONTEXT = 12  # characters shown either side of a finding
 _MAX_SHOWN = 3

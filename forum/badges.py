@@ -1,0 +1,40 @@
+"""The 先輩 (veteran) badge rule: N best answers earn it, unless a moderator took it away."""
+import sqlalchemy as sa
+from flask import current_app
+
+from .extensions import db
+from .models import Answer, AuditLog, Question, User
+
+
+def best_answer_count(user: User) -> int:
+    """How many of the user's visible answers were chosen best."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Question)
+        .join(Answer, Answer.id == Question.best_answer_id)
+        .where(Answer.author_id == user.id, Answer.is_hidden.is_(False))
+    ) or 0
+
+
+def badge_revoked_by_hand(user: User) -> bool:
+    """Whether a moderator's last word on the user's 先輩 badge was to take it away."""
+    last = db.session.scalar(
+        sa.select(AuditLog.action)
+        .where(AuditLog.target_type == "user", AuditLog.target_id == user.id,
+               AuditLog.action.in_(("grant_veteran", "revoke_veteran")))
+        .order_by(AuditLog.id.desc()).limit(1)
+    )
+    return last == "revoke_veteran"
+
+
+def award_veteran_if_earned(user: User) -> bool:
+    """Grant the 先輩 badge once the user's answers were chosen best N times (no commit).
+    A badge a moderator took away stays away until a moderator grants it again."""
+    if user.is_veteran:
+        return False
+    db.session.flush()
+    # The audit log is read only when the count would grant the badge, not on every resolve.
+    if best_answer_count(user) < current_app.config["VETERAN_BEST_ANSWERS"] or badge_revoked_by_hand(user):
+        return False
+    user.is_veteran = True
+    return True

@@ -1,0 +1,58 @@
+"""Rows as the current user may see them, shared by the views and services of several features:
+a thread, an answer, a reported post, tags by name. Missing or hidden means NotFound."""
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from . import permissions
+from .exceptions import NotFound
+from .extensions import db
+from .models import Answer, Question, Tag
+
+MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
+
+
+def _get(model, row_id: int):
+    # Ids beyond the INTEGER column's range exist nowhere; asking the database would fail.
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
+def get_question(user, question_id: int) -> Question:
+    """The thread, or NotFound when it does not exist or is hidden from this user."""
+    question = _get(Question, question_id)
+    if question is None or not permissions.can_view_question(user, question):
+        raise NotFound(_("この質問は見つかりませんでした。"))
+    return question
+
+
+def get_answer(user, answer_id: int) -> Answer:
+    """The answer, or NotFound when it (or its thread) is hidden from this user."""
+    answer = _get(Answer, answer_id)
+    if answer is None or not permissions.can_view_answer(user, answer) \
+            or not permissions.can_view_question(user, answer.question):
+        raise NotFound(_("この回答は見つかりませんでした。"))
+    return answer
+
+
+def get_post(target_type: str, target_id: int) -> Question | Answer | None:
+    """The question or answer a report or a moderator action is about (None when there is none)."""
+    model = {"question": Question, "answer": Answer}.get(target_type)
+    return _get(model, target_id) if model else None
+
+
+def thread_of(post: Question | Answer) -> Question:
+    return post if isinstance(post, Question) else post.question
+
+
+def tags_by_name(names: list[str]) -> list[Tag]:
+    """Existing tags by name, creating the missing ones (no commit)."""
+    if not names:
+        return []
+    found = {t.name: t for t in db.session.scalars(sa.select(Tag).where(Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = found.get(name)
+        if tag is None:
+            tag = found[name] = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
