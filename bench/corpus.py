@@ -94,3 +94,75 @@ class Corpus:
             else:
                 out.append(f"{rng.choice(frequent)} {rng.choice(frequent + rare)}")
         return out
+
+
+# Longer sentences for the page benchmark: thread bodies and answers of a few hundred characters.
+OPENERS = ["はじめまして。", "お世話になっております。", "先日、", "初心者です。", "ご相談です。",
+           "経験者の方に伺いたいです。", "私の場合は", "結論から言うと、", "補足します。", "よくある話ですが、"]
+TEMPLATES = [
+    "{a}の{b}{f}", "{a}と{b}の違いがよく分かりません。", "{a}を受けたあと、{b}{f}",
+    "クライアントから{a}について{b}の相談がありました。", "{a}は{b}の前に決めておくと安心です。",
+    "まずは{a}を確認して、それから{b}を見直してください。", "{a}で揉めたときは{b}の記録が役に立ちます。",
+]
+
+
+class PageCorpus(Corpus):
+    """The threads of bench/pages.py: longer bodies, ~15 % open threads, and one thread
+    ("bench-long") with 50 answers. Same seed, so the same rare words as the search corpus."""
+
+    def text(self, chars: int) -> str:
+        rng = self.rng
+        out = [rng.choice(OPENERS)]
+        while sum(map(len, out)) < chars:
+            out.append(rng.choice(TEMPLATES).format(a=self.word(), b=self.word(), f=rng.choice(FILLER)))
+            if not out[-1].endswith("。"):
+                out[-1] += "。"
+        return "".join(out)
+
+    def thread(self, i: int, start: datetime, answers: int | None = None) -> dict:
+        rng = self.rng
+        created = start + timedelta(minutes=i * 5 + rng.randint(0, 4))
+        n_answers = answers or rng.randint(2, 6)
+        is_open = answers is None and rng.random() < 0.15
+        best = None if is_open else rng.randrange(n_answers)
+        return {
+            "external_id": "bench-long" if answers else f"bench-{i}",
+            "category": rng.choice(CATEGORIES),
+            "title": (self.word() + rng.choice(FILLER) + self.word() + "について")[:120],
+            "body": self.text(rng.randint(200, 500)),
+            "author": f"asker{rng.randint(1, 3000)}",
+            "created_at": created.isoformat(),
+            "status": "open" if is_open else "resolved",
+            "tags": list(dict.fromkeys(self.word() for _ in range(rng.randint(1, 3)))),
+            "answers": [
+                {"author": f"answerer{rng.randint(1, 3000)}", "body": self.text(rng.randint(150, 450)),
+                 "created_at": (created + timedelta(hours=k + 1)).isoformat(), "best": k == best}
+                for k in range(n_answers)
+            ],
+        }
+
+    def write(self, path, n: int) -> None:
+        """n threads; the one in the middle is the 50-answer thread."""
+        start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+        with open(path, "w", encoding="utf-8") as fh:
+            for i in range(n):
+                record = self.thread(i, start, 50 if i == n // 2 else None)
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def search_queries(self, n: int = 200) -> list[str]:
+        """Common and rare words, two-word queries and a few 1- and 2-character terms."""
+        rng = random.Random(11)
+        short = ["税", "料", "案", "契約", "納期", "評価", "口座", "単価"]
+        rare = [w for w in self.rare if 2 <= len(w) <= 6]
+        out = []
+        for i in range(n):
+            kind = i % 10
+            if kind < 3:
+                out.append(rng.choice(COMMON))
+            elif kind < 6:
+                out.append(rng.choice(rare))
+            elif kind < 9:
+                out.append(f"{rng.choice(COMMON)} {rng.choice(COMMON + rare)}")
+            else:
+                out.append(rng.choice(short))
+        return out

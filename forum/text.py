@@ -126,8 +126,8 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     for start, end in _folded_long_vowels(folded):
         for k in range(start, end):
             keep[k] = False
-    out = "".join(ch for ch, k in zip(folded, keep) if k).translate(_KATA_TO_HIRA)
-    out_offsets = [o for o, k in zip(offsets, keep) if k]
+    out = "".join(ch for ch, k in zip(folded, keep, strict=True) if k).translate(_KATA_TO_HIRA)
+    out_offsets = [o for o, k in zip(offsets, keep, strict=True) if k]
     if out != normalize(text):  # exotic composition across units: highlight coarsely
         out = normalize(text)
         out_offsets = [min(i * len(text) // max(len(out), 1), max(len(text) - 1, 0)) for i in range(len(out))]

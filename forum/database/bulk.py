@@ -1,5 +1,5 @@
 """Bulk inserts straight through the database driver (import, reindex)."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -10,10 +10,10 @@ def _sqlite_time(value: datetime | None) -> str | None:
     # What UTCDateTime + SQLite's DATETIME store (aware UTC, naive as UTC), ~5x faster.
     if value is None:
         return None
-    if value.tzinfo is timezone.utc:  # the usual case: cut the "+00:00"
+    if value.tzinfo is UTC:  # the usual case: cut the "+00:00"
         return value.isoformat(" ", "microseconds")[:26]
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 

@@ -1,6 +1,5 @@
 """Audit log, reports and messages to the operators."""
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,7 +23,7 @@ class AuditLog(db.Model):
     action: Mapped[str] = mapped_column(sa.String(32), index=True)
     target_type: Mapped[str] = mapped_column(sa.String(16))
     target_id: Mapped[int] = mapped_column()
-    reason: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    reason: Mapped[str | None] = mapped_column(sa.String(32))
     note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
@@ -43,9 +42,9 @@ class Report(db.Model):
     detail: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[str] = mapped_column(sa.String(16), default="open", server_default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    handled_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
-    handled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    resolution: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(sa.String(32))
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id], lazy="joined", innerjoin=True)
 
@@ -57,12 +56,12 @@ class ContactMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(16))
-    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
-    email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(120))
     body: Mapped[str] = mapped_column(sa.Text)
     is_done: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[Optional[User]] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="joined")
 

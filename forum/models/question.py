@@ -1,6 +1,5 @@
 """Questions, answers, tags and helpful marks: the thread aggregate."""
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
@@ -36,7 +35,7 @@ class Question(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[Optional[str]] = mapped_column(sa.String(100), unique=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     category: Mapped[str] = mapped_column(sa.String(20))
     asker_type: Mapped[str] = mapped_column(sa.String(10), default="lancer", server_default="lancer")
@@ -44,17 +43,17 @@ class Question(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(10), default="open", server_default="open")
     # What a reopen returns to: the status the thread had when it was closed.
-    status_before_close: Mapped[Optional[str]] = mapped_column(sa.String(10))
-    close_reason: Mapped[Optional[str]] = mapped_column(sa.String(20))
-    close_note: Mapped[Optional[str]] = mapped_column(sa.Text)
-    best_answer_id: Mapped[Optional[int]] = mapped_column(
+    status_before_close: Mapped[str | None] = mapped_column(sa.String(10))
+    close_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    close_note: Mapped[str | None] = mapped_column(sa.Text)
+    best_answer_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("answers.id", use_alter=True, ondelete="SET NULL")
     )
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, lazy="selectin", order_by=Tag.name)

@@ -19,15 +19,15 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(32), unique=True)
-    email: Mapped[Optional[str]] = mapped_column(sa.String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     # None means the account cannot sign in (e.g. created by an import).
-    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(256))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     role: Mapped[str] = mapped_column(sa.String(16), default="member", server_default="member")
     is_veteran: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     bio: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    suspended_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    suspension_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     @classmethod
     def create(cls, username: str, email: str | None, password: str | None,

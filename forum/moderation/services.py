@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import permissions
+from ..audit import log_action
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
-from ..audit import log_action
 from ..lookups import get_post, thread_of
 from ..models import Answer, AuditLog, Question, User, utcnow
 from ..search import index

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import permissions
-from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..badges import award_veteran_if_earned
+from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..lookups import MAX_ID, tags_by_name
 from ..models import Answer, HelpfulMark, Question, User, utcnow

@@ -35,18 +35,3 @@ def file_report(reporter: User, target_type: str, target_id: int, reason: str, d
     db.session.add(report)
     db.session.commit()
     return report
-
-
-def close_reports(moderator: User, target_type: str, target_id: int, resolution: str) -> int:
-    """Close every open report on the post (no commit: part of the moderator's action)."""
-    reports = db.session.scalars(
-        sa.select(Report).where(Report.target_type == target_type, Report.target_id == target_id,
-                                Report.status == "open")
-    ).all()
-    now = utcnow()
-    for report in reports:
-        report.status = "closed"
-        report.handled_by_id = moderator.id
-        report.handled_at = now
-        report.resolution = resolution
-    return len(reports)

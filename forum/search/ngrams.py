@@ -1,7 +1,7 @@
 """Character n-grams of normalised text and the recency key: what both search backends index."""
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # Runs of letters and digits; everything else (spaces, punctuation, symbols) separates runs.
 _RUN = re.compile(r"[^\W_]+")
@@ -10,7 +10,7 @@ FIELD_PREFIXES = ("t", "b", "a", "o")
 # The recency key: whole seconds since 2000-01-01 UTC, times 2**32, plus the question id.
 # Both engines order by it (newest first, then the higher id); SQLite uses it as the FTS5
 # rowid so a doclist streams in that order. The migration computes the same in SQL.
-KEY_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+KEY_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 KEY_EPOCH_UNIX = 946684800
 KEY_SHIFT = 2 ** 32
 
@@ -22,12 +22,12 @@ def runs(text: str) -> list[str]:
 def sort_key(created_at: datetime, question_id: int) -> int:
     """The recency key of a thread (see KEY_EPOCH); sub-second differences are ignored."""
     if created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=timezone.utc)
+        created_at = created_at.replace(tzinfo=UTC)
     seconds = (created_at.replace(microsecond=0) - KEY_EPOCH) // _SECOND
     return seconds * KEY_SHIFT + question_id
 
 
-_SECOND = datetime(2000, 1, 1, 0, 0, 1, tzinfo=timezone.utc) - KEY_EPOCH
+_SECOND = datetime(2000, 1, 1, 0, 0, 1, tzinfo=UTC) - KEY_EPOCH
 
 
 def fts_tokens(text: str | None) -> str:
@@ -66,7 +66,7 @@ def document_lexemes(title: str, body: str, best: str, others: str) -> list[str]
     under t, b or a need not be repeated: a third fewer lexemes to store and index."""
     fields = [grams(title), grams(body), grams(best)]
     seen = fields[0].union(fields[1], fields[2])
-    out = [prefix + g for prefix, found in zip(FIELD_PREFIXES, fields) for g in found]
+    out = [prefix + g for prefix, found in zip(FIELD_PREFIXES, fields, strict=True) for g in found]
     out.extend("o" + g for g in grams(others) - seen)
     return out
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from ..database.bulk import insert_many
 from ..extensions import db
-from .records import best_answer, prepared
 from ..models import Answer, Question, Tag, User, question_tags
 from ..search import index
+from .records import best_answer, prepared
 
 BATCH = 500
 # From this many lines an import builds engine index structures once at the end (PostgreSQL's
@@ -110,7 +110,7 @@ class _Importer:
         answer_count = sum(len(r["answers"]) for r in records)
         answer_ids = iter(_reserve_ids(conn, Answer.__table__, answer_count) if answer_count else ())
         question_rows, answer_rows, tag_rows = [], [], []
-        for r, qid in zip(records, question_ids):
+        for r, qid in zip(records, question_ids, strict=True):
             created = r["created_at"]
             last = max([created] + [a["created_at"] for a in r["answers"]])
             closed = r["status"] == "closed"
@@ -143,7 +143,7 @@ class _Importer:
         self._set_best_answers(conn, [(qid, best) for qid, best in bests if best is not None])
         insert_many(conn, question_tags, tag_rows)
         documents, index_data = [], []
-        for r, qid in zip(records, question_ids):
+        for r, qid in zip(records, question_ids, strict=True):
             if "document" in r:
                 r["document"]["question_id"] = qid
                 documents.append(r["document"])

@@ -7,7 +7,7 @@ import json
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing import get_all_start_methods, get_context
 
 from ..models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
@@ -32,8 +32,8 @@ def _time(value, fallback: datetime) -> datetime:
     except ValueError as exc:
         raise BadLine(f"bad created_at: {value!r}") from exc
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def _text(record: dict, key: str, limit: int | None = None) -> str:
@@ -49,7 +49,7 @@ def parse_record(record) -> dict:
     """Validate one decoded line and return it in a normal shape."""
     if not isinstance(record, dict):
         raise BadLine("not a JSON object")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     external_id = str(record.get("external_id") or "").strip()
     if not external_id:
         raise BadLine("missing external_id")

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import orm
 
 from .. import permissions
-from ..exceptions import PermissionDenied
 from ..badges import best_answer_count
+from ..exceptions import PermissionDenied
 from ..extensions import db
 from ..models import Answer, Question, User
 

@@ -1,5 +1,5 @@
 """Home, lists, asking, a thread page, answering and resolving, through the real forms."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ VALID_QUESTION = {
 
 def _dated(author, title, category, minutes_ago, status="open"):
     q = make_question(author, title=title, category=category, status=status)
-    q.created_at = datetime(2025, 3, 1, tzinfo=timezone.utc) - timedelta(minutes=minutes_ago)
+    q.created_at = datetime(2025, 3, 1, tzinfo=UTC) - timedelta(minutes=minutes_ago)
     q.resolved_at = q.created_at if status == "resolved" else None
     db.session.commit()
     return q

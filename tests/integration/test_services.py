@@ -1,5 +1,5 @@
 """Thread and moderation services, list queries, and the text helpers."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -7,11 +7,11 @@ import sqlalchemy as sa
 
 from forum.exceptions import NotFound, PermissionDenied, StateConflict
 from forum.extensions import db
+from forum.forms.posts import split_tags
+from forum.lookups import get_question
 from forum.models import AuditLog, Question, SearchDocument, Tag, utcnow
 from forum.moderation.services import close_question, reopen_question
 from forum.questions import services
-from forum.forms.posts import split_tags
-from forum.lookups import get_question
 from forum.search.services import search_threads
 from forum.text import render_markdown
 from tests.factories import make_answer, make_question, make_user
@@ -247,7 +247,7 @@ def test_load_thread_hides_hidden_answers_from_members(app):
 
 def _dated(author, title, category, minutes_ago, status="open"):
     q = make_question(author, title=title, category=category, status=status)
-    q.created_at = datetime(2025, 1, 1, tzinfo=timezone.utc) - timedelta(minutes=minutes_ago)
+    q.created_at = datetime(2025, 1, 1, tzinfo=UTC) - timedelta(minutes=minutes_ago)
     if status == "resolved":
         q.resolved_at = q.created_at
     db.session.commit()

@@ -1,5 +1,5 @@
 """A small fixed corpus of resolved threads for ranking and snippet tests."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from tests.factories import make_user
 
 
 def dated(question, days_ago: int):
-    question.created_at = datetime(2024, 6, 1, tzinfo=timezone.utc) - timedelta(days=days_ago)
+    question.created_at = datetime(2024, 6, 1, tzinfo=UTC) - timedelta(days=days_ago)
     index.refresh(question)
     db.session.commit()
     return question

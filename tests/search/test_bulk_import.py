@@ -6,12 +6,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from forum.transfer import jsonl as transfer
-from forum.transfer import records as import_records
 from forum.extensions import db
-from forum.transfer.records import prepared
 from forum.search.index import reindex
 from forum.search.services import search_threads
+from forum.transfer import jsonl as transfer
+from forum.transfer import records as import_records
+from forum.transfer.records import prepared
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from corpus import Corpus  # noqa: E402

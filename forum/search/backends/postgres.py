@@ -274,7 +274,7 @@ class PostgresBackend(SearchBackend):
         for sql, params in (self._matches_sql(terms, excludes, None, 20, rare),
                             self._page_sql(terms, excludes, None, 20, rare)):
             names = list(dict.fromkeys(_NAMED_PARAM.findall(sql)))
-            positional = _NAMED_PARAM.sub(lambda m: f"${names.index(m.group(1)) + 1}", sql)
+            positional = _NAMED_PARAM.sub(lambda m, names=names: f"${names.index(m.group(1)) + 1}", sql)
             args = ", ".join(Literal(params[name]).as_string(raw) for name in names)  # EXECUTE infers no types
             with raw.cursor() as cur:
                 cur.execute(f"PREPARE sodan_explain AS {positional}")
@@ -312,11 +312,10 @@ class PostgresBackend(SearchBackend):
         if index_data is None:
             index_data = [self.index_data(d) for d in rows]
         raw = session.connection().connection.driver_connection
-        with raw.cursor() as cur:
-            with cur.copy("COPY search_fts (question_id, sort_key, category, tokens) FROM STDIN") as copy:
-                for d, tokens in zip(rows, index_data):
-                    copy.write_row((d["question_id"], sort_key(d["created_at"], d["question_id"]), d["category"],
-                                    tokens))
+        copy_sql = "COPY search_fts (question_id, sort_key, category, tokens) FROM STDIN"
+        with raw.cursor() as cur, cur.copy(copy_sql) as copy:
+            for d, tokens in zip(rows, index_data, strict=True):
+                copy.write_row((d["question_id"], sort_key(d["created_at"], d["question_id"]), d["category"], tokens))
 
     def bulk_start(self, session) -> None:
         # A load commits in batches of hundreds of threads: none needs to wait for its WAL
