@@ -1,5 +1,6 @@
 """Fixtures: an app on a real database (a migrated SQLite file, or PostgreSQL in the
 PostgreSQL pass), its client and CLI runner, and a login helper."""
+import contextlib
 import os
 import shutil
 import uuid
@@ -151,10 +152,8 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        try:
+        with contextlib.suppress(RuntimeError):  # no app context in this test
             db.session.expire_all()
-        except RuntimeError:  # no app context in this test
-            pass
         return response
 
 

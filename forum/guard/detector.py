@@ -34,16 +34,19 @@ _KANJI_DIGITS = {"〇": "0", "零": "0", "一": "1", "壱": "1", "二": "2", "�
                  "参": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 # Digits spelled in kana. Longest first so きゅう wins over く.
 _KANA_DIGITS = sorted({
-    "ゼロ": "0", "レイ": "0", "マル": "0", "イチ": "1", "ニ": "2", "ニー": "2", "ゴー": "5", "サン": "3", "ヨン": "4", "シ": "4",
+    "ゼロ": "0", "レイ": "0", "マル": "0", "イチ": "1", "ニ": "2", "ニー": "2", "ゴー": "5",
+    "サン": "3", "ヨン": "4", "シ": "4",
     "ゴ": "5", "ロク": "6", "ナナ": "7", "シチ": "7", "ハチ": "8", "キュウ": "9", "キュー": "9", "ク": "9",
-    "ぜろ": "0", "れい": "0", "まる": "0", "いち": "1", "に": "2", "にー": "2", "ごー": "5", "さん": "3", "よん": "4", "し": "4",
+    "ぜろ": "0", "れい": "0", "まる": "0", "いち": "1", "に": "2", "にー": "2", "ごー": "5",
+    "さん": "3", "よん": "4", "し": "4",
     "ご": "5", "ろく": "6", "なな": "7", "しち": "7", "はち": "8", "きゅう": "9", "きゅー": "9", "く": "9",
 }.items(), key=lambda kv: -len(kv[0]))
 _PHONE_SEPARATORS = set("-‐‑‒–—―−ーｰ~ ./･・()[]「」　\t") | {"の"}
 _MAX_SEPARATOR = 3
 _MOBILE_PREFIXES = ("020", "050", "060", "070", "080", "090")
 _FREE_PREFIXES = ("0120", "0570", "0800", "0990", "0088")
-_PHONE_CONTEXT = re.compile(r"(電話|でんわ|tel|ｔｅｌ|☎|📞|携帯|ケータイ|けいたい|fax|ファックス|call|コール|架電|連絡先)",
+_PHONE_CONTEXT = re.compile(r"(電話|でんわ|tel|ｔｅｌ|☎|📞|携帯|ケータイ|けいたい|fax|ファックス"
+                            r"|call|コール|架電|連絡先)",
                             re.IGNORECASE)
 
 
@@ -175,7 +178,8 @@ def _phones(text: str) -> list[Finding]:
 
 # --- e-mail addresses ------------------------------------------------------------------------
 
-_AT = r"(?:\s*(?:@|\(\s*@\s*\)|\[\s*@\s*\]|\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|<\s*at\s*>|アットマーク|アット|あっと)\s*)"
+_AT = (r"(?:\s*(?:@|\(\s*@\s*\)|\[\s*@\s*\]|\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|<\s*at\s*>"
+       r"|アットマーク|アット|あっと)\s*)")
 _DOT = r"(?:\s*(?:\.|\(\s*dot\s*\)|\[\s*dot\s*\]|\{\s*dot\s*\}|ドット|どっと)\s*)"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _EMAIL = re.compile(
@@ -185,7 +189,8 @@ _EMAIL = re.compile(
 )
 # "taro at gmail dot com": the bare word "at" counts only before a mail provider's name, so
 # "look at docs.python.org" stays ordinary text.
-_MAIL_PROVIDERS = r"(?:gmail|googlemail|yahoo|ymail|outlook|hotmail|live|icloud|me|docomo|ezweb|au|softbank|i\.softbank|nifty|biglobe|ocn|so-net)"
+_MAIL_PROVIDERS = (r"(?:gmail|googlemail|yahoo|ymail|outlook|hotmail|live|icloud|me|docomo|ezweb|au|softbank"
+                   r"|i\.softbank|nifty|biglobe|ocn|so-net)")
 _EMAIL_WORDS = re.compile(
     rf"(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{{0,63}}\s+at\s+{_MAIL_PROVIDERS}"
     rf"(?:(?:{_DOT}|\s+dot\s+){_LABEL})+(?![a-z0-9])",
@@ -207,7 +212,8 @@ _CONNECT = r"\s*(?:の|で|は|も)?\s*"
 _ASSIGN = r"\s*(?:は|:|=|：|＝|→|->)?\s*[「『\"'“]?\s*"
 
 _LINE_WORD = r"(?:(?<![a-z])line(?![a-z])|(?<![ァ-ヺー])ライン(?![ァ-ヺー])|(?<![ぁ-ゖ])らいん(?![ぁ-ゖ]))"
-_LINE_LINKS = re.compile(r"(?<![a-z0-9.])(?:https?://)?(?:line\.me|lin\.ee|page\.line\.me|liff\.line\.me)/[^\s　)）」』]+",
+_LINE_LINKS = re.compile(r"(?<![a-z0-9.])(?:https?://)?(?:line\.me|lin\.ee|page\.line\.me|liff\.line\.me)"
+                         r"/[^\s　)）」』]+",
                          re.IGNORECASE)
 _LINE_ID = re.compile(rf"{_LINE_WORD}{_CONNECT}{_ID_WORD}{_ASSIGN}(?P<h>{_HANDLE})", re.IGNORECASE)
 # "LINE: taro_88" / "ラインは@taro": upper-case LINE or katakana only, and the handle needs a

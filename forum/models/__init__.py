@@ -24,6 +24,7 @@ from .user import ROLES, User
 
 __all__ = [
     "ASKER_TYPES", "CATEGORIES", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
-    "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "HelpfulMark", "Question", "Report", "SearchDocument", "Tag", "User", "UTCDateTime",
+    "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "HelpfulMark", "Question",
+    "Report", "SearchDocument", "Tag", "User", "UTCDateTime",
     "question_tags", "utcnow",
 ]

@@ -157,7 +157,8 @@ def audit_targets(entries) -> dict[tuple[str, int], object]:
     if ids["user"]:
         found.update({("user", u.id): u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids["user"])))})
     if ids["answer"]:
-        found.update({("answer", a.id): a for a in db.session.scalars(sa.select(Answer).where(Answer.id.in_(ids["answer"])))})
+        answers = db.session.scalars(sa.select(Answer).where(Answer.id.in_(ids["answer"])))
+        found.update({("answer", a.id): a for a in answers})
     return found
 
 

@@ -224,7 +224,8 @@ def export_records() -> Iterator[dict]:
             return
         ids = [q.id for q in questions]
         answers: dict[int, list[Answer]] = {i: [] for i in ids}
-        for a in db.session.scalars(sa.select(Answer).where(Answer.question_id.in_(ids)).order_by(Answer.created_at, Answer.id)):
+        answers = sa.select(Answer).where(Answer.question_id.in_(ids)).order_by(Answer.created_at, Answer.id)
+        for a in db.session.scalars(answers):
             answers[a.question_id].append(a)
         for q in questions:
             record = {

@@ -125,7 +125,7 @@ def test_postgresql_restart_under_load_loses_no_acknowledged_post(tmp_path):
 
             # Between requests: every app connection killed; the next requests still succeed.
             assert terminate(url, "sodan") >= 1
-            for visitor, token in zip(visitors, tokens):
+            for visitor, token in zip(visitors, tokens, strict=False):
                 assert visitor.get(server.base, "/").status == 200
                 reply = visitor.request(server.base, "/questions/new", {**question("切断直後の質問"), "csrf_token": token})
                 assert reply.status == 302, reply.text[:500]
@@ -133,7 +133,7 @@ def test_postgresql_restart_under_load_loses_no_acknowledged_post(tmp_path):
             # Under load: the server crashes and recovers.
             stop, results = threading.Event(), []
             threads = [threading.Thread(target=_post_until, args=(stop, v, server.base, t, str(i), results))
-                       for i, (v, t) in enumerate(zip(visitors, tokens))]
+                       for i, (v, t) in enumerate(zip(visitors, tokens, strict=False))]
             for thread in threads:
                 thread.start()
             try:
@@ -154,7 +154,7 @@ def test_postgresql_restart_under_load_loses_no_acknowledged_post(tmp_path):
             assert all(status == 503 and japanese for status, japanese, _ in refused), refused[:3]
 
             # Afterwards: new requests succeed, and every acknowledged post is in the database.
-            for visitor, token in zip(visitors, tokens):
+            for visitor, token in zip(visitors, tokens, strict=False):
                 reply = visitor.request(server.base, "/questions/new", {**question("復旧後の質問"), "csrf_token": token})
                 assert reply.status == 302, reply.text[:500]
             assert Visitor().get(server.base, "/healthz").status == 200

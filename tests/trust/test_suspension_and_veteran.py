@@ -80,7 +80,7 @@ def test_badge_is_granted_at_the_nth_best_answer(client, auth):
     askers = [make_user(f"asker{i}") for i in range(n)]
     threads = [(make_question(a, title=f"質問その{i}について"), a) for i, a in enumerate(askers)]
     answers = [make_answer(q, hanako, f"回答その{i}") for i, (q, _) in enumerate(threads)]
-    for i, ((q, asker), answer) in enumerate(zip(threads, answers), start=1):
+    for i, ((q, asker), answer) in enumerate(zip(threads, answers, strict=False), start=1):
         auth.logout()
         auth.login(asker.username)
         client.post(f"/questions/{q.id}/resolve", data={"best_answer_id": answer.id})
