@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-postgresql serve venv clean
+.PHONY: run test test-sqlite test-postgresql serve venv lint clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,dev]'
 	touch $@
 
 venv: $(BIN)/.installed
@@ -28,6 +28,11 @@ serve: venv
 # The SQLite pass always runs; with TEST_DATABASE_URL (and TEST_REDIS_URL) set, the whole
 # suite runs a second time on PostgreSQL (and Redis). SODAN_REQUIRE_PG=1 (set by .ci/run)
 # turns a missing TEST_DATABASE_URL into a failure instead of a quietly skipped pass.
+# The same checks as .pre-commit-config.yaml: lint and import order, then types.
+lint: venv
+	$(BIN)/ruff check forum tests bench
+	$(BIN)/mypy
+
 test: venv
 	@if [ -n "$$SODAN_REQUIRE_PG" ] && [ -z "$$TEST_DATABASE_URL" ]; then \
 		echo "error: SODAN_REQUIRE_PG is set but TEST_DATABASE_URL is not; the PostgreSQL pass cannot run" >&2; \

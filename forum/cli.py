@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from .extensions import db
-from .models import ROLES, User
+from .models import ROLES, Question, User
 from .search import index
 from .transfer import export_records, import_lines
 
@@ -80,8 +80,6 @@ def demo_command():
 @forum_cli.command("reindex")
 def reindex_command():
     """Rebuild the search index from the database."""
-    from .models import Question
-
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Question)
                               .where(Question.status == "resolved", Question.is_hidden.is_(False)))
     with click.progressbar(length=total or 0, label="reindexing", file=sys.stderr) as bar:

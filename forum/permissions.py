@@ -59,6 +59,18 @@ def state_allows_resolve(question) -> bool:
     return question.status in ("open", "resolved") and not question.is_hidden
 
 
+def answer_can_be_best(question, answer) -> bool:
+    """An answer may become the best one: visible, on this thread, not the asker's own.
+    (The service tells these apart in its messages; templates ask only this.)"""
+    return answer.question_id == question.id and not answer.is_hidden and answer.author_id != question.author_id
+
+
+def can_choose_best(user: Any, question, answer) -> bool:
+    """The asker may pick this answer as best now (a button on every other answer)."""
+    return (can_resolve(user, question) and state_allows_resolve(question)
+            and answer.id != question.best_answer_id and answer_can_be_best(question, answer))
+
+
 def can_close(user: Any, question) -> bool:
     return is_moderator(user)
 
@@ -156,7 +168,7 @@ TEMPLATE_HELPERS = {
     name: globals()[name]
     for name in (
         "is_moderator", "is_admin", "can_post", "can_ask", "can_answer", "state_allows_answer",
-        "can_resolve", "state_allows_resolve", "can_close", "can_reopen", "can_hide",
+        "can_resolve", "state_allows_resolve", "can_choose_best", "can_close", "can_reopen", "can_hide",
         "can_report", "can_mark_helpful", "can_edit_post", "can_moderate", "can_grant_veteran",
         "can_suspend", "can_set_role", "can_edit_faq", "can_read_contact_messages",
         "can_report_post", "can_edit_profile", "can_restore", "can_dismiss_reports", "can_unsuspend",

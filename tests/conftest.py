@@ -74,7 +74,7 @@ def postgres_server_url() -> str:
 
 
 def create_pg_database(server_url: str, name: str) -> str:
-    """A fresh database whose ctype lets pg_trgm index Japanese; returns its URL."""
+    """A fresh UTF-8 database with the production collation (C.UTF-8); returns its URL."""
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text(

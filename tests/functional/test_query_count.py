@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Tag
-from tests.factories import make_answer, make_question, make_user, resolved_thread
+from tests.factories import done, make_answer, make_question, make_user, resolved_thread
 
 
 @contextmanager
@@ -39,7 +39,8 @@ def test_thread_page_with_1_and_50_answers(client, auth, app, signed_in):
     small, big = make_question(alice, title="回答1件"), make_question(alice, title="回答50件")
     make_answer(small, answerers[0])
     for n in range(50):
-        make_answer(big, answerers[n % 5], f"回答その{n}")
+        make_answer(big, answerers[n % 5], f"回答その{n}", commit=False)
+    done()
     for q in (small, big):
         q.status, q.tags = "resolved", _tags()
     db.session.commit()
@@ -54,11 +55,13 @@ def _add_threads(n: int, author, answerer, start: int = 0):
     """n open threads (some 急募) and n resolved ones, each with an answer and a tag."""
     tags = _tags()
     for i in range(start, start + n):
-        done = resolved_thread(author, answerer, f"解決した質問{i}", "本文です本文です", "回答です回答です")
-        q = make_question(author, title=f"受付中の質問{i}", category="urgent" if i % 3 == 0 else "want_to_know")
-        done.tags, q.tags = tags, tags[:1]
-        db.session.commit()
-        make_answer(q, answerer)
+        resolved = resolved_thread(author, answerer, f"解決した質問{i}", "本文です本文です", "回答です回答です",
+                                   commit=False)
+        q = make_question(author, title=f"受付中の質問{i}", category="urgent" if i % 3 == 0 else "want_to_know",
+                          commit=False)
+        resolved.tags, q.tags = tags, tags[:1]
+        make_answer(q, answerer, commit=False)
+    done()
 
 
 def _tags() -> list[Tag]:
@@ -84,6 +87,7 @@ def test_profile_with_1_and_20_posts(client, app):
     few, many, asker = make_user("few"), make_user("many"), make_user("asker")
     for user, n in ((few, 1), (many, 20)):
         for i in range(n):
-            resolved_thread(asker, user, f"{user.username}の回答先{i}", "本文です本文です", "回答です")
-            make_question(user, title=f"{user.username}の質問{i}")
+            resolved_thread(asker, user, f"{user.username}の回答先{i}", "本文です本文です", "回答です", commit=False)
+            make_question(user, title=f"{user.username}の質問{i}", commit=False)
+    done()
     assert len(_get(client, app, "/users/few")) == len(_get(client, app, "/users/many"))
