@@ -1,7 +1,7 @@
 """Deterministic synthetic Japanese threads for the search benchmark (JSON Lines)."""
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 # Common words of a freelance Q&A forum: drawn often (the "frequent" queries).
 COMMON = [
@@ -23,7 +23,7 @@ CATEGORIES = ["want_to_know", "urgent", "in_trouble"]
 
 def rare_words(rng: random.Random, n: int) -> list[str]:
     """Made-up compounds of 2-6 kanji: each appears in only a few threads."""
-    words = set()
+    words: set[str] = set()
     while len(words) < n:
         words.add("".join(rng.choice(KANJI) for _ in range(rng.randint(2, 6))))
     return sorted(words)
@@ -68,11 +68,11 @@ class Corpus:
         }
 
     def thread_list(self, n: int) -> list[dict]:
-        start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+        start = datetime(2020, 1, 1, tzinfo=UTC)
         return [self.thread(i, start) for i in range(n)]
 
     def write(self, path, n: int) -> None:
-        start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+        start = datetime(2020, 1, 1, tzinfo=UTC)
         with open(path, "w", encoding="utf-8") as fh:
             for i in range(n):
                 fh.write(json.dumps(self.thread(i, start), ensure_ascii=False) + "\n")
@@ -143,7 +143,7 @@ class PageCorpus(Corpus):
 
     def write(self, path, n: int) -> None:
         """n threads; the one in the middle is the 50-answer thread."""
-        start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+        start = datetime(2020, 1, 1, tzinfo=UTC)
         with open(path, "w", encoding="utf-8") as fh:
             for i in range(n):
                 record = self.thread(i, start, 50 if i == n // 2 else None)

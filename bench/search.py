@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -32,14 +33,14 @@ CONFIG = {"TESTING": False, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
           "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None}
 
 
-def pg_database(server_url: str) -> tuple[str, callable]:
+def pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
     name = f"sodan_bench_{uuid.uuid4().hex[:8]}"
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
                              "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"))
 
-    def drop():
+    def drop() -> None:
         with engine.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
@@ -55,7 +56,8 @@ def like_scan(session, text: str, limit: int = 20) -> int:
         params[f"t{i}"] = f"%{term}%"
         conds.append("(" + " OR ".join(f"{c} LIKE :t{i}" for c in NORM_COLUMNS) + ")")
     where = " AND ".join(conds)
-    session.execute(sa.text(f"SELECT category, count(*) FROM search_documents WHERE {where} GROUP BY category"), params).all()
+    session.execute(sa.text(f"SELECT category, count(*) FROM search_documents WHERE {where} GROUP BY category"),
+                    params).all()
     session.execute(sa.text(f"SELECT question_id FROM search_documents WHERE {where} "
                             f"ORDER BY created_at DESC LIMIT {limit}"), params).all()
     return 0
@@ -164,7 +166,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['engine']} | {r['rows']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | "
-              f"{r['page_p95']:.1f} | {r['category_p95']:.1f} | {r['like_p50']:.0f} | {r['speedup']:.0f}x | {r['size_mb']:.0f} | "
+              f"{r['page_p95']:.1f} | {r['category_p95']:.1f} | {r['like_p50']:.0f} | {r['speedup']:.0f}x | "
+              f"{r['size_mb']:.0f} | "
               f"{r['import_s']:.1f} | {r['reindex_s']:.1f} |")
     if len(results) == 2:
         same = results[0]["totals"] == results[1]["totals"]

@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -63,7 +64,7 @@ class Gunicorn:
     def __init__(self, app: str, env: dict, log: Path, extra: tuple = ()):
         self.port = free_port()
         self.log = log
-        self.logfile = open(log, "w")
+        self.logfile = open(log, "w")  # noqa: SIM115 - the server writes to it until stop() closes it
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", str(BENCH / "gunicorn_bench.py"), "-w", "2", "-k", "sync",
              "-b", f"127.0.0.1:{self.port}", *extra, app],
@@ -141,7 +142,8 @@ def login(port: int, username: str, password: str) -> str:
     status, html, set_cookie = get(port, "/auth/login")
     jar = _cookies(set_cookie, {})
     tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
-    token = re.search(r'value="([^"]*)"', tag.group(0)).group(1) if tag else ""
+    value = re.search(r'value="([^"]*)"', tag.group(0)) if tag else None
+    token = value.group(1) if value else ""
     body = urllib.parse.urlencode({"csrf_token": token, "username": username, "password": password, "next": ""})
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -177,13 +179,16 @@ def wrk(url: str, duration: int, headers: dict | None = None, script: Path | Non
                for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if rps is None:
+        raise RuntimeError(f"wrk printed no Requests/sec:\n{out}")
+    return {"rps": float(rps.group(1)),
             "p50": latency.get(50), "p99": latency.get(99),
             "non2xx": int(non2xx.group(1)) if non2xx else 0,
             "socket_errors": sum(map(int, errors.groups())) if errors else 0, "raw": out}
 
 
-def pg_database(server_url: str) -> tuple[str, callable]:
+def pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
     """A new database sodan_bench_<random> (UTF-8, C.UTF-8) and the function that drops it."""
     name = f"sodan_bench_{uuid.uuid4().hex[:8]}"
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
@@ -191,7 +196,7 @@ def pg_database(server_url: str) -> tuple[str, callable]:
         conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
                              "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"))
 
-    def drop():
+    def drop() -> None:
         with engine.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()

@@ -83,13 +83,16 @@ def trust_proxies(app: Flask) -> None:
     rate limits) and the scheme from X-Forwarded-Proto (secure cookies, redirects)."""
     if app.config.get("PROXY_FIX_X_FOR"):
         hops = app.config["PROXY_FIX_X_FOR"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def select_locale() -> str:
     # Services also run from the CLI (no request): they speak the default language.
     chosen = request.cookies.get("lang") if has_request_context() else None
-    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if chosen is not None and chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,4 +1,6 @@
 """Extension objects, created unbound; create_app() binds them."""
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -6,7 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations read the same on every database.
@@ -21,6 +23,10 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # SQLAlchemy types __table__ as any FromClause; every model here names a __tablename__,
+        # so it is a Table (with .name, as the bulk writers need).
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)

@@ -70,4 +70,6 @@ def set_language(code: str):
 
 @bp.get("/favicon.ico")
 def favicon():
-    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600)
+    static = current_app.static_folder
+    assert static is not None  # create_app() always names the static folder
+    return send_from_directory(static, "favicon.ico", max_age=7 * 24 * 3600)

@@ -44,8 +44,8 @@ def insert_many(conn, table: sa.Table, rows: list[dict]) -> None:
     if dialect.name == "postgresql":  # COPY: several times faster than pipelined INSERTs
         raw = conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for values in data:
-                copy.write_row(values)
+            for record in data:
+                copy.write_row(record)
         return
     marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
     conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", data)

@@ -47,7 +47,7 @@ def refusal_message(text: str, findings: list[Finding]) -> Markup:
 class NoContactInfo:
     """Field validator: the text must contain no phone, e-mail, LINE or chat contact details."""
 
-    field_flags = {}
+    field_flags: dict[str, object] = {}
 
     def __call__(self, form, field) -> None:
         text = field.data if isinstance(field.data, str) else ""

@@ -1,8 +1,18 @@
 """Shared column types and helpers for the models."""
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
+
+from ..extensions import Base, db
+
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds db.Model at run time as a subclass of Base, so mypy cannot see it;
+    # to the type checker the models are plain Base subclasses.
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:

@@ -4,8 +4,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import Model, UTCDateTime, utcnow
 from .user import User
 
 REPORT_REASONS = ("spam", "rule_violation", "contact_exchange", "harassment", "other")
@@ -13,7 +12,7 @@ REPORT_TARGETS = ("question", "answer")
 CONTACT_KINDS = ("bug", "abuse", "support")
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """One row per moderator action; never updated or deleted."""
 
     __tablename__ = "audit_log"
@@ -30,7 +29,7 @@ class AuditLog(db.Model):
     actor: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "reports"
     __table_args__ = (sa.Index("ix_reports_status_target", "status", "target_type", "target_id"),)
 
@@ -49,7 +48,7 @@ class Report(db.Model):
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id], lazy="joined", innerjoin=True)
 
 
-class ContactMessage(db.Model):
+class ContactMessage(Model):
     """お問い合わせ: a message to the operators."""
 
     __tablename__ = "contact_messages"

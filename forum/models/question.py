@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import Model, UTCDateTime, utcnow
 from .user import User
 
 CATEGORIES = ("want_to_know", "urgent", "in_trouble")
@@ -21,14 +21,14 @@ question_tags = sa.Table(
 )
 
 
-class Tag(db.Model):
+class Tag(Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(40), unique=True)
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "questions"
     __table_args__ = (
         sa.Index("ix_questions_status_category_created", "status", "category", "created_at"),
@@ -80,7 +80,7 @@ class Question(db.Model):
         return f"<Question {self.id} {self.status}>"
 
 
-class Answer(db.Model):
+class Answer(Model):
     __tablename__ = "answers"
     __table_args__ = (sa.Index("ix_answers_question_created", "question_id", "created_at"),)
 
@@ -99,7 +99,7 @@ class Answer(db.Model):
         return f"<Answer {self.id} on {self.question_id}>"
 
 
-class HelpfulMark(db.Model):
+class HelpfulMark(Model):
     """A member's "参考になった" on an answer; one per member and answer."""
 
     __tablename__ = "helpful_marks"

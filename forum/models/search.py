@@ -4,11 +4,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import UTCDateTime
+from .base import Model, UTCDateTime
 
 
-class SearchDocument(db.Model):
+class SearchDocument(Model):
     """Normalised text of a searchable thread. Rebuildable from the database at any time."""
 
     __tablename__ = "search_documents"

@@ -57,7 +57,7 @@ def report_queue(limit: int = 50) -> list[QueueItem]:
             items[key] = QueueItem(report.target_type, report.target_id, None)
         items[key].reports.append(report)
     ids = {kind: [i for (k, i) in items if k == kind] for kind in ("question", "answer")}
-    posts = {}
+    posts: dict[tuple[str, int], Question | Answer] = {}
     if ids["question"]:
         posts.update({("question", q.id): q for q in db.session.scalars(
             sa.select(Question).where(Question.id.in_(ids["question"])))})

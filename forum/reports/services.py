@@ -10,12 +10,12 @@ from ..models import Report, User
 
 
 def open_report_exists(reporter: User, target_type: str, target_id: int) -> bool:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count()).select_from(Report).where(
             Report.reporter_id == reporter.id, Report.target_type == target_type,
             Report.target_id == target_id, Report.status == "open",
         )
-    ) > 0
+    ).scalar_one() > 0
 
 
 def file_report(reporter: User, target_type: str, target_id: int, reason: str, detail: str = "") -> Report | None:

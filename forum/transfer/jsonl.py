@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -47,7 +48,7 @@ class _IdsByName:
         missing = names - self.known.keys()
         if missing:
             select = sa.select(self.column, self.model.id)
-            found = dict(db.session.execute(select.where(self.column.in_(missing))).all())
+            found: dict[str, int] = dict(db.session.execute(select.where(self.column.in_(missing))).all())
             new = sorted(missing - found.keys())
             if new:
                 db.session.execute(sa.insert(self.model), [self.new_row(n) for n in new])
@@ -80,7 +81,8 @@ def _reserve_ids(conn, table: sa.Table, n: int) -> list[int]:
 def _existing_ids(external_ids: list[str]) -> set[str]:
     """The external ids already in this forum: imported ones, and 'sodan-<id>', the name
     an export gives a thread written here (so an export fed back adds nothing)."""
-    found = set(db.session.scalars(sa.select(Question.external_id).where(Question.external_id.in_(external_ids))))
+    imported = db.session.scalars(sa.select(Question.external_id).where(Question.external_id.in_(external_ids)))
+    found = {e for e in imported if e is not None}  # IN never matches NULL: this only narrows the type
     native = {int(m.group(1)): e for e in external_ids if (m := _NATIVE_ID.fullmatch(e))}
     if native:
         found.update(native[i] for i in db.session.scalars(
@@ -109,7 +111,9 @@ class _Importer:
         question_ids = _reserve_ids(conn, Question.__table__, len(records))
         answer_count = sum(len(r["answers"]) for r in records)
         answer_ids = iter(_reserve_ids(conn, Answer.__table__, answer_count) if answer_count else ())
-        question_rows, answer_rows, tag_rows = [], [], []
+        question_rows: list[dict] = []
+        answer_rows: list[dict] = []
+        tag_rows: list[dict] = []
         for r, qid in zip(records, question_ids, strict=True):
             created = r["created_at"]
             last = max([created] + [a["created_at"] for a in r["answers"]])
@@ -224,11 +228,11 @@ def export_records() -> Iterator[dict]:
             return
         ids = [q.id for q in questions]
         answers: dict[int, list[Answer]] = {i: [] for i in ids}
-        answers = sa.select(Answer).where(Answer.question_id.in_(ids)).order_by(Answer.created_at, Answer.id)
-        for a in db.session.scalars(answers):
+        of_page = sa.select(Answer).where(Answer.question_id.in_(ids)).order_by(Answer.created_at, Answer.id)
+        for a in db.session.scalars(of_page):
             answers[a.question_id].append(a)
         for q in questions:
-            record = {
+            record: dict[str, Any] = {
                 "external_id": q.external_id or f"sodan-{q.id}", "category": q.category,
                 "title": q.title, "body": q.body, "author": q.author.username,
                 "asker_type": q.asker_type, "created_at": q.created_at.isoformat(),

@@ -104,7 +104,8 @@ def _with_search_document(record: dict, engine: str) -> dict:
     best = best_answer(record)
     others = [a["body"] for a in sorted(record["answers"], key=lambda a: a["created_at"]) if a is not best]
     record["document"] = document = document_row(
-        None, record["category"], record["created_at"], record["title"], record["body"],
+        None,  # type: ignore[arg-type]  # no id yet: write_batch fills it in
+        record["category"], record["created_at"], record["title"], record["body"],
         sorted(record["tags"]), best["body"] if best else "", others)
     record["index_data"] = backend_named(engine).index_data(document)
     return record
@@ -112,7 +113,7 @@ def _with_search_document(record: dict, engine: str) -> dict:
 
 def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tuple[int, dict | str]]:
     """(line number, prepared record or the reason it is refused) for each non-blank line."""
-    out = []
+    out: list[tuple[int, dict | str]] = []
     for number, line in numbered_lines:
         if not line.strip():
             continue
@@ -148,7 +149,7 @@ def prepared(lines: list[str], engine: str, workers: int = 1) -> Iterator[tuple[
                 break
         while pending:
             done = pending.popleft().result()
-            chunk = next(todo, None)
-            if chunk is not None:
-                pending.append(pool.submit(prepare_lines, chunk, engine))
+            following = next(todo, None)
+            if following is not None:
+                pending.append(pool.submit(prepare_lines, following, engine))
             yield from done

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from email.message import Message
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -40,7 +41,7 @@ def free_port() -> int:
 @dataclass
 class Reply:
     status: int
-    headers: object
+    headers: Message
     text: str
 
     @property

@@ -60,7 +60,7 @@ def _break_next_insert(app, table: str) -> None:
     """Make the database fail in the middle of the next INSERT into table: on PostgreSQL by
     really killing this connection's backend, on SQLite by raising what a lost disk would."""
     engine = db.engine
-    fired = []
+    fired: list[str] = []
 
     def before_execute(conn, cursor, statement, parameters, context, executemany):
         if fired or not statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()}"):

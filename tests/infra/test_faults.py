@@ -131,7 +131,8 @@ def test_postgresql_restart_under_load_loses_no_acknowledged_post(tmp_path):
                 assert reply.status == 302, reply.text[:500]
 
             # Under load: the server crashes and recovers.
-            stop, results = threading.Event(), []
+            stop = threading.Event()
+            results: list[tuple[str, int | None, str, str]] = []
             threads = [threading.Thread(target=_post_until, args=(stop, v, server.base, t, str(i), results))
                        for i, (v, t) in enumerate(zip(visitors, tokens, strict=False))]
             for thread in threads:
@@ -161,7 +162,7 @@ def test_postgresql_restart_under_load_loses_no_acknowledged_post(tmp_path):
 
         engine = sa.create_engine(url)
         with engine.connect() as conn:
-            stored = dict(conn.execute(sa.text("SELECT title, id FROM questions")).all())
+            stored: dict[str, int] = dict(conn.execute(sa.text("SELECT title, id FROM questions")).all())
         engine.dispose()
         missing = {title for title in acknowledged if stored.get(title) != acknowledged[title]}
         assert not missing, f"acknowledged but lost: {sorted(missing)[:5]}"

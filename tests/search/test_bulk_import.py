@@ -68,7 +68,7 @@ def test_workers_prepare_the_same_records_as_one_process(app, monkeypatch):
     submitted = []
 
     class CountingPool(import_records.ProcessPoolExecutor):
-        def submit(self, fn, *args, **kwargs):
+        def submit(self, fn, /, *args, **kwargs):
             submitted.append(len(args[0]))
             return super().submit(fn, *args, **kwargs)
 
