@@ -59,7 +59,7 @@ def state_allows_resolve(question) -> bool:
     return question.status in ("open", "resolved") and not question.is_hidden
 
 
-def answer_can_be_best(question, answer) -> bool:
+def state_allows_best(question, answer) -> bool:
     """An answer may become the best one: visible, on this thread, not the asker's own.
     (The service tells these apart in its messages; templates ask only this.)"""
     return answer.question_id == question.id and not answer.is_hidden and answer.author_id != question.author_id
@@ -68,7 +68,7 @@ def answer_can_be_best(question, answer) -> bool:
 def can_choose_best(user: Any, question, answer) -> bool:
     """The asker may pick this answer as best now (a button on every other answer)."""
     return (can_resolve(user, question) and state_allows_resolve(question)
-            and answer.id != question.best_answer_id and answer_can_be_best(question, answer))
+            and answer.id != question.best_answer_id and state_allows_best(question, answer))
 
 
 def can_close(user: Any, question) -> bool:

@@ -51,7 +51,7 @@ def resolve_question(user: User, question: Question, best_answer_id: int | None)
         answer = db.session.get(Answer, best_answer_id) if 0 < best_answer_id <= MAX_ID else None
         if answer is None or answer.question_id != question.id or answer.is_hidden:
             raise NotFound(_("選んだ回答が見つかりませんでした。"))
-        if not permissions.answer_can_be_best(question, answer):  # what is left: the asker's own answer
+        if not permissions.state_allows_best(question, answer):  # what is left: the asker's own answer
             raise StateConflict(_("自分の回答はベストアンサーに選べません。"))
         question.best_answer_id = answer.id
     if question.status != "resolved":

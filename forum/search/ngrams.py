@@ -66,7 +66,7 @@ def document_lexemes(title: str, body: str, best: str, others: str) -> list[str]
     under t, b or a need not be repeated: a third fewer lexemes to store and index."""
     fields = [grams(title), grams(body), grams(best)]
     seen = fields[0].union(fields[1], fields[2])
-    out = [prefix + g for prefix, found in zip(FIELD_PREFIXES, fields, strict=True) for g in found]
+    out = [prefix + g for prefix, found in zip(FIELD_PREFIXES[:3], fields, strict=True) for g in found]
     out.extend("o" + g for g in grams(others) - seen)
     return out
 

@@ -62,6 +62,8 @@ EXPECTED = {
     "can_answer:hidden":                (0, 0, 0, 1, 1, 0),
     "can_resolve:own":                  (0, 1, 1, 1, 1, 0),  # only the asker ...
     "can_resolve:other":                (0, 0, 0, 0, 0, 0),  # ... never someone else, not even staff
+    "can_choose_best:own":              (0, 1, 1, 1, 1, 0),  # the asker picks another's answer
+    "can_choose_best:other":            (0, 0, 0, 0, 0, 0),
     "can_close":                        (0, 0, 0, 1, 1, 0),
     "can_reopen":                       (0, 0, 0, 1, 1, 0),
     "can_hide":                         (0, 0, 0, 1, 1, 0),
@@ -104,6 +106,8 @@ CALLS = {
     "can_answer:hidden": lambda f, u: f(u, question(hidden=True)),
     "can_resolve:own": lambda f, u: f(u, question("own")),
     "can_resolve:other": lambda f, u: f(u, question()),
+    "can_choose_best:own": lambda f, u: f(u, question("own"), answer()),
+    "can_choose_best:other": lambda f, u: f(u, question(), answer()),
     "can_close": lambda f, u: f(u, question()),
     "can_reopen": lambda f, u: f(u, question(status="closed")),
     "can_mark_helpful:other": lambda f, u: f(u, answer()),
@@ -174,3 +178,16 @@ def test_state_allows(status, hidden, answer_ok, resolve_ok):
     q = question(status=status, hidden=hidden)
     assert permissions.state_allows_answer(q) is answer_ok
     assert permissions.state_allows_resolve(q) is resolve_ok
+
+
+@pytest.mark.parametrize(("owner", "hidden", "best_already", "allowed"), [
+    ("other", False, False, True),
+    ("own", False, False, False),  # the asker's own follow-up is never the best answer
+    ("other", True, False, False),  # a hidden answer is not offered
+    ("other", False, True, False),  # already the best: no button to choose it again
+])
+def test_which_answers_may_become_best(owner, hidden, best_already, allowed):
+    q, a = question("own"), answer(hidden=hidden)
+    a.author_id = q.author_id if owner == "own" else 20
+    q.best_answer_id = a.id if best_already else None
+    assert permissions.can_choose_best(actor("self"), q, a) is allowed
