@@ -6,7 +6,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import labels, permissions, site
+from . import labels, pagecache, permissions, site
 from .auth import views as auth_views
 from .cli import register_commands as register_cli
 from .config import ROOT, Config
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     configure_rate_limit_storage(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    pagecache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("この操作にはログインが必要です。")

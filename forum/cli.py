@@ -1,4 +1,4 @@
-"""`flask forum ...` commands: accounts, demo content, import / export, reindex."""
+"""`flask forum ...` commands: accounts, demo content, import / export, reindex, render."""
 import json
 import sys
 from pathlib import Path
@@ -7,8 +7,10 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from . import pagecache
 from .extensions import db
-from .models import ROLES, Question, User
+from .models import ROLES, Answer, Question, User
+from .rendering import render_all
 from .search import index
 from .transfer import export_records, import_lines
 
@@ -84,7 +86,19 @@ def reindex_command():
                               .where(Question.status == "resolved", Question.is_hidden.is_(False)))
     with click.progressbar(length=total or 0, label="reindexing", file=sys.stderr) as bar:
         count = index.reindex(progress=bar.update)
+    with db.engine.begin() as conn:  # search pages cached before the rebuild are not served again
+        pagecache.bump(conn)
     click.echo(f"indexed {count} threads")
+
+
+@forum_cli.command("render")
+def render_command():
+    """Render every post's Markdown to its stored HTML again."""
+    total = (db.session.scalar(sa.select(sa.func.count()).select_from(Question)) or 0) + \
+        (db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) or 0)
+    with click.progressbar(length=total, label="rendering", file=sys.stderr) as bar:
+        count = render_all(progress=bar.update)
+    click.echo(f"rendered {count} posts")
 
 
 def register_commands(app: Flask) -> None:

@@ -48,6 +48,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    # Guest pages (forum/pagecache.py): in Redis when REDIS_URL is set, else this many per process.
+    PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") != "0"
+    PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "300"))
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+    PAGE_CACHE_PREFIX = os.environ.get("PAGE_CACHE_PREFIX", "sodan:page:")
     QUESTIONS_PER_PAGE = 20
     SEARCH_PER_PAGE = 20
     VETERAN_BEST_ANSWERS = int(os.environ.get("VETERAN_BEST_ANSWERS", "3"))

@@ -20,11 +20,12 @@ from .question import (
     question_tags,
 )
 from .search import SearchDocument
+from .site import ContentVersion
 from .user import ROLES, User
 
 __all__ = [
     "ASKER_TYPES", "CATEGORIES", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
-    "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "HelpfulMark", "Question",
-    "Report", "SearchDocument", "Tag", "User", "UTCDateTime",
+    "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "ContentVersion",
+    "HelpfulMark", "Question", "Report", "SearchDocument", "Tag", "User", "UTCDateTime",
     "question_tags", "utcnow",
 ]

@@ -2,9 +2,11 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from markupsafe import Markup
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship, validates
 
 from ..extensions import db
+from ..text import render_markdown
 from .base import Model, UTCDateTime, utcnow
 from .user import User
 
@@ -21,6 +23,12 @@ question_tags = sa.Table(
 )
 
 
+def rendered(body: str, body_html: str | None) -> Markup:
+    """The stored HTML (it went through the sanitiser when it was written), or a fresh render
+    for a row written before HTML was stored."""
+    return Markup(body_html) if body_html is not None else render_markdown(body)  # nosec B704
+
+
 class Tag(Model):
     __tablename__ = "tags"
 
@@ -31,7 +39,10 @@ class Tag(Model):
 class Question(Model):
     __tablename__ = "questions"
     __table_args__ = (
-        sa.Index("ix_questions_status_category_created", "status", "category", "created_at"),
+        # Each list reads its page of ids from one of these alone (forum/questions/services.py).
+        sa.Index("ix_questions_listing_created", "status", "is_hidden", "category", "created_at", "id"),
+        sa.Index("ix_questions_listing_resolved", "status", "is_hidden", "resolved_at", "id"),
+        sa.Index("ix_questions_hidden_created", "is_hidden", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +52,8 @@ class Question(Model):
     asker_type: Mapped[str] = mapped_column(sa.String(10), default="lancer", server_default="lancer")
     title: Mapped[str] = mapped_column(sa.String(120))
     body: Mapped[str] = mapped_column(sa.Text)
+    # The body's sanitised HTML: derived, written with the body (`flask forum render` rebuilds it).
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(10), default="open", server_default="open")
     # What a reopen returns to: the status the thread had when it was closed.
     status_before_close: Mapped[str | None] = mapped_column(sa.String(10))
@@ -63,6 +76,15 @@ class Question(Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+
+    @validates("body")
+    def _render_body(self, key: str, body: str) -> str:
+        self.body_html = render_markdown(body)
+        return body
+
+    @property
+    def rendered_body(self) -> Markup:
+        return rendered(self.body, self.body_html)
 
     @property
     def is_open(self) -> bool:
@@ -88,12 +110,22 @@ class Answer(Model):
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     question: Mapped[Question] = relationship(back_populates="answers", foreign_keys=[question_id])
+
+    @validates("body")
+    def _render_body(self, key: str, body: str) -> str:
+        self.body_html = render_markdown(body)
+        return body
+
+    @property
+    def rendered_body(self) -> Markup:
+        return rendered(self.body, self.body_html)
 
     def __repr__(self) -> str:
         return f"<Answer {self.id} on {self.question_id}>"

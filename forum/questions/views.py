@@ -18,6 +18,7 @@ from ..forms.moderation import CloseForm
 from ..forms.posts import AnswerForm, QuestionForm, split_tags
 from ..labels import CATEGORY_LABELS, STATUS_LABELS
 from ..lookups import get_answer, get_question
+from ..pagecache import guest_cached
 from ..ratelimits import answer_per_account, question_per_account
 from ..urls import page_number
 from . import services
@@ -27,6 +28,7 @@ bp = Blueprint("questions", __name__)
 
 
 @bp.get("/")
+@guest_cached
 def home():
     open_threads, resolved = services.home_lists()
     counts = services.answer_counts([q.id for q in open_threads + resolved])
@@ -35,6 +37,7 @@ def home():
 
 
 @bp.get("/questions")
+@guest_cached
 def index():
     status = request.args.get("status") or None
     category = request.args.get("category") or None
@@ -79,6 +82,7 @@ def _render_thread(question, answer_form=None, status=200):
 
 
 @bp.get("/questions/<int:question_id>")
+@guest_cached
 def show(question_id: int):
     question = get_question(current_user, question_id)
     return _render_thread(question)

@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from ..labels import CATEGORY_LABELS
+from ..pagecache import guest_cached
 from ..urls import page_number
 from .forms import SearchForm
 from .services import search_threads, suggest
@@ -10,6 +11,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@guest_cached
 def search():
     form = SearchForm(request.args)
     text = (request.args.get("q") or "")[:200]
@@ -21,6 +23,7 @@ def search():
 
 
 @bp.get("/search/suggest")
+@guest_cached
 def suggestions():
     text = (request.args.get("q") or "")[:200]
     return jsonify([

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .. import pagecache
 from ..database.bulk import insert_many
 from ..extensions import db
 from ..models import Answer, Question, Tag, User, question_tags
@@ -125,12 +126,13 @@ class _Importer:
                 if a is best:
                     best_id = answer_id
                 answer_rows.append({"id": answer_id, "question_id": qid, "author_id": users[a["author"]],
-                                    "body": a["body"], "created_at": a["created_at"],
+                                    "body": a["body"], "body_html": a["body_html"], "created_at": a["created_at"],
                                     "updated_at": a["created_at"], "is_hidden": False})
             question_rows.append({
                 "id": qid, "external_id": r["external_id"], "author_id": users[r["author"]],
                 "category": r["category"], "asker_type": r["asker_type"], "title": r["title"],
-                "body": r["body"], "status": r["status"], "created_at": created, "updated_at": last,
+                "body": r["body"], "body_html": r["body_html"], "status": r["status"],
+                "created_at": created, "updated_at": last,
                 "is_hidden": False, "best_answer_id": None, "_best": best_id,
                 "resolved_at": last if r["status"] == "resolved" else None,
                 "close_reason": r["close_reason"] if closed else None,
@@ -153,6 +155,7 @@ class _Importer:
                 documents.append(r["document"])
                 index_data.append(r["index_data"])
         index.add_rows(documents, index_data)
+        pagecache.bump(conn)  # bulk rows bypass the ORM's flush, which counts other writes
         return len(records)
 
     @staticmethod

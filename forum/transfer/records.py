@@ -13,6 +13,7 @@ from multiprocessing import get_all_start_methods, get_context
 from ..models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
 from ..search.backends import backend_named
 from ..search.index import document_row
+from ..text import render_markdown
 
 # Lines a worker prepares at a time, and how many such chunks may wait, prepared, per worker
 # (a bound on memory when the writer is slower than the workers).
@@ -79,6 +80,7 @@ def parse_record(record) -> dict:
         parsed_answers.append({
             "author": _text(answer, "author", 32),
             "body": _text(answer, "body"),
+            "body_html": None,  # rendered in prepare_lines (worker processes)
             "created_at": _time(answer.get("created_at"), created_at),
             "best": bool(answer.get("best")),
         })
@@ -111,6 +113,13 @@ def _with_search_document(record: dict, engine: str) -> dict:
     return record
 
 
+def _with_html(record: dict) -> None:
+    """The stored HTML of the question and its answers (what the models' body validator does)."""
+    record["body_html"] = str(render_markdown(record["body"]))
+    for answer in record["answers"]:
+        answer["body_html"] = str(render_markdown(answer["body"]))
+
+
 def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tuple[int, dict | str]]:
     """(line number, prepared record or the reason it is refused) for each non-blank line."""
     out: list[tuple[int, dict | str]] = []
@@ -122,6 +131,7 @@ def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tu
         except (ValueError, BadLine) as exc:
             out.append((number, str(exc)))
             continue
+        _with_html(record)
         if record["status"] == "resolved":  # imported threads are never hidden
             _with_search_document(record, engine)
         out.append((number, record))

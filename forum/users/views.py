@@ -8,6 +8,7 @@ from ..decorators import posting_allowed
 from ..exceptions import PermissionDenied
 from ..forms.moderation import NoteForm, RoleForm, SuspendForm
 from ..models import User
+from ..pagecache import guest_cached
 from . import services
 from .forms import ProfileForm
 
@@ -22,6 +23,7 @@ def _user_or_404(username: str):
 
 
 @bp.get("/<username>")
+@guest_cached
 def profile(username: str):
     user = _user_or_404(username)
     moderating = permissions.can_moderate(current_user)

@@ -1,0 +1,196 @@
+"""What a guest sees, stored whole and served again until the next write.
+
+Most readers never sign in, and they all see the same page for the same URL and language.
+Such a page is kept under (content version, language, URL). The version is a counter in the
+database that every transaction which changes what readers see adds one to, inside that same
+transaction (`_bump_on_flush`): once a write commits, no worker can find a page cached before
+it. Pages live in Redis when REDIS_URL is set (shared by every worker and machine) and in a
+small per-process LRU otherwise; both are correct, because the version is read from the
+database on each request.
+
+Only pages that carry nothing personal are stored: no session cookie set, no flash, no CSRF
+token (a page that made one modified the session, and is not kept). Signed-in members always
+get a freshly rendered page. Responses carry an ETag made of the version, so a browser or a
+reverse proxy revalidates with If-None-Match and gets a 304 while nothing changed.
+"""
+import hashlib
+import logging
+import pickle  # nosec B403: only our own responses, written by this module, are unpickled
+import secrets
+from collections import OrderedDict
+from functools import wraps
+from pathlib import Path
+from threading import Lock
+
+import redis
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, make_response, request, session
+from flask_babel import get_locale
+from sqlalchemy import event, orm
+
+from .extensions import db
+from .models.site import ContentVersion
+
+log = logging.getLogger(__name__)
+
+_VERSION_ROW = 1
+_BUMPED = "pagecache_bumped"  # session.info flag: this transaction already counted its write
+_STORE = "sodan_page_store"
+
+
+# --- the content version ---------------------------------------------------------------------
+
+def current_version() -> str:
+    """The committed content version with the database's epoch (one primary-key read)."""
+    row = db.session.execute(sa.select(ContentVersion.epoch, ContentVersion.version)
+                             .where(ContentVersion.id == _VERSION_ROW)).first()
+    return f"{row.epoch}.{row.version}" if row is not None else "none"
+
+
+def bump(connection: sa.Connection) -> None:
+    """Count a write; called in the writer's transaction (bulk writers call it themselves).
+    The row is made again, under a new epoch, if the table was emptied."""
+    moved = connection.execute(sa.update(ContentVersion).where(ContentVersion.id == _VERSION_ROW)
+                               .values(version=ContentVersion.version + 1))
+    if moved.rowcount == 0:
+        connection.execute(sa.insert(ContentVersion).values(id=_VERSION_ROW, version=1, epoch=secrets.token_hex(8)))
+
+
+@event.listens_for(orm.Session, "after_flush")
+def _bump_on_flush(session: orm.Session, flush_context) -> None:
+    """Any ORM write to the forum's rows moves the version, once per transaction."""
+    if session.info.get(_BUMPED):
+        return
+    changed = [*session.new, *session.dirty, *session.deleted]
+    if not any(not isinstance(obj, ContentVersion) for obj in changed):
+        return
+    bump(session.connection())
+    session.info[_BUMPED] = True
+
+
+@event.listens_for(orm.Session, "after_transaction_end")
+def _forget_bump(session: orm.Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_BUMPED, None)
+
+
+# --- where pages are kept --------------------------------------------------------------------
+
+class LocalStore:
+    """A bounded LRU of pages in this process (the default without Redis)."""
+
+    def __init__(self, entries: int):
+        self.entries = entries
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def set(self, key: str, value: bytes) -> None:
+        with self._lock:
+            self._pages[key] = value
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.entries:
+                self._pages.popitem(last=False)
+
+
+class RedisStore:
+    """Pages shared by every process; a Redis that fails is a cache miss, never an error."""
+
+    def __init__(self, url: str, prefix: str, ttl: int):
+        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.prefix, self.ttl = prefix, ttl
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.client.get(self.prefix + key)  # type: ignore[return-value]
+        except redis.RedisError as error:
+            log.warning("page cache: %s", error)
+            return None
+
+    def set(self, key: str, value: bytes) -> None:
+        try:
+            self.client.set(self.prefix + key, value, ex=self.ttl)
+        except redis.RedisError as error:
+            log.warning("page cache: %s", error)
+
+
+def code_stamp(root: Path) -> str:
+    """Changes whenever the code, templates, translations or styles change, so a deploy never
+    serves pages rendered by the code it replaced."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in ("forum", "templates", "translations", "static"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return digest.hexdigest()
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("PAGE_CACHE_CODE", code_stamp(Path(app.root_path).parent))
+    if not app.config["PAGE_CACHE_ENABLED"]:
+        app.extensions[_STORE] = None
+    elif app.config.get("REDIS_URL"):
+        app.extensions[_STORE] = RedisStore(app.config["REDIS_URL"], app.config["PAGE_CACHE_PREFIX"],
+                                            app.config["PAGE_CACHE_SECONDS"])
+    else:
+        app.extensions[_STORE] = LocalStore(app.config["PAGE_CACHE_ENTRIES"])
+
+
+# --- serving ---------------------------------------------------------------------------------
+
+def _is_guest_without_state() -> bool:
+    """A guest with nothing pending: no sign-in, no flash waiting to be shown."""
+    return "_user_id" not in session and "_flashes" not in session
+
+
+def _etag(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+
+
+def _from_cache(entry: bytes, etag: str) -> Response:
+    status, mimetype, body = pickle.loads(entry)  # nosec B301: written by _store below
+    response = Response(body, status=status, mimetype=mimetype)
+    response.set_etag(etag)
+    return response
+
+
+def _storable(response: Response) -> bool:
+    return (response.status_code == 200 and not response.is_streamed and not session.modified
+            and "Set-Cookie" not in response.headers)
+
+
+def guest_cached(view):
+    """Serve guests this view's page from the cache; render and keep it on a miss.
+    Members pass straight through to the view and get `Cache-Control: private`."""
+
+    @wraps(view)
+    def cached(*args, **kwargs):
+        store = current_app.extensions.get(_STORE)
+        if store is None or request.method not in ("GET", "HEAD") or not _is_guest_without_state():
+            response = make_response(view(*args, **kwargs))
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+            return response
+        key = f"{current_app.config['PAGE_CACHE_CODE']}:{current_version()}:{get_locale()}:{request.full_path}"
+        etag = _etag(key)
+        entry = store.get(key)
+        if entry is not None:
+            response = _from_cache(entry, etag)
+        else:
+            response = make_response(view(*args, **kwargs))
+            if not _storable(response):
+                return response
+            store.set(key, pickle.dumps((response.status_code, response.mimetype, response.get_data())))
+            response.set_etag(etag)
+        # Anyone may keep it, but must ask again before reuse: the next write changes the ETag.
+        response.headers["Cache-Control"] = "public, no-cache"
+        response.vary.add("Cookie")
+        return response.make_conditional(request)
+
+    return cached
