@@ -185,7 +185,8 @@ def search_latency(port: int, queries: list[str]) -> None:
     try:
         for query in queries[:20]:
             one(query)
-        timings, statuses = [], Counter()
+        timings: list[float] = []
+        statuses: Counter[int] = Counter()
         for query in queries:
             t0 = time.perf_counter()
             statuses[one(query)] += 1
@@ -243,9 +244,9 @@ def _interrupted(signum, frame):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--threads", type=int, default=20_000)
+    parser.add_argument("-n", "--threads", type=int, help="threads in the corpus (default 20,000)")
     parser.add_argument("--engines", default="sqlite,postgresql")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, help="seconds per wrk run (default 10)")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14",
                         help="REDIS_URL of the PostgreSQL runs ('' for none); SQLite runs have none")
@@ -253,15 +254,16 @@ def main() -> None:
     parser.add_argument("--db-url", help="skip building: run the pages against this database")
     parser.add_argument("--pages", default=",".join(PAGES + ["search"]),
                         help=f"comma-separated subset of {','.join(PAGES)},search")
-    parser.add_argument("--quick", action="store_true", help="2,000 threads, 3 s per wrk run")
+    parser.add_argument("--quick", action="store_true", help="defaults of 2,000 threads, 3 s per wrk run")
     args = parser.parse_args()
-    if args.quick:
-        args.threads, args.duration = 2000, 3
+    args.threads = args.threads or (2000 if args.quick else 20_000)
+    args.duration = args.duration or (3 if args.quick else 10)
     pages = args.pages.split(",")
     unknown = set(pages) - set(PAGES) - {"search"}
     if unknown:
         parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
-    signal.signal(signal.SIGTERM, _interrupted)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (nohup, &)
+        signal.signal(sig, _interrupted)
     try:
         if args.db_url:
             engine = "sqlite" if args.db_url.startswith("sqlite") else "postgresql"
