@@ -6,7 +6,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import labels, pagecache, permissions, site
+from . import formatting, labels, pagecache, permissions, site
 from .auth import views as auth_views
 from .cli import register_commands as register_cli
 from .config import ROOT, Config
@@ -130,4 +130,5 @@ def register_template_globals(app: Flask) -> None:
     )
     app.jinja_env.globals.update(format_datetime=format_datetime, get_locale=get_locale)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters.update(local_time=formatting.local_time, html_datetime=formatting.html_datetime)
     app.jinja_env.policies["ext.i18n.trimmed"] = True

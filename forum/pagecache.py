@@ -17,6 +17,7 @@ import hashlib
 import logging
 import pickle  # nosec B403: only our own responses, written by this module, are unpickled
 import secrets
+import time
 from collections import OrderedDict
 from functools import wraps
 from pathlib import Path
@@ -77,23 +78,28 @@ def _forget_bump(session: orm.Session, transaction) -> None:
 # --- where pages are kept --------------------------------------------------------------------
 
 class LocalStore:
-    """A bounded LRU of pages in this process (the default without Redis)."""
+    """A bounded LRU of pages in this process (the default without Redis), each kept at most
+    `ttl` seconds like Redis keeps them."""
 
-    def __init__(self, entries: int):
-        self.entries = entries
-        self._pages: OrderedDict[str, bytes] = OrderedDict()
+    def __init__(self, entries: int, ttl: int):
+        self.entries, self.ttl = entries, ttl
+        self._pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._lock = Lock()
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            if found[0] < time.monotonic():
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return found[1]
 
     def set(self, key: str, value: bytes) -> None:
         with self._lock:
-            self._pages[key] = value
+            self._pages[key] = (time.monotonic() + self.ttl, value)
             self._pages.move_to_end(key)
             while len(self._pages) > self.entries:
                 self._pages.popitem(last=False)
@@ -140,7 +146,7 @@ def init_app(app: Flask) -> None:
         app.extensions[_STORE] = RedisStore(app.config["REDIS_URL"], app.config["PAGE_CACHE_PREFIX"],
                                             app.config["PAGE_CACHE_SECONDS"])
     else:
-        app.extensions[_STORE] = LocalStore(app.config["PAGE_CACHE_ENTRIES"])
+        app.extensions[_STORE] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_SECONDS"])
 
 
 # --- serving ---------------------------------------------------------------------------------
@@ -182,12 +188,15 @@ def guest_cached(view):
         entry = store.get(key)
         if entry is not None:
             response = _from_cache(entry, etag)
+            response.headers["X-Page-Cache"] = "hit"
         else:
             response = make_response(view(*args, **kwargs))
             if not _storable(response):
+                response.headers["X-Page-Cache"] = "not kept"
                 return response
             store.set(key, pickle.dumps((response.status_code, response.mimetype, response.get_data())))
             response.set_etag(etag)
+            response.headers["X-Page-Cache"] = "miss"
         # Anyone may keep it, but must ask again before reuse: the next write changes the ETag.
         response.headers["Cache-Control"] = "public, no-cache"
         response.vary.add("Cookie")

@@ -76,7 +76,9 @@ def _render_thread(question, answer_form=None, status=200):
     thread = services.load_thread(current_user, question)
     return render_template(
         "questions/show.html", thread=thread, question=question,
-        answer_form=answer_form or AnswerForm(),
+        # Guests get no form object: making one makes a CSRF token, and a page with a token
+        # is personal (never kept in the page cache).
+        answer_form=answer_form or (AnswerForm() if permissions.can_answer(current_user, question) else None),
         close_form=CloseForm() if permissions.can_close(current_user, question) else None,
     ), status
 

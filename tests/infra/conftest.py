@@ -42,3 +42,4 @@ def redis_url():
     prefix = f"sodan-infra-{uuid.uuid4().hex[:10]}"
     yield url, prefix
     flush_redis_keys(url, f"LIMITS:LIMITER/{prefix}/*")
+    flush_redis_keys(url, f"{prefix}:page:*")  # guest pages (PAGE_CACHE_PREFIX)

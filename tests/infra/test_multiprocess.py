@@ -55,3 +55,33 @@ def test_two_servers_share_data_sessions_and_rate_limits(shared_database, redis_
         assert "ログインの試行が多すぎます" in refused.text
         # bob is a different account: not limited.
         assert Visitor().submit(one.base, "/auth/login", {"username": "bob", "password": PASSWORD}).status == 302
+
+
+def test_guest_pages_cached_in_redis_follow_a_write_made_on_the_other_server(shared_database, redis_url, tmp_path):
+    redis, prefix = redis_url
+    env = {"DATABASE_URL": shared_database, "REDIS_URL": redis, "RATELIMIT_KEY_PREFIX": prefix,
+           "PAGE_CACHE_PREFIX": f"{prefix}:page:", "SECRET_KEY": "one-secret-for-every-app-machine"}
+    with Gunicorn(env, tmp_path) as one, Gunicorn(env, tmp_path) as two:
+        alice = Visitor()
+        register(alice, one.base, "alice")
+        asked = alice.submit(one.base, "/questions/new", {
+            "category": "urgent", "asker_type": "lancer", "title": "納品後に連絡が途絶えました",
+            "body": "検収の連絡が一週間ありません。どうすればいいですか。"})
+        thread = re.search(r"/questions/\d+", asked.location).group(0)
+
+        # A guest reads the thread on both servers: rendered once, then served from Redis.
+        guest = Visitor()
+        seen = [guest.get(server.base, thread) for server in (one, two, one, two)]
+        assert [r.headers.get("X-Page-Cache") for r in seen] == ["miss", "hit", "hit", "hit"]
+        assert "まだ回答はありません" in seen[-1].text
+
+        # An answer through server two shows at once to the guest on server one (any worker).
+        bob = Visitor()
+        register(bob, two.base, "bob")
+        answered = bob.submit(two.base, thread, {"body": "まずは取引メッセージで催促しましょう。"},
+                              action=f"{thread}/answers")
+        assert answered.status == 302
+        for server in (one, one, two):
+            page = guest.get(server.base, thread)
+            assert "まずは取引メッセージで催促しましょう" in page.text
+        assert page.headers.get("X-Page-Cache") == "hit"
