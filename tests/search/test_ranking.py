@@ -2,8 +2,8 @@
 import pytest
 
 from forum.extensions import db
+from forum.search.backends import postgres_sql
 from forum.search.backends.base import SearchBackend
-from forum.search.backends.postgres import PostgresBackend
 from forum.search.services import search_threads
 from tests.factories import make_answer, resolved_thread
 from tests.search.conftest import dated
@@ -113,7 +113,7 @@ def test_symbol_queries_do_not_fail(client, app, people):
 @pytest.mark.parametrize("dense", [0.0, 2.0], ids=["walked", "bitmap"])
 def test_counts_stop_at_the_cap_the_same_way_on_both_engines(client, app, people, monkeypatch, dense):
     # PostgreSQL counts by a walk or by the GIN bitmap, as the probe finds; both must agree.
-    monkeypatch.setattr(PostgresBackend, "DENSE", dense)
+    monkeypatch.setattr(postgres_sql, "DENSE", dense)
     monkeypatch.setattr(SearchBackend, "count_cap", 3)
     asker, answerer = people
     for i in range(5):
@@ -138,7 +138,7 @@ def test_an_older_title_match_leads_a_capped_page(app, people, monkeypatch, dens
     # Above the cap PostgreSQL answers from the newest matches it counted when those hold a
     # page of title matches; here they are all body matches, and an older title match must
     # still come first.
-    monkeypatch.setattr(PostgresBackend, "DENSE", dense)
+    monkeypatch.setattr(postgres_sql, "DENSE", dense)
     monkeypatch.setattr(SearchBackend, "count_cap", 3)
     asker, answerer = people
     dated(resolved_thread(asker, answerer, f"{word}について", "本文", "はい", category="urgent"), 10)

@@ -3,8 +3,9 @@ import pytest
 import sqlalchemy as sa
 
 from forum.extensions import db
-from forum.search.backends import backend_for, term_stats
+from forum.search.backends import backend_for, postgres_sql, term_stats
 from forum.search.backends.base import SearchBackend
+from forum.search.backends.matching import planned_terms
 from forum.search.backends.postgres import PostgresBackend
 from forum.search.ngrams import plan_term
 from forum.search.query import parse_query
@@ -61,8 +62,9 @@ def test_analyze_tells_a_rare_word_from_a_common_one(app, people, postgres_only)
     assert term_stats.index_terms(terms("納期", "発修計"), common) == terms("発修計")
     assert [i.question.title for i in search_threads("納期 発修計", None, 1, 20).items] == ["発修計について"]
     backend = backend_for(db.session)
-    query, excludes = backend.planned_terms(parse_query("納期 発修計"))
-    sql, params = backend._matches_sql(query, excludes, None, 20, backend._index_terms(db.session, query))
+    query, excludes = planned_terms(parse_query("納期 発修計"))
+    rare = PostgresBackend._index_terms(db.session, query)
+    sql, params = postgres_sql.matches_sql(query, excludes, None, 20, backend.count_cap, rare)
     plan = "\n".join(r[0] for r in backend._fetch(db.session, "EXPLAIN " + sql, params, settings=True))
     index_conditions = [line for line in plan.splitlines() if "Index Cond: (tokens @@" in line]
     assert index_conditions and all("発修" in c and "納期" not in c for c in index_conditions)
@@ -82,7 +84,7 @@ def snapshot(queries, category=None, pages=(1, 2)):
 @pytest.mark.parametrize("dense", [0.0, 2.0], ids=["walked", "bitmap"])
 @pytest.mark.parametrize("cap", [3, 1000], ids=["capped", "counted"])
 def test_reading_only_the_rare_terms_finds_the_same_threads(app, people, postgres_only, monkeypatch, dense, cap):
-    monkeypatch.setattr(PostgresBackend, "DENSE", dense)
+    monkeypatch.setattr(postgres_sql, "DENSE", dense)
     monkeypatch.setattr(SearchBackend, "count_cap", cap)
     asker, answerer = people
     dated(resolved_thread(asker, answerer, "発修計の納期", "本文", "はい"), 1)

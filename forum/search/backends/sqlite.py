@@ -1,14 +1,18 @@
-"""SQLite backend: a contentless FTS5 index of character bigrams, queried as phrases."""
+"""SQLite backend: a contentless FTS5 index of character bigrams, kept in step with
+search_documents by its triggers (migration 0001) and written directly by bulk loads.
+How it is queried is in sqlite_tiers.py."""
 import sqlite3
 
 import sqlalchemy as sa
 
 from ...database.bulk import insert_many
 from ...models import SearchDocument
-from ..ngrams import Term, fts_tokens, sort_key
-from .base import NORM_COLUMNS, TIERS, Match, SearchBackend
-
-FTS_COLUMNS = ("title", "body", "best", "answers")
+from ..ngrams import fts_tokens, sort_key
+from ..query import ParsedQuery
+from . import sqlite_tiers
+from .base import NORM_COLUMNS, Counts, DbSession, SearchBackend, SearchPage
+from .matching import planned_terms
+from .sqlite_tiers import FTS_COLUMNS
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -18,59 +22,32 @@ def _register_tokenizer(dbapi_connection, _record) -> None:
         dbapi_connection.create_function("sodan_fts_tokens", 1, fts_tokens, deterministic=True)
 
 
-def _fts_term(term: Term) -> str:
-    """A phrase of consecutive bigrams per run (exact inside a run); a 1-character run is
-    a prefix query, which also finds it as a run's last character."""
-    parts = []
-    for run in term.runs:
-        if len(run) == 1:
-            parts.append(f'"{run}" *')
-        else:
-            parts.append('"' + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + '"')
-    return "(" + " AND ".join(parts) + ")"
-
-
-def _within(terms: list[Term], tier: int) -> str:
-    """Every term within the fields 0..tier (a column filter; none for all fields)."""
-    expr = " AND ".join(_fts_term(t) for t in terms)
-    if tier < TIERS - 1:
-        return "({" + " ".join(FTS_COLUMNS[: tier + 1]) + "} : (" + expr + "))"
-    return f"({expr})"
-
-
-def fts_query(terms: list[Term], tier: int | None, excludes: list[Term] = (), exact: bool = True) -> str:
-    """The FTS5 expression of one tier (None: any tier); exact excludes are NOTs."""
-    expr = _within(terms, TIERS - 1 if tier is None else tier)
-    if exact and tier:
-        expr = f"({expr} NOT {_within(terms, tier - 1)})"
-    exact_excludes = [t for t in excludes if t.single_run]
-    if exact_excludes:
-        expr = f"({expr} NOT (" + " OR ".join(_fts_term(t) for t in exact_excludes) + "))"
-    return expr
-
-
 class SQLiteBackend(SearchBackend):
-    """The FTS5 rowid is the recency key, so `ORDER BY rowid DESC LIMIT n` walks each
-    doclist newest first and stops after n matches; search_fts_meta maps a key to its thread."""
+    """search_fts (FTS5, rowid = recency key) and search_fts_meta (key -> thread)."""
 
     name = "sqlite"
-    position = "instr"
 
-    def is_exact(self, term: Term) -> bool:
-        # Bigram phrases are exact for a term that is one run of letters and digits.
-        return term.single_run
+    def search(self, session: DbSession, query: ParsedQuery, category: str | None, limit: int,
+               offset: int, count: bool = True) -> SearchPage:
+        terms, excludes = planned_terms(query)
+        if not terms:
+            return SearchPage([], 0, {})
+        if count:
+            counts = sqlite_tiers.count(session, terms, excludes, category, self.count_cap)
+        else:  # title suggestions: not counted, so taken as over the cap (every tier may be read)
+            counts = Counts.over(self.count_cap)
+        ids = sqlite_tiers.page_ids(session, terms, excludes, category, limit, offset, counts)
+        return SearchPage.of(ids, counts, category)
 
-    def match(self, terms, excludes, tier, params):
-        exact = all(self.is_exact(t) for t in terms)
-        name = f"q{len(params)}"
-        params[name] = fts_query(terms, tier, excludes, exact)
-        source = f"search_fts(:{name}) f JOIN search_fts_meta m ON m.sort_key = f.rowid"
-        where = self.recheck(terms, excludes, tier, params)
-        if where:
-            source += " JOIN search_documents d ON d.question_id = m.question_id"
-        return Match(source, where or "1 = 1", "f.rowid", "m.question_id", "m.category")
+    def explain(self, session: DbSession, query: ParsedQuery) -> str:
+        """The plan of the first tier's page query."""
+        terms, _ = planned_terms(query)
+        return sqlite_tiers.explain(session, terms)
 
-    def bulk_start(self, session) -> None:
+    def write(self, session: DbSession, docs: list) -> None:
+        """Nothing to do: the triggers on search_documents index the rows."""
+
+    def bulk_start(self, session: DbSession) -> None:
         # The default 2 MB page cache makes FTS5 segment merges and the b-tree inserts of a
         # 100,000-thread load re-read pages; 64 MB keeps them in memory. WAL commits of the
         # load's batches need not reach the disk one by one: a crash loses the last batches,
@@ -78,17 +55,17 @@ class SQLiteBackend(SearchBackend):
         session.execute(sa.text("PRAGMA cache_size = -65536"))
         session.execute(sa.text("PRAGMA synchronous = OFF"))
 
-    def bulk_end(self, session) -> None:
+    def bulk_end(self, session: DbSession) -> None:
         # The values forum/database/engine.py sets on connect (and SQLite's default cache).
         session.execute(sa.text("PRAGMA synchronous = NORMAL"))
         session.execute(sa.text("PRAGMA cache_size = -2000"))
         session.commit()
 
-    def suspend(self, session) -> None:
+    def suspend(self, session: DbSession) -> None:
         # No incremental segment merging during a large load: rebuild() merges once.
         session.execute(sa.text("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 0)"))
 
-    def clear(self, session) -> None:
+    def clear(self, session: DbSession) -> None:
         """Empty everything without the per-row delete trigger (which re-tokenises every
         old row for FTS5): the trigger is dropped and put back in the same transaction."""
         trigger = session.execute(sa.text(
@@ -105,7 +82,7 @@ class SQLiteBackend(SearchBackend):
         """The FTS5 tokens of the row's four columns (what the insert trigger computes)."""
         return tuple(fts_tokens(document[c]) for c in NORM_COLUMNS)
 
-    def add_documents(self, session, rows, index_data=None) -> None:
+    def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None) -> None:
         """Insert the documents with the insert trigger set aside (dropped and created again
         in this transaction), then their FTS5 and meta rows from `index_data` in two
         executemany: the trigger would tokenise each row again, one call at a time."""
@@ -125,12 +102,8 @@ class SQLiteBackend(SearchBackend):
         if trigger:
             conn.exec_driver_sql(trigger)
 
-    def rebuild(self, session) -> None:
+    def rebuild(self, session: DbSession) -> None:
         """The triggers keep the index; this compacts it after a bulk load (and restores
         FTS5's default incremental merging)."""
         session.execute(sa.text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
         session.execute(sa.text("INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 4)"))
-
-    def plan(self, session, sql, params) -> str:
-        rows = session.execute(sa.text("EXPLAIN QUERY PLAN " + sql), params)
-        return "\n".join(str(r[-1]) for r in rows)
