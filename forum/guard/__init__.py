@@ -1,6 +1,6 @@
 """The contact guard: finds phone numbers, e-mail addresses, LINE IDs and chat handles in text
-(detector) and refuses them in forms (validators)."""
-from .detector import KINDS, Finding, find_contact_info
+(detector), certain ones to refuse and uncertain ones to hold, and refuses the certain ones in forms (validators)."""
+from .detector import KINDS, Finding, certain_findings, find_contact_info, uncertain_findings
 from .validators import NoContactInfo
 
-__all__ = ["KINDS", "Finding", "NoContactInfo", "find_contact_info"]
+__all__ = ["KINDS", "Finding", "NoContactInfo", "certain_findings", "find_contact_info", "uncertain_findings"]

@@ -1,9 +1,9 @@
-"""The contact guard as a WTForms validator: refuses text with contact details, marking the spot."""
+"""The contact guard as a WTForms validator: refuses text with certain contact details, marking the spot."""
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
-from .detector import Finding, find_contact_info
+from .detector import Finding, certain_findings
 
 _CONTEXT = 12  # characters shown either side of a finding
 _MAX_SHOWN = 3
@@ -45,12 +45,16 @@ def refusal_message(text: str, findings: list[Finding]) -> Markup:
 
 
 class NoContactInfo:
-    """Field validator: the text must contain no phone, e-mail, LINE or chat contact details."""
+    """Field validator: the text must contain no certain phone, e-mail, LINE or chat contact details.
+
+    Uncertain findings (a spelled-out partial, a handle near a service's name) do not refuse the post:
+    the post flow holds them for a moderator (`forum.guard.uncertain_findings`).
+    """
 
     field_flags: dict[str, object] = {}
 
     def __call__(self, form, field) -> None:
         text = field.data if isinstance(field.data, str) else ""
-        findings = find_contact_info(text)
+        findings = certain_findings(text)
         if findings:
             raise ValidationError(refusal_message(text, findings))

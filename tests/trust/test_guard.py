@@ -1,8 +1,8 @@
-"""The contact guard's table: every case, plus recall and false-positive rate over the whole table."""
+"""The contact guard's table: every case, its certainty, plus recall and false-positive rate over the whole table."""
 import pytest
 
-from forum.guard import KINDS, find_contact_info
-from tests.trust.guard_cases import NEGATIVE, POSITIVE
+from forum.guard import KINDS, Finding, certain_findings, find_contact_info, uncertain_findings
+from tests.trust.guard_cases import HELD, NEGATIVE, NEGATIVE_HELD, POSITIVE
 
 
 def _caught(kind: str, text: str, core: str | None) -> bool:
@@ -18,9 +18,29 @@ def test_finds_contact_details(kind, text, core):
     assert _caught(kind, text, core), find_contact_info(text)
 
 
+@pytest.mark.parametrize(("kind", "text", "core"), POSITIVE, ids=[c[1] for c in POSITIVE])
+def test_certain_unless_listed_as_held(kind, text, core):
+    findings = find_contact_info(text)
+    if text in HELD:
+        assert findings and not any(f.certain for f in findings), findings
+        assert uncertain_findings(text) == findings and certain_findings(text) == []
+    else:
+        assert any(f.certain for f in findings), findings
+        assert uncertain_findings(text) == []
+
+
+def test_held_cases_are_in_the_table():
+    assert HELD.issubset(text for _, text, _ in POSITIVE)
+
+
 @pytest.mark.parametrize("text", NEGATIVE)
 def test_leaves_ordinary_text_alone(text):
     assert find_contact_info(text) == []
+
+
+@pytest.mark.parametrize("text", NEGATIVE_HELD)
+def test_holds_but_never_refuses_lookalikes(text):
+    assert certain_findings(text) == []
 
 
 def test_table_size_and_figures(capsys):
@@ -47,9 +67,16 @@ def test_offsets_point_into_the_original_text():
 
 def test_an_address_made_of_a_phone_number_is_one_finding():
     text = "09012345678@docomo.ne.jp"
-    assert [(f.kind, f.start, f.end) for f in find_contact_info(text)] == [("email", 0, len(text))]
+    assert find_contact_info(text) == [Finding("email", 0, len(text), certain=True)]
 
 
 def test_empty_and_plain_text():
     assert find_contact_info("") == []
     assert find_contact_info("仮払いの仕組みについて教えてください。") == []
+
+
+def test_spelled_out_offsets_cover_the_original_spelling():
+    text = "連絡は ｒ ｉ ｎ ａ ＠ ｇ ｍ ａ ｉ ｌ ． ｃ ｏ ｍ、電話は ｾﾞﾛｷｭｳｾﾞﾛ ｲﾁﾆｻﾝﾖﾝ ｺﾞﾛｸﾅﾅﾊﾁ"
+    assert [(f.kind, text[f.start:f.end]) for f in find_contact_info(text)] == [
+        ("email", "ｒ ｉ ｎ ａ ＠ ｇ ｍ ａ ｉ ｌ ． ｃ ｏ ｍ"), ("phone", "ｾﾞﾛｷｭｳｾﾞﾛ ｲﾁﾆｻﾝﾖﾝ ｺﾞﾛｸﾅﾅﾊﾁ"),
+    ]

@@ -1,0 +1,178 @@
+"""LINE IDs and outside chat handles: links, IDs given after a service's name, handles near one, meeting rooms."""
+from __future__ import annotations
+
+import re
+
+from .emails import strong_handle
+from .services import EUPHEMISM, services
+from .text import View
+
+_HANDLE = r"@?[a-z0-9][a-z0-9._\-]{1,31}(?:#\d{4})?"
+_ID_WORD = (r"(?:(?:(?<=line)|(?<![a-z]))i ?d(?![a-z])|アイディー?|アイデー|あいでぃー?"
+            r"|ユーザー?(?:名|ネーム)|user ?name|アカウント名?|ハンドル(?:ネーム)?)")
+_ID_WORD_RE = re.compile(_ID_WORD, re.IGNORECASE)
+_ASSIGN_MARK = r"(?:[:=→⇒]|->)"
+_OPEN_QUOTE = r"[「『\"'“(]?"
+_QUOTED_SEARCH = re.compile(r"[^\n。!?！？「『]{0,10}[「『][^」』\n]{1,24}[」』]\s*(?:で|を)?\s*"
+                            r"(?:検索|追加|申請|フォロー)")
+_QUOTE_AFTER = re.compile(r"\s*[」』\"'”)]?\s*(?:で|を|と)?\s*(?:追加|検索|登録|入れ|フォロー|申請)")
+
+_LINE_LINKS = re.compile(r"(?<![a-z0-9.])(?:https?://)?(?:line\.me|lin\.ee|page\.line\.me|liff\.line\.me)"
+                         r"/[^\s)」』]+", re.IGNORECASE)
+_HOSTS = (
+    r"(?:www\.)?chatwork\.com|join\.slack\.com|join\.skype\.com|discord\.gg|discord(?:app)?\.com/(?:invite|users)"
+    r"|t\.me|telegram\.me|wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|(?:www\.)?instagram\.com|instagr\.am"
+    r"|ig\.me|(?:www\.|mobile\.)?twitter\.com|(?:www\.)?x\.com|m\.me|(?:www\.)?messenger\.com"
+    r"|(?:www\.|m\.)?facebook\.com|fb\.me|fb\.com|(?:www\.)?threads\.net|(?:www\.)?tiktok\.com|bsky\.app/profile"
+    r"|(?:[a-z0-9\-]+\.)?zoom\.us/(?:j|my|s|w)|meet\.google\.com|teams\.live\.com/meet|teams\.microsoft\.com/l/meetup-join"
+    r"|[a-z0-9\-]+\.webex\.com/(?:meet|join)|whereby\.com|meet\.jit\.si|u\.wechat\.com|qr\.kakao\.com"
+)
+_CHAT_LINKS = re.compile(
+    rf"(?<![a-z0-9.\-/])(?:https?://)?(?:{_HOSTS})/[^\s)」』]+"
+    r"|(?<![a-z0-9.\-/])(?:https?://)?(?!(?:api|app|www|status|docs|slack)\.)[a-z0-9\-]{2,}\.slack\.com(?![a-z0-9.\-])"
+    r"|(?<![a-z0-9_.\-@])@?[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.bsky\.social"
+    r"|skype:[a-z0-9.:_\-]{3,}|(?<![a-z])live:\.?[a-z0-9._\-]{3,}",
+    re.IGNORECASE,
+)
+_ID_CLAUSE = re.compile(
+    rf"{_ID_WORD}(?P<gap>[^\n@a-z0-9]{{0,16}}?)(?:{_ASSIGN_MARK}|は|で|を)?\s*{_OPEN_QUOTE}\s*(?P<h>{_HANDLE})",
+    re.IGNORECASE,
+)
+_SPELLED_ID = re.compile(rf"{_ID_WORD}[^\n。]{{0,20}}?(?:ローマ字|ひらがな|平仮名|カタカナ|アンダーバー|アンダースコア"
+                         r"|ぴりおど|ピリオド|アルファベット|小文字|大文字)", re.IGNORECASE)
+_AFTER_SERVICE = re.compile(rf"\s*(?:の|で|も)?\s*(?:{_ID_WORD}|dm|名前?|ネーム)?\s*(?P<mark>{_ASSIGN_MARK}|は)?"
+                            rf"\s*{_OPEN_QUOTE}\s*(?P<h>{_HANDLE})", re.IGNORECASE)
+_NEAR_SERVICE = re.compile(rf"[^\n。!?！？]{{0,14}}?{_OPEN_QUOTE}(?<![a-z0-9._\-])(?P<h>{_HANDLE})", re.IGNORECASE)
+_X_WORD = r"(?:(?<![a-z0-9])x(?![a-z0-9])\s*(?:\(\s*旧\s*twitter\s*\))?)"
+_AT_HANDLE = r"(?<![a-z0-9._%+\-])@[a-z0-9_][a-z0-9_.]{1,30}(?![a-z0-9_@])"
+_SNS = r"(?:dm|ダイレクトメッセージ|フォロー|友だち追加|友達追加|フレンド申請|コンタクト申請|コンタクト追加)"
+_AT_AFTER_SNS = re.compile(rf"(?:{_SNS}|{_X_WORD})[^\n@]{{0,12}}?(?P<h>{_AT_HANDLE})", re.IGNORECASE)
+_AT_BEFORE_SNS = re.compile(rf"(?P<h>{_AT_HANDLE})[^\n@]{{0,12}}?{_SNS}", re.IGNORECASE)
+_MEETING_ID = re.compile(r"(?:ミーティング|会議|meeting|ルーム)?\s*(?:(?<![a-z])id|番号)\s*(?:は|:|=)?\s*"
+                         r"(?P<n>\d{3}[ \-]?\d{3,4}[ \-]?\d{3,5})(?!\d)", re.IGNORECASE)
+_PASSCODE = re.compile(r"パスコード|パスワード|passcode|password|pass|pw|pwd|暗証", re.IGNORECASE)
+_REVERSE_DOMAIN = re.compile(r"(?:com|jp|net|org|io|co)\.", re.IGNORECASE)
+_INTRODUCING = re.compile(r"検索|追加|登録|入力|入れ|小文字|大文字|ローマ字|半角")
+_DISCORD_TAG = re.compile(r"(?<![a-z0-9._\-])[a-z0-9._]{2,32}#\d{4}(?!\d)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[。!?！？\n]")
+_CODE_WORDS = frozenset(["api", "bot", "bots", "sdk", "app", "apps", "business", "pay", "graph", "for", "webhook",
+                         "webhooks", "bolt"])
+
+
+def _kind_near(names: list[tuple[int, int, str, bool]], start: int, end: int, before: int = 60,
+               after: int = 40) -> tuple[str, bool] | None:
+    """The kind of the service named nearest to text[start:end], and whether it was named plainly."""
+    best: tuple[int, str, bool] | None = None
+    for s, e, kind, plain in names:
+        distance = max(0, start - e, s - end)
+        if (e <= start and distance > before) or (s >= end and distance > after):
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, kind, plain)
+    return (best[1], best[2]) if best else None
+
+
+def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """ "IDは naoki-p", "ID検索で「mio_art」", "ID（例のアプリの方）: kazu_edit_2024"."""
+    hits = []
+    for m in _ID_CLAUSE.finditer(text):
+        handle = m.group("h")
+        gap = m.group("gap").strip()
+        if not (strong_handle(handle.lstrip("@")) or (not gap and _letters(handle) >= 3)) \
+                or _REVERSE_DOMAIN.match(handle) or (gap and not _introduced(text, m)):
+            continue
+        near = _kind_near(names, m.start(), m.end())
+        kind = near[0] if near else "line"
+        certain = near is not None and len(gap) <= 12 and not _SENTENCE_END.search(gap)
+        hits.append((m.start(), m.end("h"), kind, certain))
+    for m in _SPELLED_ID.finditer(text):
+        near = _kind_near(names, m.start(), m.end())
+        if near or EUPHEMISM.search(text, max(0, m.start() - 40), m.end() + 20):
+            hits.append((m.start(), m.end(), near[0] if near else "line", False))
+    return hits
+
+
+def _introduced(text: str, m: re.Match[str]) -> bool:
+    """After words between ID and the handle, the handle is marked: "ID検索で nagi_0303", "ID（…）: kazu"."""
+    before = text[m.end("gap"):m.start("h")].strip()
+    return bool(before) or bool(_INTRODUCING.search(m.group("gap")))
+
+
+def _letters(word: str) -> int:
+    return sum(c.isalpha() for c in word)
+
+
+def _after_service(text: str, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """ "LINE: taro_88", "Telegram @taro_tg", "ライン→ hana.works123", "Lineやってたら daichi1225 で追加"."""
+    hits = []
+    for start, end, kind, _plain in names:
+        word = text[start:end]
+        m = _AFTER_SERVICE.match(text, end)
+        if m and _explicit(text, m, kind, word):
+            hits.append((start, m.end("h"), kind, True))
+            continue
+        near = _NEAR_SERVICE.match(text, end)
+        if near and strong_handle(near.group("h").lstrip("@")):
+            quoted = bool(_QUOTE_AFTER.match(text, near.end()))
+            hits.append((start, near.end("h"), kind, quoted and not word.islower()))
+        elif (search := _QUOTED_SEARCH.match(text, end)) is not None:
+            hits.append((start, search.end(), kind, False))  # "Chatworkで「山田 太郎」を検索"
+    for m in EUPHEMISM.finditer(text):  # "緑のアプリで kaito_mv を検索": held, never refused
+        near = _NEAR_SERVICE.match(text, m.end())
+        if near and strong_handle(near.group("h").lstrip("@")):
+            hits.append((m.start(), near.end("h"), "line", False))
+    return hits
+
+
+def _explicit(text: str, m: re.Match[str], kind: str, word: str) -> bool:
+    """A handle given right after the service's name, with ID, a colon or an @: certain."""
+    handle = m.group("h")
+    id_word = bool(_ID_WORD_RE.search(text, m.start(), m.start("h")))
+    mark = m.group("mark")
+    if handle.lower() in _CODE_WORDS or _letters(handle) < 1:
+        return False
+    if kind == "line" and word.isascii() and not word.isupper() and not id_word:
+        return False  # "line 42", "Line: the quick brown fox"
+    if handle.startswith("@"):
+        return True
+    return (id_word or mark is not None) and (mark != "は" or strong_handle(handle))
+
+
+_MEET_CODE = re.compile(r"(?<![a-z0-9\-])[a-z]{3}-[a-z]{4}-[a-z]{3}(?![a-z0-9\-])")
+_MEET_WORDS = re.compile(r"meet|ミート|会議|ミーティング|打ち合わせ", re.IGNORECASE)
+
+
+def _meetings(text: str, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """A video-call room: "Zoom: ID 812 3390 4471 / PW 5521" (certain with a passcode)."""
+    hits = []
+    for m in _MEETING_ID.finditer(text):
+        passcode = _PASSCODE.search(text, m.end(), m.end() + 30)
+        near = _kind_near(names, m.start(), m.end(), 40, 20)
+        if near or passcode:
+            end = passcode.end() if passcode else m.end("n")
+            hits.append((m.start(), end, "chat", bool(passcode and near)))
+    for m in _MEET_CODE.finditer(text):  # a Google Meet code, "abc-defg-hij"
+        if _MEET_WORDS.search(text, max(0, m.start() - 30), m.end() + 20):
+            hits.append((m.start(), m.end(), "chat", False))
+    return hits
+
+
+def find_chats(view: View) -> list[tuple[int, int, str, bool]]:
+    """(start, end, kind, certain) in view offsets."""
+    text = view.text
+    names = services(text)
+    hits = [(m.start(), m.end(), "line", True) for m in _LINE_LINKS.finditer(text)]
+    hits += [(m.start(), m.end(), "chat", True) for m in _CHAT_LINKS.finditer(text)]
+    for pattern in (_AT_AFTER_SNS, _AT_BEFORE_SNS):
+        for m in pattern.finditer(text):
+            near = _kind_near(names, m.start(), m.end(), 30, 10)
+            hits.append((m.start("h"), m.end("h"), near[0] if near else "chat", True))
+    if names or "id" in text.lower() or "ID" in text:
+        hits += _id_clauses(text, names)
+    hits += _after_service(text, names)
+    discord = [n for n in names if text[n[0]:n[1]].lower().startswith(("discord", "ディス"))]
+    for m in _DISCORD_TAG.finditer(text) if discord else ():  # "kenta#4421" with Discord named nearby
+        if _kind_near(discord, m.start(), m.end(), 80, 60):
+            hits.append((m.start(), m.end(), "chat", True))
+    hits += _meetings(text, names)
+    return hits

@@ -1,0 +1,134 @@
+"""E-mail addresses: written, spelled out (アット, ドット, ★ for ＠), split in two, or a webmail account name."""
+from __future__ import annotations
+
+import re
+
+from .text import View
+
+_FILE_EXTENSIONS = frozenset(str.split(
+    "png jpg jpeg gif svg webp bmp tif tiff ico heic pdf doc docx xls xlsx ppt pptx csv txt md json xml yml yaml "
+    "html htm css scss js ts jsx tsx py rb php java go rs zip mp3 mp4 mov wav psd ai fig sketch"
+))
+_TLDS = frozenset(str.split(
+    "com net org jp co ne or ac go ed gr lg ad info biz io me dev app cloud site online tech design page link work "
+    "us uk de fr it es cn kr tw hk sg au ca nz eu asia mobi name pro tokyo osaka nagoya yokohama xyz ai tv cc "
+    "email mail studio art jp.net blog shop store"
+))
+_PLACEHOLDER_LOCALS = frozenset(["example", "sample", "test", "user", "name", "your-name", "yourname", "xxx", "foo",
+                                 "hoge", "info"])
+_PROVIDERS = (r"gmail|googlemail|yahoo|ymail|outlook|hotmail|icloud|protonmail|proton|docomo|ezweb|softbank"
+              r"|nifty|biglobe|aol|zoho")
+_PROVIDER_NAME = re.compile(_PROVIDERS)
+_VERSION = re.compile(r"v?\d")
+_KANA_PROVIDERS = (
+    (re.compile(r"ジーメール|じーめーる|[gG]メール"), "gmail"),
+    (re.compile(r"ヤフー(?:メール)?"), "yahoo"),
+    (re.compile(r"アウトルック"), "outlook"),
+    (re.compile(r"アイクラウド"), "icloud"),
+    (re.compile(r"ホットメール"), "hotmail"),
+    (re.compile(r"プロトン(?:メール)?"), "proton"),
+)
+_OPEN, _CLOSE = r"[\[(（{【〔<「『]", r"[\])）}】〕>」』]"
+_AT_WORD = r"(?:アットマーク|あっとまーく|[@＠] ?マーク|アット|あっと|at ?mark)"
+_DOT_WORD = r"(?:ドット|どっと|ピリオド|ぴりおど|てん|点|period)"
+_GAP = r"[ 、,]*"
+_SPELLED = (
+    (re.compile(rf" *{_OPEN} *(?:at|@|{_AT_WORD}) *{_CLOSE} *", re.IGNORECASE), "@"),
+    (re.compile(rf"(?<=[A-Za-z0-9_.\-]){_GAP}{_AT_WORD}{_GAP}(?=[A-Za-z0-9])", re.IGNORECASE), "@"),
+    (re.compile(r"(?<=[A-Za-z0-9_.\-]) *(?:\+ *@ *\+|@ +| +@) *(?=[A-Za-z0-9])"), "@"),
+    (re.compile(rf"(?<=[A-Za-z0-9_]) +at +(?=(?:{_PROVIDERS}|live|me|mac)\b)", re.IGNORECASE), "@"),
+    (re.compile(r"(?<=[A-Za-z0-9]) *(?:ドットコム|どっとこむ)"), ".com"),
+    (re.compile(rf"(?<=[A-Za-z0-9]){_GAP}{_DOT_WORD}{_GAP}(?=[A-Za-z0-9])", re.IGNORECASE), "."),
+    (re.compile(r"(?<=[A-Za-z0-9]) *[。・] *(?=[A-Za-z0-9])"), "."),
+)
+# A symbol to be replaced by ＠ ("design.k.lab#yahoo.co.jp ※#を@に"): only before a mail provider's name.
+_SYMBOL_AT = re.compile(rf"(?<=[A-Za-z0-9_.\-]) *[#★☆*◎●■◆♪&%] *(?=(?:{_PROVIDERS})\b)", re.IGNORECASE)
+_SYMBOL_ANY = re.compile(r"(?<=[A-Za-z0-9_.\-]) *[#★☆*◎●■◆♪&%] *(?=[A-Za-z0-9])")
+_INSTRUCTION = re.compile(r"[@＠]|アット|置き?換え|置換|変えて|替えて|直して", re.IGNORECASE)
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+_ADDRESS = re.compile(
+    rf"(?<![A-Za-z0-9._%+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]{{0,63}})@(?P<domain>{_LABEL}(?:\.{_LABEL})*)"
+    rf"(?:\.(?P<tld>[A-Za-z]{{2,24}})(?![A-Za-z0-9])|(?![A-Za-z0-9.\-]))"
+)
+_BARE_PROVIDER = re.compile(rf"(?<![A-Za-z0-9._%+\-])@(?:{_PROVIDERS})(?:\.[a-z]{{2,6}}){{0,3}}\b", re.IGNORECASE)
+_PROVIDER = re.compile(rf"(?<![A-Za-z0-9])(?:{_PROVIDERS})(?:\.[a-z]{{2,6}}){{0,3}}(?![A-Za-z0-9])", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![A-Za-z0-9._\-@])[A-Za-z0-9][A-Za-z0-9._\-]{2,40}")
+_DOMAIN = re.compile(r"(?<![A-Za-z0-9._\-])@?(?:[a-z0-9\-]+\.)+(?:com|net|org|jp|me|io|biz|info)(?![A-Za-z0-9.])",
+                     re.IGNORECASE)
+_MAIL_WORDS = re.compile(r"メール|メアド|アドレス|ドメイン|mail|[@＠]", re.IGNORECASE)
+_NEAR = 40
+
+
+def _email_view(view: View) -> View:
+    for pattern, repl in _KANA_PROVIDERS + _SPELLED:
+        view = view.rewrite(pattern, repl)
+    return view
+
+
+def _address(m: re.Match[str]) -> bool | None:
+    """True: certain, False: held, None: not an address (a file name such as icon@2x.png)."""
+    domain = m.group("domain").lower()
+    tld = (m.group("tld") or "").lower()
+    if not tld and "." in domain:
+        domain, tld = domain.rsplit(".", 1)
+    if tld in _FILE_EXTENSIONS:
+        return None
+    if not tld:  # "name@gmail", the ".com" said elsewhere
+        return False if _PROVIDER_NAME.fullmatch(domain) else None
+    if m.group("local").lower() in _PLACEHOLDER_LOCALS and domain.split(".")[0] == "example":
+        return False  # the documentation address, example@example.com
+    return tld in _TLDS
+
+
+def strong_handle(word: str) -> bool:
+    """A name someone made up: letters with a dot, underscore, hyphen or digits (taro.y, naoki_photo2023)."""
+    word = word.strip("._-")
+    letters = sum(c.isalpha() for c in word)
+    if letters < 3 or sum(c.islower() for c in word) < 2 or len(word) < 4:
+        return False
+    if not any(c in "._-" or c.isdigit() for c in word):
+        return False
+    last = word.rsplit(".", 1)[-1].lower()
+    return not ("." in word and last in _FILE_EXTENSIONS) and not _VERSION.match(word)
+
+
+def _near_provider(view: View) -> list[tuple[int, int]]:
+    """A user name near a mail provider's name: "gmailで shun.writing88 です", "前半 hina.v、後半 yahoo.co.jp"."""
+    text = view.text
+    spans: list[tuple[int, int]] = []
+    mentions = list(_PROVIDER.finditer(text))
+    if _MAIL_WORDS.search(text):
+        mentions += [d for d in _DOMAIN.finditer(text)
+                     if not _PROVIDER.match(text, d.start() + (text[d.start()] == "@"))]
+    for p in mentions:
+        lo, hi = max(0, p.start() - _NEAR), min(len(text), p.end() + _NEAR)
+        for h in _HANDLE.finditer(text, lo, hi):
+            word = h.group()
+            inside = p.start() - h.start()
+            if h.start() <= p.start() < h.end():
+                word = word[:inside]  # "koji_ux.gmail.com": the name before the provider
+            if h.start() == p.start() or not strong_handle(word) or _PROVIDER.fullmatch(word.strip(".")):
+                continue
+            spans.append((min(h.start(), p.start()), max(h.start() + len(word.rstrip(".")), p.end())))
+            break
+    return spans
+
+
+def find_emails(base: View) -> list[tuple[int, int, bool]]:
+    """(start, end, certain) in original offsets."""
+    view = _email_view(base)
+    found: list[tuple[int, int, bool]] = []
+    for m in _ADDRESS.finditer(view.text):
+        verdict = _address(m)
+        if verdict is not None:
+            found.append((*view.span(m.start(), m.end()), verdict))
+    symbol = view.rewrite(_SYMBOL_ANY if _INSTRUCTION.search(view.text) else _SYMBOL_AT, "@")
+    if symbol is not view:
+        for m in _ADDRESS.finditer(symbol.text):
+            if _address(m) is not None:
+                found.append((*symbol.span(m.start(), m.end()), False))
+    for m in _BARE_PROVIDER.finditer(view.text):
+        found.append((*view.span(m.start(), m.end()), False))
+    for s, e in _near_provider(view):
+        found.append((*view.span(s, e), False))
+    return found

@@ -1,0 +1,295 @@
+"""Phone numbers: digits as numerals, kanji, kana or English words, whole, split across a sentence or reversed."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import View
+
+_KANJI_DIGITS = {"〇": "0", "零": "0", "一": "1", "壱": "1", "二": "2", "弐": "2", "三": "3",
+                 "参": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_KANA = {
+    "0": "ゼロ ぜろ レイ れい レー れー マル まる",
+    "1": "イチ いち",
+    "2": "ニイ(?!チ) にい(?!ち) ニー にー ニ に",
+    "3": "サン さん",
+    "4": "ヨン よん シ し",
+    "5": "ゴー ごー ゴ ご",
+    "6": "ロク ろく",
+    "7": "ナナ なな シチ しち",
+    "8": "ハチ はち",
+    "9": "キュウ きゅう キュー きゅー キュ きゅ ク く",
+}
+_KANA_DIGIT = {w.split("(")[0]: d for d, words in _KANA.items() for w in words.split()}
+_KANA_ALT = "|".join(sorted((w for words in _KANA.values() for w in words.split()),
+                            key=lambda w: -len(w.split("(")[0])))
+_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+          "seven": "7", "eight": "8", "nine": "9"}
+_SEPARATORS = "-‐‑‒–—―−ーｰ~ ./･・()[]「」\t_*→⇒>、,◆◇■□●○★☆♪"
+_TOKEN = re.compile(
+    rf"(?P<n>[0-9{''.join(_KANJI_DIGITS)}])|(?P<k>{_KANA_ALT})"
+    rf"|(?P<e>(?i:(?<![a-z])(?:{'|'.join(_WORDS)})(?![a-z])))|(?P<l>[OoIlSB|])"
+)
+# Letters standing in for digits: "O8O 3l47 2296", "O9O-5528-1O73".
+_LETTER_DIGITS = re.compile(r"(?<![A-Za-z0-9])[0-9OoIlSB|]{2,}(?![A-Za-z0-9])")
+_LETTER_VALUE = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"}
+_LETTER_NEXT = re.compile(r"[\-‐−ー_ .・*]{1,2}[0-9OIlSB]")
+# A number followed by one of these counts something else: 3日, 4桁, 100枚, 5万円.
+_COUNTER = re.compile(r" ?(?:[年月日時分秒円件個本枚回人歳才桁割万千百億週%倍階名社行号部冊点番度]"
+                      r"|ページ|文字|ヶ月|か月)")
+_NOT_PHONE_BEFORE = "¥$#〒№"
+_MAX_SEPARATOR = 3
+_MOBILE = ("020", "050", "060", "070", "080", "090")
+_FREE = ("0120", "0570", "0800", "0990", "0088")
+_CONTEXT = re.compile(r"電話|でんわ|tel|☎|📞|携帯|ケータイ|けいたい|fax|ファックス|call|コール|架電|連絡先|番号"
+                      r"|かけて|掛けて|架けて|着信|通話|ダイヤル|押して", re.IGNORECASE)
+_REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
+
+
+@dataclass
+class Group:
+    digits: str
+    start: int
+    end: int
+    kinds: str  # one letter per token: d digit, n kanji, k kana, e English word, l letter for a digit
+
+
+@dataclass(frozen=True)
+class PhoneHit:
+    start: int  # view offsets
+    end: int
+    certain: bool
+
+
+def _letter_positions(text: str) -> set[int]:
+    found: set[int] = set()
+    for m in _LETTER_DIGITS.finditer(text):
+        word = m.group()
+        if word.isdigit():
+            continue
+        if any(c.isdigit() for c in word) or (len(word) >= 3 and word.isupper() and _LETTER_NEXT.match(text, m.end())):
+            found.update(m.start() + i for i, c in enumerate(word) if c in _LETTER_VALUE)
+    return found
+
+
+def _tokens(text: str) -> list[tuple[str, int, int, str]]:
+    letters = _letter_positions(text)
+    out: list[tuple[str, int, int, str]] = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "n"
+        word = m.group()
+        if kind == "n":
+            out.append(("d" if word.isascii() else "n", m.start(), m.end(), _KANJI_DIGITS.get(word, word)))
+        elif kind == "k":
+            out.append(("k", m.start(), m.end(), _KANA_DIGIT[word]))
+        elif kind == "e":
+            out.append(("e", m.start(), m.end(), _WORDS[word.lower()]))
+        elif m.start() in letters:
+            out.append(("l", m.start(), m.end(), _LETTER_VALUE[word]))
+    return out
+
+
+def _keep(text: str, g: Group) -> bool:
+    dotted = "・" in (text[g.start - 1:g.start] + text[g.end:g.end + 1])  # "ゼロ・ハチ・ゼロ、イチ・サン・ゴ"
+    if g.kinds in ("e", "k") and (g.kinds == "e" or (g.end - g.start < 2 and not dotted)):
+        return False  # one English word, or one kana (に, し, ご) on its own, is an ordinary word
+    if g.start and text[g.start - 1] in _NOT_PHONE_BEFORE:
+        return False
+    return not (g.kinds[-1] in "dnl" and _COUNTER.match(text, g.end))
+
+
+_JOINS = {"d": "dl", "l": "dl", "n": "nk", "k": "nk", "e": "e"}
+
+
+def _joins(text: str, cur: Group, kind: str, start: int) -> bool:
+    """Digits of one sort written together: 090, ゼロ九ゼロ, "zero nine zero" (not "7710に")."""
+    if kind not in _JOINS[cur.kinds[-1]]:
+        return False
+    return start == cur.end or (kind == "e" and not text[cur.end:start].strip(" -"))
+
+
+def groups(text: str) -> list[Group]:
+    """Digit groups: tokens written next to each other (English words may have a space between)."""
+    out: list[Group] = []
+    cur: Group | None = None
+    for kind, start, end, digit in _tokens(text):
+        if cur is not None and _joins(text, cur, kind, start):
+            cur.digits += digit
+            cur.end = end
+            cur.kinds += kind
+            continue
+        if cur is not None and _keep(text, cur):
+            out.append(cur)
+        cur = Group(digit, start, end, kind)
+    if cur is not None and _keep(text, cur):
+        out.append(cur)
+    return out
+
+
+def _runs(text: str, gs: list[Group]) -> list[list[Group]]:
+    """Groups joined by short separators ("090-1234-5678", "〇九〇の一二三四", "zero nine zero, four ...")."""
+    runs: list[list[Group]] = []
+    for g in gs:
+        if runs:
+            gap = text[runs[-1][-1].end:g.start]
+            if len(gap) <= _MAX_SEPARATOR and all(c in _SEPARATORS or c in " の" for c in gap):
+                runs[-1].append(g)
+                continue
+        runs.append([g])
+    return runs
+
+
+def _national(text: str, start: int, digits: list[str]) -> list[str] | None:
+    """+81 90-1234-5678 / 0081... / +81 (0)3-... rewritten as the national 090-1234-5678."""
+    first = digits[0]
+    if first.startswith("0081"):
+        first = first[2:]
+    elif not (first.startswith("81") and text[max(0, start - 2):start].rstrip(" ").endswith("+")):
+        return None
+    rest = [first[2:]] + digits[1:] if len(first) > 2 else digits[1:]
+    if len(rest) > 1 and rest[0] == "0":  # the "(0)" some people write after +81
+        rest = rest[1:]
+    if not rest or rest[0].startswith("0"):
+        return None
+    return ["0" + rest[0]] + rest[1:]
+
+
+def plausible(digits: str) -> bool:
+    """10 or 11 digits that could be dialled in Japan (mobile numbers have 11)."""
+    if len(digits) not in (10, 11) or digits[0] != "0":
+        return False
+    if digits[1] == "0" and not digits.startswith("0088"):
+        return False
+    if len(digits) == 11:
+        return digits.startswith(_MOBILE + ("0800",))
+    return not digits.startswith(_MOBILE)
+
+
+def plausible_loose(digits: str) -> bool:
+    return 10 <= len(digits) <= 11 and digits[0] == "0" and digits[1] != "0"
+
+
+def _loose(text: str, run: list[Group]) -> bool:
+    """Nearly a number: read out in kana with a digit short or over, 090-1234-567, or 90-1234-5678."""
+    digits = "".join(g.digits for g in run)
+    if any(c in "nk" for g in run for c in g.kinds) and plausible_loose(digits):
+        return True
+    context = _context(text, run[0].start, run[-1].end, 12, 12)
+    if context and len(digits) == 10 and digits.startswith(("070", "080", "090")):
+        return True
+    return context and len(digits) == 10 and digits.startswith(("70", "80", "90")) and len(run) != 2
+
+
+def is_phone(groups_: list[str], context: bool) -> bool:
+    digits = "".join(groups_)
+    if not plausible(digits):
+        return False
+    sizes = [len(g) for g in groups_]
+    if len(groups_) == 1:
+        return len(digits) == 11 or digits.startswith(_FREE) or context
+    if len(groups_) == 2:
+        return 2 <= sizes[0] <= 3 and sizes[1] == 8
+    if len(groups_) == 3:
+        if digits.startswith(_FREE) and sizes == [4, 3, 3]:
+            return True
+        return 2 <= sizes[0] <= 5 and 1 <= sizes[1] <= 4 and sizes[2] == 4
+    return False
+
+
+def _placeholder(groups_: list[str]) -> bool:
+    """090-0000-0000, 03-0000-0000: the form's example, not someone's number."""
+    return len(groups_) > 1 and set("".join(groups_[1:])) == {"0"}
+
+
+def _context(text: str, start: int, end: int, before: int, after: int) -> bool:
+    return bool(_CONTEXT.search(text, max(0, start - before), min(len(text), end + after)))
+
+
+def _whole(text: str, run: list[Group]) -> list[PhoneHit]:
+    """Whole numbers inside one run of groups (one to five groups of it at a time)."""
+    if len(run) >= 10 and all(len(g.digits) == 1 for g in run):  # "0 9 0 → 1 ..." one digit at a time
+        run = [Group("".join(g.digits for g in run), run[0].start, run[-1].end, "".join(g.kinds for g in run))]
+    hits: list[PhoneHit] = []
+    i = 0
+    while i < len(run):
+        for j in range(min(len(run), i + 5), i, -1):
+            start, end = run[i].start, run[j - 1].end
+            digits = [g.digits for g in run[i:j]]
+            national = _national(text, start, digits)
+            if national is not None:
+                digits = national
+                plus = text.rfind("+", max(0, start - 2), start)
+                start = plus if plus >= 0 else start
+            if is_phone(digits, _context(text, start, start, 12, 0)):
+                if start and text[start - 1] in "([「":  # keep "(03)1234-5678" whole
+                    start -= 1
+                sure = "l" not in "".join(g.kinds for g in run[i:j]) and not _placeholder(digits)
+                hits.append(PhoneHit(start, end, sure))
+                i = j
+                break
+        else:
+            i += 1
+    return hits
+
+
+def _without_particle(text: str, run: list[Group]) -> list[Group] | None:
+    """"…ロク・ハチに電話を": the last に (or し, ご, く) is a particle, not a digit."""
+    last = run[-1]
+    if last.kinds[-1] != "k" or text[last.end - 1] not in "にしごくニシゴク" or len(last.digits) < 2:
+        return None
+    return run[:-1] + [Group(last.digits[:-1], last.start, last.end - 1, last.kinds[:-1])]
+
+
+def _in_run(text: str, run: list[Group]) -> list[PhoneHit]:
+    """Numbers in a run: whole, nearly whole (held), or written backwards (held)."""
+    hits = _whole(text, run)
+    trimmed = None if hits else _without_particle(text, run)
+    if trimmed:
+        run = trimmed
+        hits = _whole(text, run)
+    if not hits and _loose(text, run):
+        hits.append(PhoneHit(run[0].start, run[-1].end, False))  # a digit short or over, or no leading 0
+    if not hits:
+        backwards = [g.digits[::-1] for g in reversed(run)]
+        if is_phone(backwards, True) and _context(text, run[0].start, run[-1].end, 20, 20) \
+                and _REVERSED.search(text, max(0, run[0].start - 20), run[-1].end + 20):
+            hits.append(PhoneHit(run[0].start, run[-1].end, False))
+    return hits
+
+
+def _split(text: str, runs: list[list[Group]]) -> list[PhoneHit]:
+    """A number split across a sentence: "頭が080で、真ん中が7731、お尻が0462です" (held, not refused)."""
+    hits: list[PhoneHit] = []
+    for i, first in enumerate(runs):
+        digits = "".join(g.digits for g in first)
+        if not digits.startswith("0") or len(digits) < 2 or len(digits) > 8:
+            continue
+        for j in range(i + 1, min(len(runs), i + 4)):
+            gap = text[runs[j - 1][-1].end:runs[j][0].start]
+            part = "".join(g.digits for g in runs[j])
+            if len(gap) > 24 or "\n" in gap or len(part) < 2:
+                break
+            digits += part
+            if len(digits) > 11:
+                break
+            start, end = first[0].start, runs[j][-1].end
+            mobile = _mobile_split(runs[i:j + 1])
+            if plausible(digits) and (mobile or _context(text, start, end, 30, 30)):
+                hits.append(PhoneHit(start, end, False))
+                break
+    return hits
+
+
+def _mobile_split(runs: list[list[Group]]) -> bool:
+    """090 … 1234 … 5678: a mobile prefix and two groups of four, however far apart in the sentence."""
+    parts = ["".join(g.digits for g in run) for run in runs]
+    return len(parts) == 3 and parts[0].startswith(_MOBILE) and [len(p) for p in parts] == [3, 4, 4]
+
+
+def find_phones(view: View) -> list[PhoneHit]:
+    text = view.text
+    runs = _runs(text, groups(text))
+    hits: list[PhoneHit] = []
+    for run in runs:
+        hits += _in_run(text, run)
+    return hits + _split(text, runs)
