@@ -1,7 +1,7 @@
 """Sodan (相談室): create_app() builds the application."""
 import os
 
-from flask import Flask, abort, current_app, has_request_context, request
+from flask import Flask, abort, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,6 +16,7 @@ from .edits import views as edits_views
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .faq import views as faq_views
+from .i18n import select_locale
 from .models import User
 from .moderation import views as moderation_views
 from .questions import views as questions_views
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    pagecache.init_app(app)  # first: its before-request hook answers cache hits before the others run
     prepare_engine_options(app)
     db.init_app(app)
     configure_engine(app)
@@ -58,7 +60,6 @@ def register_extensions(app: Flask) -> None:
     configure_rate_limit_storage(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    pagecache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("この操作にはログインが必要です。")
@@ -86,14 +87,6 @@ def trust_proxies(app: Flask) -> None:
         hops = app.config["PROXY_FIX_X_FOR"]
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
-
-def select_locale() -> str:
-    # Services also run from the CLI (no request): they speak the default language.
-    chosen = request.cookies.get("lang") if has_request_context() else None
-    if chosen is not None and chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def register_blueprints(app: Flask) -> None:

@@ -25,11 +25,11 @@ from threading import Lock
 
 import redis
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, make_response, request, session
-from flask_babel import get_locale
+from flask import Flask, Response, current_app, g, make_response, request, session
 from sqlalchemy import event, orm
 
 from .extensions import db
+from .i18n import select_locale
 from .models.site import ContentVersion
 
 log = logging.getLogger(__name__)
@@ -41,11 +41,15 @@ _STORE = "sodan_page_store"
 
 # --- the content version ---------------------------------------------------------------------
 
+_VERSION_SQL = f"SELECT epoch, version FROM content_version WHERE id = {_VERSION_ROW}"
+
+
 def current_version() -> str:
-    """The committed content version with the database's epoch (one primary-key read)."""
-    row = db.session.execute(sa.select(ContentVersion.epoch, ContentVersion.version)
-                             .where(ContentVersion.id == _VERSION_ROW)).first()
-    return f"{row.epoch}.{row.version}" if row is not None else "none"
+    """The committed content version with the database's epoch (one primary-key read,
+    sent as plain SQL: on a cache hit it is the request's only statement)."""
+    with db.engine.connect() as connection:  # not the ORM session: a hit needs nothing else
+        row = connection.exec_driver_sql(_VERSION_SQL).first()
+    return f"{row[0]}.{row[1]}" if row is not None else "none"
 
 
 def bump(connection: sa.Connection) -> None:
@@ -139,7 +143,9 @@ def code_stamp(root: Path) -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Call before the other extensions: the hit hook must run first."""
     app.config.setdefault("PAGE_CACHE_CODE", code_stamp(Path(app.root_path).parent))
+    app.before_request(serve_from_cache)
     if not app.config["PAGE_CACHE_ENABLED"]:
         app.extensions[_STORE] = None
     elif app.config.get("REDIS_URL"):
@@ -172,34 +178,60 @@ def _storable(response: Response) -> bool:
             and "Set-Cookie" not in response.headers)
 
 
+def _public(response: Response) -> Response:
+    # Anyone may keep it, but must ask again before reuse: the next write changes the ETag.
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.vary.add("Cookie")
+    response.make_conditional(request)  # turns it into a 304 in place when the ETag matches
+    return response
+
+
+def _lookup() -> tuple[object, str] | None:
+    """The store and this request's key when the request may be served from the cache."""
+    store = current_app.extensions.get(_STORE)
+    if store is None or request.method not in ("GET", "HEAD") or not _is_guest_without_state():
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "guest_cached", False):
+        return None
+    return store, f"{current_app.config['PAGE_CACHE_CODE']}:{current_version()}:{select_locale()}:{request.full_path}"
+
+
+def serve_from_cache() -> Response | None:
+    """First before-request hook: a hit is answered here, before rate limits, sign-in or
+    locale lookups run (none of them can change a guest's cached page)."""
+    found = _lookup()
+    if found is None:
+        return None
+    store, key = found
+    g.page_cache_key = key
+    entry = store.get(key)  # type: ignore[attr-defined]
+    if entry is None:
+        return None
+    response = _from_cache(entry, _etag(key))
+    response.headers["X-Page-Cache"] = "hit"
+    return _public(response)
+
+
 def guest_cached(view):
-    """Serve guests this view's page from the cache; render and keep it on a miss.
-    Members pass straight through to the view and get `Cache-Control: private`."""
+    """Mark a view whose guest page may be kept: hits never reach it (serve_from_cache), a
+    miss renders it and keeps the page. Members get it fresh with `Cache-Control: private`."""
 
     @wraps(view)
     def cached(*args, **kwargs):
-        store = current_app.extensions.get(_STORE)
-        if store is None or request.method not in ("GET", "HEAD") or not _is_guest_without_state():
-            response = make_response(view(*args, **kwargs))
+        response = make_response(view(*args, **kwargs))
+        key = g.pop("page_cache_key", None)
+        if key is None:
             response.headers.setdefault("Cache-Control", "private, no-cache")
             return response
-        key = f"{current_app.config['PAGE_CACHE_CODE']}:{current_version()}:{get_locale()}:{request.full_path}"
-        etag = _etag(key)
-        entry = store.get(key)
-        if entry is not None:
-            response = _from_cache(entry, etag)
-            response.headers["X-Page-Cache"] = "hit"
-        else:
-            response = make_response(view(*args, **kwargs))
-            if not _storable(response):
-                response.headers["X-Page-Cache"] = "not kept"
-                return response
-            store.set(key, pickle.dumps((response.status_code, response.mimetype, response.get_data())))
-            response.set_etag(etag)
-            response.headers["X-Page-Cache"] = "miss"
-        # Anyone may keep it, but must ask again before reuse: the next write changes the ETag.
-        response.headers["Cache-Control"] = "public, no-cache"
-        response.vary.add("Cookie")
-        return response.make_conditional(request)
+        if not _storable(response):
+            response.headers["X-Page-Cache"] = "not kept"
+            return response
+        current_app.extensions[_STORE].set(
+            key, pickle.dumps((response.status_code, response.mimetype, response.get_data())))
+        response.set_etag(_etag(key))
+        response.headers["X-Page-Cache"] = "miss"
+        return _public(response)
 
+    cached.guest_cached = True  # type: ignore[attr-defined]
     return cached

@@ -36,7 +36,7 @@ def fts_tokens(text: str | None) -> str:
     The lone last character lets a 1-character prefix query find a character at the end of
     a run, and it separates runs so a phrase of bigrams can only match inside one run.
     """
-    out = []
+    out: list[str] = []
     add = out.append
     for run in _RUN.findall(text or ""):
         if len(run) > 1:
