@@ -6,7 +6,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import formatting, labels, pagecache, permissions, site
+from . import formatting, labels, pagecache, permissions, security, site
 from .auth import views as auth_views
 from .cli import register_commands as register_cli
 from .config import ROOT, Config
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    security.init_app(app)  # headers in an after-request hook: cache hits get them too
     trust_proxies(app)
     configure_rate_limit_storage(app)
     limiter.init_app(app)

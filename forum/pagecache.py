@@ -15,7 +15,7 @@ reverse proxy revalidates with If-None-Match and gets a 304 while nothing change
 """
 import hashlib
 import logging
-import pickle  # nosec B403: only our own responses, written by this module, are unpickled
+import pickle  # nosec B403 # only our own responses, written by this module, are unpickled
 import secrets
 import time
 from collections import OrderedDict
@@ -41,7 +41,7 @@ _STORE = "sodan_page_store"
 
 # --- the content version ---------------------------------------------------------------------
 
-_VERSION_SQL = f"SELECT epoch, version FROM content_version WHERE id = {_VERSION_ROW}"
+_VERSION_SQL = f"SELECT epoch, version FROM content_version WHERE id = {_VERSION_ROW}"  # nosec B608 # a constant
 
 
 def current_version() -> str:
@@ -167,7 +167,7 @@ def _etag(key: str) -> str:
 
 
 def _from_cache(entry: bytes, etag: str) -> Response:
-    status, mimetype, body = pickle.loads(entry)  # nosec B301: written by _store below
+    status, mimetype, body = pickle.loads(entry)  # nosec B301 # written by _store below
     response = Response(body, status=status, mimetype=mimetype)
     response.set_etag(etag)
     return response

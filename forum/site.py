@@ -64,7 +64,8 @@ def set_language(code: str):
     target = safe_next(request.args.get("next")) or url_for("questions.home")
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

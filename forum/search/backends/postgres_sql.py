@@ -98,7 +98,7 @@ def walk(m: Match, rows: str, where: str = "") -> str:
     # The LIMIT (even LIMIT ALL) keeps PostgreSQL from flattening the subquery, so it can
     # only be read from the key btree, newest first. `where` filters rows as the btree
     # hands them over, before the costlier checks of the match.
-    window = (f"(SELECT question_id, sort_key, category, tokens FROM search_fts{where} "
+    window = (f"(SELECT question_id, sort_key, category, tokens FROM search_fts{where} "  # nosec B608 # our SQL; terms are bound
               f"ORDER BY sort_key DESC LIMIT {rows}) f")
     return window + m.source[len("search_fts f"):]
 
@@ -131,7 +131,7 @@ def matches_sql(terms: list[Term], excludes: list[Term], category: str | None, n
     tier = tier_case(terms, params)
     in_category = "WHERE category = :category " if category else ""
     return (
-        "WITH probe AS MATERIALIZED (SELECT count(*) >= :dense AS dense FROM (SELECT question_id, tokens "
+        "WITH probe AS MATERIALIZED (SELECT count(*) >= :dense AS dense FROM (SELECT question_id, tokens "  # nosec B608 # our SQL; terms are bound
         f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {m.index}), "
         f"walk AS MATERIALIZED (SELECT f.question_id, f.sort_key, f.category, {tier} AS tier "
         f"FROM {walk(m, 'ALL')} WHERE (SELECT dense FROM probe) AND {m.where} LIMIT :cap) "
@@ -155,17 +155,17 @@ def page_sql(terms: list[Term], excludes: list[Term], category: str | None, n: i
         m = match(terms, excludes, tier, params, index_terms)
         cat = " AND f.category = :category" if category else ""
         params["category"] = category
-        parts.append(f"(SELECT f.question_id FROM {walk(m, ':w')} WHERE {m.where}{cat} "
+        parts.append(f"(SELECT f.question_id FROM {walk(m, ':w')} WHERE {m.where}{cat} "  # nosec B608 # our SQL; terms bound
                      "ORDER BY f.sort_key DESC LIMIT :n)")
         # The bitmap's candidates older than the walk, sorted by key (+ 0: not from the
         # btree), then rechecked in that order only until the page is full.
-        older = (f"SELECT question_id, sort_key + 0 AS k FROM search_fts f WHERE {m.index}{cat} AND "
+        older = (f"SELECT question_id, sort_key + 0 AS k FROM search_fts f WHERE {m.index}{cat} AND "  # nosec B608 # our SQL; terms are bound
                  "f.sort_key + 0 < (SELECT sort_key FROM search_fts ORDER BY sort_key DESC OFFSET :skip LIMIT 1) "
                  "ORDER BY k DESC LIMIT ALL")
         recheck = (f" JOIN search_documents d ON d.question_id = f.question_id + 0 WHERE {m.recheck}"
                    if m.recheck else "")
-        parts.append(f"(SELECT f.question_id FROM ({older}) f{recheck} ORDER BY f.k DESC LIMIT :n)")
-    return f"SELECT question_id FROM ({' UNION ALL '.join(parts)}) p LIMIT :n", params
+        parts.append(f"(SELECT f.question_id FROM ({older}) f{recheck} ORDER BY f.k DESC LIMIT :n)")  # nosec B608 # our SQL; terms are bound
+    return f"SELECT question_id FROM ({' UNION ALL '.join(parts)}) p LIMIT :n", params  # nosec B608 # our SQL
 
 
 def count_category_sql(terms: list[Term], excludes: list[Term], category: str, cap: int,
@@ -176,4 +176,4 @@ def count_category_sql(terms: list[Term], excludes: list[Term], category: str, c
     # The category is checked first (a string comparison; the lexemes take ~0.7 us a row);
     # in the outer WHERE the planner would put it after them.
     rows = walk(m, "ALL", " WHERE category = :category")
-    return f"SELECT count(*) FROM (SELECT 1 FROM {rows} WHERE {m.where} LIMIT :cap) c", params
+    return f"SELECT count(*) FROM (SELECT 1 FROM {rows} WHERE {m.where} LIMIT :cap) c", params  # nosec B608 # our SQL; terms are bound
