@@ -97,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    register_cli(app)
+    register_cli(app, create_app)
 
 
 def register_error_pages(app: Flask) -> None:

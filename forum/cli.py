@@ -1,20 +1,22 @@
-"""`flask forum ...` commands: accounts, demo content, import / export, reindex, render."""
+"""`flask forum ...` commands: accounts, demo content, import / export, full copy, reindex, render."""
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 
 from . import pagecache
 from .extensions import db
 from .models import ROLES, Answer, Question, User
 from .rendering import render_all
 from .search import index
-from .transfer import export_records, import_lines
+from .transfer import CopyRefused, copy_database, export_records, import_lines
 
 DEMO_FILE = Path(__file__).parent / "demo" / "threads.jsonl"
+APP_FACTORY = "forum.app_factory"  # app.extensions key
 DEMO_MODERATOR = ("demo_mod", "demo_mod@example.com", "sodan-demo-mod")
 DEMO_MEMBER = ("demo_user", "demo_user@example.com", "sodan-demo-user")
 
@@ -69,6 +71,22 @@ def export_command(file):
     click.echo(f"exported {count}")
 
 
+@forum_cli.command("copy")
+@click.option("--to", "target_url", required=True, metavar="URL",
+              help="SQLAlchemy URL of the database to copy into (migrated first).")
+@click.option("--force", is_flag=True, help="Replace what the target already holds.")
+def copy_command(target_url, force):
+    """Copy everything (accounts, threads, reports, audit log, mail, settings) to another database."""
+    try:
+        report = copy_database(current_app.extensions[APP_FACTORY], target_url, force=force, log=click.echo)
+    except CopyRefused as error:
+        raise click.ClickException(str(error)) from error
+    for check in report.tables:
+        click.echo(f"  {check.name:<24} {check.target.rows:>9} rows  sha256 {check.target.sha256[:16]}  equal")
+    click.echo(f"copied {len(report.tables)} tables, {report.rows} rows; counts and checksums equal; "
+               f"{report.indexed} threads indexed")
+
+
 @forum_cli.command("demo")
 def demo_command():
     """Load the demo threads and the demo accounts (safe to run again)."""
@@ -101,5 +119,7 @@ def render_command():
     click.echo(f"rendered {count} posts")
 
 
-def register_commands(app: Flask) -> None:
+def register_commands(app: Flask, factory: Callable[[dict], Flask]) -> None:
+    """`factory` (create_app) lets a command open another database with this app's settings."""
     app.cli.add_command(forum_cli)
+    app.extensions[APP_FACTORY] = factory
