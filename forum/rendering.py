@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from . import pagecache
 from .extensions import db
 from .models import Answer, Question
-from .text import render_markdown
+from .text import stored_html
 
 
 def render_all(batch_size: int = 1000, progress: Callable[[int], None] | None = None) -> int:
@@ -24,7 +24,7 @@ def render_all(batch_size: int = 1000, progress: Callable[[int], None] | None = 
                 break
             db.session.execute(
                 sa.update(table).where(table.c.id == sa.bindparam("row_id")).values(body_html=sa.bindparam("html")),
-                [{"row_id": row.id, "html": str(render_markdown(row.body))} for row in rows],
+                [{"row_id": row.id, "html": stored_html(row.body)} for row in rows],
             )
             pagecache.bump(db.session.connection())
             db.session.commit()

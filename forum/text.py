@@ -42,6 +42,14 @@ def _plain_paragraphs(text: str) -> str | None:
     return "".join(paragraphs)
 
 
+def stored_html(text: str) -> str | None:
+    """What to keep in a post's body_html: None for plain prose, whose HTML costs less to
+    build again than to store and read (most posts); the sanitised HTML otherwise."""
+    if _plain_paragraphs(text or "") is not None:
+        return None
+    return str(render_markdown(text))
+
+
 def render_markdown(text: str) -> Markup:
     """Render user Markdown; nh3 is the single sanitiser every post goes through."""
     plain = _plain_paragraphs(text or "")

@@ -13,7 +13,7 @@ from multiprocessing import get_all_start_methods, get_context
 from ..models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
 from ..search.backends import backend_named
 from ..search.index import document_row
-from ..text import render_markdown
+from ..text import stored_html
 
 # Lines a worker prepares at a time, and how many such chunks may wait, prepared, per worker
 # (a bound on memory when the writer is slower than the workers).
@@ -115,9 +115,9 @@ def _with_search_document(record: dict, engine: str) -> dict:
 
 def _with_html(record: dict) -> None:
     """The stored HTML of the question and its answers (what the models' body validator does)."""
-    record["body_html"] = str(render_markdown(record["body"]))
+    record["body_html"] = stored_html(record["body"])
     for answer in record["answers"]:
-        answer["body_html"] = str(render_markdown(answer["body"]))
+        answer["body_html"] = stored_html(answer["body"])
 
 
 def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tuple[int, dict | str]]:
