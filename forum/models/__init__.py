@@ -1,5 +1,6 @@
 """All models, re-exported so callers write `from forum.models import Question`."""
 from .base import UTCDateTime, utcnow
+from .mail import DELIVERIES, DigestItem, MailPreference, OutboxMail, Subscription
 from .moderation import (
     CONTACT_KINDS,
     REPORT_REASONS,
@@ -24,6 +25,7 @@ from .site import ContentVersion
 from .user import ROLES, User
 
 __all__ = [
+    "DELIVERIES", "DigestItem", "MailPreference", "OutboxMail", "Subscription",
     "ASKER_TYPES", "CATEGORIES", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
     "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "ContentVersion",
     "HelpfulMark", "Question", "Report", "SearchDocument", "Tag", "User", "UTCDateTime",

@@ -11,7 +11,7 @@ from .base import Model, UTCDateTime, utcnow
 from .user import User
 
 CATEGORIES = ("want_to_know", "urgent", "in_trouble")
-STATUSES = ("open", "resolved", "closed")
+STATUSES = ("open", "resolved", "closed", "expired")
 CLOSE_REASONS = ("spam", "rule_violation", "contact_exchange", "duplicate", "off_topic", "other")
 ASKER_TYPES = ("lancer", "client")
 
@@ -67,6 +67,10 @@ class Question(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Stale-thread care (forum/stale.py): each step happens once, and these say when it did.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    urgent_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, lazy="selectin", order_by=Tag.name)
@@ -97,6 +101,10 @@ class Question(Model):
     @property
     def is_closed(self) -> bool:
         return self.status == "closed"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == "expired"
 
     def __repr__(self) -> str:
         return f"<Question {self.id} {self.status}>"

@@ -28,6 +28,8 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The language of the member's mail (ja or en).
+    locale: Mapped[str] = mapped_column(sa.String(5), default="ja", server_default="ja")
 
     @classmethod
     def create(cls, username: str, email: str | None, password: str | None,
