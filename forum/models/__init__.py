@@ -1,5 +1,7 @@
 """All models, re-exported so callers write `from forum.models import Question`."""
+from . import counters  # noqa: F401  (registers the answer / helpful count listener)
 from .base import UTCDateTime, utcnow
+from .faq import FAQ_CATEGORIES, FaqEntry
 from .mail import DELIVERIES, DigestItem, MailPreference, OutboxMail, Subscription
 from .moderation import (
     CONTACT_KINDS,
@@ -26,7 +28,7 @@ from .user import ROLES, User
 
 __all__ = [
     "DELIVERIES", "DigestItem", "MailPreference", "OutboxMail", "Subscription",
-    "ASKER_TYPES", "CATEGORIES", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
+    "ASKER_TYPES", "CATEGORIES", "FAQ_CATEGORIES", "FaqEntry", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
     "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "ContentVersion",
     "HelpfulMark", "Question", "Report", "SearchDocument", "Tag", "User", "UTCDateTime",
     "question_tags", "utcnow",

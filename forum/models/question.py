@@ -20,6 +20,8 @@ question_tags = sa.Table(
     db.metadata,
     sa.Column("question_id", sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # A tag's page reads its threads' ids from here, newest (highest id) first.
+    sa.Index("ix_question_tags_tag_question", "tag_id", "question_id"),
 )
 
 
@@ -43,6 +45,13 @@ class Question(Model):
         sa.Index("ix_questions_listing_created", "status", "is_hidden", "category", "created_at", "id"),
         sa.Index("ix_questions_listing_resolved", "status", "is_hidden", "resolved_at", "id"),
         sa.Index("ix_questions_hidden_created", "is_hidden", "created_at", "id"),
+        # The 未回答 filter and the most-answers / most-helpful sorts (category trailing, so the
+        # index alone answers a category filter too).
+        sa.Index("ix_questions_listing_answers", "status", "is_hidden", "answer_count", "created_at", "id", "category"),
+        sa.Index("ix_questions_hidden_answers", "is_hidden", "answer_count", "created_at", "id", "category"),
+        sa.Index("ix_questions_listing_helpful", "status", "is_hidden", "helpful_count", "created_at", "id",
+                 "category"),
+        sa.Index("ix_questions_hidden_helpful", "is_hidden", "helpful_count", "created_at", "id", "category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +72,13 @@ class Question(Model):
         sa.ForeignKey("answers.id", use_alter=True, ondelete="SET NULL")
     )
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Closed as a duplicate of this thread (reason "duplicate").
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("questions.id", ondelete="SET NULL"), index=True)
+    # Derived counts for the lists' filter and sorts, kept by forum/models/counters.py:
+    # visible answers, and 参考になった marks on visible answers.
+    answer_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -101,6 +117,10 @@ class Question(Model):
     @property
     def is_closed(self) -> bool:
         return self.status == "closed"
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.status == "closed" and self.close_reason == "duplicate" and self.duplicate_of_id is not None
 
     @property
     def is_expired(self) -> bool:

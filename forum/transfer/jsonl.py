@@ -134,6 +134,7 @@ class _Importer:
                 "body": r["body"], "body_html": r["body_html"], "status": r["status"],
                 "created_at": created, "updated_at": last,
                 "is_hidden": False, "best_answer_id": None, "_best": best_id,
+                "answer_count": len(r["answers"]),  # imported answers are all visible
                 "resolved_at": last if r["status"] == "resolved" else None,
                 "close_reason": r["close_reason"] if closed else None,
                 "close_note": r["close_note"] if closed else None,
