@@ -14,6 +14,10 @@ MAX_TERMS = 8
 class ParsedQuery:
     terms: tuple[str, ...] = field(default_factory=tuple)
     excludes: tuple[str, ...] = field(default_factory=tuple)
+    # Each term as typed (before normalising; the dictionary reads these) ...
+    raw: tuple[str, ...] = field(default_factory=tuple)
+    # ... and the terms that were quoted: phrases keep their strict meaning (no variants).
+    quoted: frozenset[str] = frozenset()
 
     @property
     def is_empty(self) -> bool:
@@ -28,6 +32,8 @@ def parse_query(text: str) -> ParsedQuery:
     text = (text or "").replace("\u3000", " ").replace("“", '"').replace("”", '"').replace("＂", '"')
     terms: list[str] = []
     excludes: list[str] = []
+    raw_terms: list[str] = []
+    quoted: set[str] = set()
     for m in _TOKEN.finditer(text):
         if m.group(2) is not None:
             neg, raw = m.group(1), m.group(2)
@@ -41,4 +47,9 @@ def parse_query(text: str) -> ParsedQuery:
         target = excludes if neg else terms
         if term not in target:
             target.append(term)
-    return ParsedQuery(tuple(terms[:MAX_TERMS]), tuple(excludes[:MAX_TERMS]))
+            if not neg:
+                raw_terms.append(raw.strip())
+                if m.group(2) is not None:
+                    quoted.add(term)
+    return ParsedQuery(tuple(terms[:MAX_TERMS]), tuple(excludes[:MAX_TERMS]), tuple(raw_terms[:MAX_TERMS]),
+                       frozenset(quoted))

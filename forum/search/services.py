@@ -7,9 +7,12 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from ..extensions import db
-from ..models import Question, SearchDocument
+from ..models import Answer, HelpfulMark, Question, SearchDocument
+from ..text import normalize
 from .backends import backend_for
+from .faq_source import faq_entries
 from .query import ParsedQuery, parse_query
+from .ranking import rank
 from .snippets import highlight, snippet_for
 
 # Words worth matching in a draft title: runs of kanji, of katakana, of Latin letters and
@@ -24,6 +27,10 @@ class SearchResult:
     part: str
     snippet: Markup
     title: Markup
+    answers: int = 0
+    helpful: int = 0
+    partial: bool = False  # matches only some of the words (the tail)
+    open: bool = False
 
 
 @dataclass
@@ -33,20 +40,23 @@ class SearchResults:
     category: str | None
     page: int
     per_page: int
-    total: int = 0
+    total: int = 0          # threads with every word (counted up to count_cap)
     items: list[SearchResult] = field(default_factory=list)
     category_counts: dict[str, int] = field(default_factory=dict)
     # Counting stops at count_cap matches (see backends/base.py): above it a count means
     # "at least count_cap" and only the selected category is counted.
     capped: bool = False
     count_cap: int = 0
+    tail: int = 0           # threads with some of the words, shown after the others
+    also: list[str] = field(default_factory=list)  # spellings and synonyms searched too
+    faq: list[dict] = field(default_factory=list)  # FAQ entries that match, shown first
 
     def is_capped(self, n: int) -> bool:
         return n > self.count_cap
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-(self.total + self.tail) // self.per_page))
 
     @property
     def has_prev(self) -> bool:
@@ -57,37 +67,76 @@ class SearchResults:
         return self.page < self.pages
 
 
+class _Parts:
+    """A search document with the tags cut off the body (tags are shown as links)."""
+
+    def __init__(self, doc: SearchDocument, tags: list[str]):
+        self.title, self.best_answer, self.answers = doc.title, doc.best_answer, doc.answers
+        self.norm_title, self.norm_best_answer = doc.norm_title, doc.norm_best_answer
+        self.norm_answers = doc.norm_answers
+        self.body, self.norm_body = doc.body, doc.norm_body
+        suffix = " ".join(tags)
+        if suffix and self.body.endswith("\n" + suffix):
+            self.body = self.body[: -len(suffix) - 1]
+            self.norm_body = normalize(self.body)
+
+
+def _counts(session, ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Visible answers and helpful marks of each thread."""
+    answers = dict(session.execute(
+        sa.select(Answer.question_id, sa.func.count()).where(Answer.question_id.in_(ids),
+                                                            Answer.is_hidden.is_(False))
+        .group_by(Answer.question_id)).all())
+    helpful = dict(session.execute(
+        sa.select(Answer.question_id, sa.func.count()).join(HelpfulMark, HelpfulMark.answer_id == Answer.id)
+        .where(Answer.question_id.in_(ids), Answer.is_hidden.is_(False)).group_by(Answer.question_id)).all())
+    return answers, helpful
+
+
 def search_threads(text: str, category: str | None, page: int, per_page: int) -> SearchResults:
-    """Find resolved threads matching every term; snippets come from the matching part."""
+    """Resolved threads by relevance: those with every word (or a spelling or synonym of it)
+    first, then, when they are few, those with some of the words (see ranking.py)."""
     query = parse_query(text)
     page = max(1, page)
     results = SearchResults(text=text, query=query, category=category, page=page, per_page=per_page)
     if query.is_empty:
         return results
     session = db.session
-    backend = backend_for(session)
-    results.count_cap = backend.count_cap
-    found = backend.search(session, query, category, per_page, (page - 1) * per_page)
-    results.total, results.category_counts, results.capped = found.total, found.category_counts, found.capped
-    if not found.question_ids:
+    results.count_cap = backend_for(session).count_cap
+    ranked = rank(session, query, category)
+    results.total, results.category_counts, results.capped = ranked.total, ranked.by_category, ranked.capped
+    results.tail = len(ranked.ids) - ranked.head
+    results.also = [w for w in ranked.plan.shown if normalize(w) in ranked.used]
+    if page == 1 and not category:
+        results.faq = search_faq(ranked.plan.synonyms)
+    start = (page - 1) * per_page
+    page_ids = ranked.ids[start:start + per_page]
+    if not page_ids:
         return results
-    questions = {
-        q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(found.question_ids)))
-    }
-    docs = {
-        d.question_id: d
-        for d in session.scalars(
-            sa.select(SearchDocument).where(SearchDocument.question_id.in_(found.question_ids))
-        )
-    }
-    for qid in found.question_ids:
+    questions = {q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(page_ids)))}
+    docs = {d.question_id: d for d in session.scalars(
+        sa.select(SearchDocument).where(SearchDocument.question_id.in_(page_ids)))}
+    answers, helpful = _counts(session, page_ids)
+    marks = ranked.plan.marks
+    for position, qid in enumerate(page_ids, start):
         question, doc = questions.get(qid), docs.get(qid)
         if question is None or doc is None:
             continue
-        part, snippet = snippet_for(doc, query.terms)
-        title = highlight(doc.title, query.terms, window=200) or Markup.escape(doc.title)
-        results.items.append(SearchResult(question, part, snippet, title))
+        part, snippet = snippet_for(_Parts(doc, [t.name for t in question.tags]), marks)
+        title = highlight(doc.title, marks, window=200) or Markup.escape(doc.title)
+        results.items.append(SearchResult(question, part, snippet, title, answers.get(qid, 0),
+                                          helpful.get(qid, 0), partial=position >= ranked.head))
     return results
+
+
+def search_faq(groups: list[tuple[str, ...]], limit: int = 3) -> list[dict]:
+    """FAQ entries (question and answer) holding every word, or a spelling or synonym of it."""
+    found = []
+    for entry in faq_entries():
+        text = entry["norm"]
+        if all(any(a in text for a in group) for group in groups):
+            found.append(entry)
+    return found[:limit]
 
 
 def title_keywords(title: str, limit: int = 4) -> list[str]:

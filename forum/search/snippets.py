@@ -1,12 +1,20 @@
-"""Highlighted, escaped snippets from the part of a thread that matched."""
+"""Highlighted, escaped snippets from the part of a thread that matched.
+
+Bounded work: the match is found in the stored normalised text (a C-speed `find`), and only
+a window of the original text around it (SCAN characters) goes through the character-by-
+character normalisation that maps positions back, whatever the length of the thread.
+"""
+from collections.abc import Sequence
+
 from markupsafe import Markup, escape
 
 from ..text import normalize_with_map
 
 WINDOW = 60
+SCAN = 400  # characters of original text normalised to place the marks
 
 
-def _spans(text: str, terms) -> tuple[list[tuple[int, int]], list[int]]:
+def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     norm, offsets = normalize_with_map(text)
     spans = []
     for term in terms:
@@ -23,19 +31,12 @@ def _spans(text: str, terms) -> tuple[list[tuple[int, int]], list[int]]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    return merged, offsets
+    return merged
 
 
-def highlight(text: str, terms, window: int = WINDOW) -> Markup | None:
-    """Escape `text`, mark every match of `terms`, cut around the first; None if no match."""
-    spans, _ = _spans(text, terms)
-    if not spans:
-        return None
-    first = spans[0][0]
-    lo = max(0, first - window // 3)
-    hi = min(len(text), lo + window * 2)
-    out, pos = [], lo
-    out.append("…" if lo > 0 else "")
+def _marked(text: str, spans: list[tuple[int, int]], lo: int, hi: int, base: int, full: int) -> Markup:
+    out = ["…" if base + lo > 0 else ""]
+    pos = lo
     for s, e in spans:
         if e <= lo or s >= hi:
             continue
@@ -44,16 +45,38 @@ def highlight(text: str, terms, window: int = WINDOW) -> Markup | None:
         out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
         pos = e
     out.append(escape(text[pos:hi]))
-    if hi < len(text):
+    if base + hi < full:
         out.append("…")
     return Markup("").join(out)
 
 
-def snippet_for(doc, terms) -> tuple[str, Markup]:
-    """The first matching part of the thread ('title', 'body', 'best_answer', 'answers')
+def highlight(text: str, terms: Sequence[str], window: int = WINDOW, near: int = 0) -> Markup | None:
+    """Escape `text`, mark every match of `terms`, cut around the first; None if no match.
+    `near`: where in the normalised text the first match is (only SCAN characters around
+    it are normalised)."""
+    base = max(0, near - SCAN // 4)
+    piece = text[base:base + SCAN]
+    spans = _spans(piece, terms)
+    if not spans and base:  # positions drift a little under normalisation: try from the start
+        base, piece = 0, text[:SCAN]
+        spans = _spans(piece, terms)
+    if not spans:
+        return None
+    first = spans[0][0]
+    lo = max(0, first - window // 3)
+    hi = min(len(piece), lo + window * 2)
+    return _marked(piece, spans, lo, hi, base, len(text))
+
+
+def snippet_for(doc, terms: Sequence[str]) -> tuple[str, Markup]:
+    """The first matching part of the thread ('body', 'best_answer', 'answers', 'title')
     and a highlighted snippet from it; falls back to the start of the body."""
     for part in ("body", "best_answer", "answers", "title"):
-        marked = highlight(getattr(doc, part) or "", terms)
+        norm = getattr(doc, "norm_" + part) or ""
+        at = min((i for i in (norm.find(t) for t in terms) if i >= 0), default=-1)
+        if at < 0:
+            continue
+        marked = highlight(getattr(doc, part) or "", terms, near=at)
         if marked is not None:
             return part, marked
     return "body", escape((doc.body or "")[: WINDOW * 2])

@@ -44,6 +44,8 @@ def threads(app):
 ])
 def test_guest_finds_resolved_threads(client, threads, term, expected):
     page = text(client.get("/search", query_string={"q": term}))
+    # Threads with only some of the words follow, after the label (tests/search/test_any_word.py).
+    page = page.split("一部の語に一致")[0]
     shown = {key for key, q in threads.items() if f'href="/questions/{q.id}"' in page}
     assert shown == expected
 

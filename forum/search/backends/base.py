@@ -11,6 +11,7 @@ How each engine does it lives beside this module: sqlite.py and sqlite_tiers.py,
 postgres.py and postgres_sql.py; matching.py holds the pieces both share.
 """
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,15 @@ class SearchBackend(ABC):
         """One page of matching question ids, newest first within each tier, and the counts
         (stopped at count_cap); `count=False` skips counting (title suggestions): the page
         is then reported as capped."""
+
+    @abstractmethod
+    def candidates(self, session: DbSession, groups: Sequence[Sequence[str]], excludes: Sequence[str],
+                   mode: str = "all", title_only: bool = False, category: str | None = None,
+                   limit: int = 100) -> list[tuple[int, str]]:
+        """(question_id, category) of ranked search's candidates, newest first, at most
+        `limit` (see candidates.py): every group ("all") or some group ("any") has one of its
+        alternatives as a substring of a field (the title only: `title_only`), and no
+        exclude is in any field."""
 
     @abstractmethod
     def explain(self, session: DbSession, query: ParsedQuery) -> str:

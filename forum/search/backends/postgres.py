@@ -25,6 +25,7 @@ from ..ngrams import Term, document_lexemes, sort_key
 from ..query import ParsedQuery
 from . import postgres_sql, term_stats
 from .base import Counts, DbSession, SearchBackend, SearchPage
+from .candidates import postgres_candidates
 from .matching import planned_terms
 
 # `:name` parameters (as in sa.text) to the driver's `%(name)s`.
@@ -148,6 +149,10 @@ class PostgresBackend(SearchBackend):
             else:
                 cur.execute(sql, params, prepare=True)
             return cur.fetchall()
+
+    def candidates(self, session: DbSession, groups, excludes, mode="all", title_only=False,
+                   category=None, limit=100) -> list[tuple[int, str]]:
+        return postgres_candidates(session, groups, excludes, mode, title_only, category, limit, SETTINGS)
 
     def explain(self, session: DbSession, query: ParsedQuery) -> str:
         """The generic plans that searches use, of the matches statement and of the page

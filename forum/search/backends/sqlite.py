@@ -11,6 +11,7 @@ from ..ngrams import fts_tokens, sort_key
 from ..query import ParsedQuery
 from . import sqlite_tiers
 from .base import NORM_COLUMNS, Counts, DbSession, SearchBackend, SearchPage
+from .candidates import sqlite_candidates
 from .matching import planned_terms
 from .sqlite_tiers import FTS_COLUMNS
 
@@ -38,6 +39,10 @@ class SQLiteBackend(SearchBackend):
             counts = Counts.over(self.count_cap)
         ids = sqlite_tiers.page_ids(session, terms, excludes, category, limit, offset, counts)
         return SearchPage.of(ids, counts, category)
+
+    def candidates(self, session: DbSession, groups, excludes, mode="all", title_only=False,
+                   category=None, limit=100) -> list[tuple[int, str]]:
+        return sqlite_candidates(session, groups, excludes, mode, title_only, category, limit)
 
     def explain(self, session: DbSession, query: ParsedQuery) -> str:
         """The plan of the first tier's page query."""

@@ -1,0 +1,241 @@
+"""Ranked search: what the results page, the ask form's similar questions and a thread's
+related threads share (engine level: features may import it).
+
+A query word becomes a group of alternatives: itself, its spellings (variants.py, from
+SudachiPy's dictionary) and its synonyms (synonyms.tsv); a quoted phrase stays as written.
+Threads where every group matches (the head) are counted as before (up to the cap) and come
+first; when they are few, threads matching some of the groups, or only the content words of
+a longer word (連絡こない → 連絡), follow as the tail. Both are ordered by a BM25F score
+computed here on the candidates' normalised text (the same on both engines), with field
+weights, a gentle prior for the thread's helpful marks, and recency breaking ties.
+
+Work is bounded: at most POOL + TITLE_POOL head candidates (the newest matches, and the
+newest title matches) and as many tail candidates are scored, each field on its first
+FIELD_CHARS characters.
+"""
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..models import Answer, HelpfulMark, SearchDocument
+from .backends import backend_for
+from .backends.base import DbSession
+from .ngrams import runs, sort_key
+from .query import ParsedQuery
+from .synonyms import synonyms_of
+from .variants import content_words, spelling, variants
+
+POOL = 200          # newest head matches scored
+TITLE_POOL = 100    # and the newest head matches in the title
+TAIL_BELOW = 10     # the tail follows when fewer head matches than this
+FIELD_CHARS = 4000  # each field is scored on its first characters
+# title, body (with tags), best answer, other answers
+WEIGHTS = (3.0, 1.0, 1.2, 0.5)
+B = (0.3, 0.75, 0.75, 0.75)
+K1 = 1.2
+SYNONYM_WEIGHT = 0.7
+PART_WEIGHT = 0.6     # a content word of a longer query word
+HELPFUL_PRIOR = 0.08  # × log(1 + helpful marks)
+FUZZ = 0.25           # each bigram of a longer query word (natural phrasings)
+HEAD_STRICT = True    # synonyms count for the score and the tail, not for the head
+N_TTL = 300.0         # seconds the document count is kept
+
+
+@dataclass(frozen=True)
+class Feature:
+    """Something the score counts: a query word (group) or a content word of one."""
+
+    alternatives: tuple[str, ...]
+    weights: tuple[float, ...]
+    weight: float = 1.0
+
+
+@dataclass
+class Plan:
+    groups: list[tuple[str, ...]]       # per query word: the word, then its spellings
+    synonyms: list[tuple[str, ...]]     # per query word: all alternatives, synonyms too
+    features: list[Feature]
+    excludes: tuple[str, ...]
+    parts: list[str]                    # content words of longer query words
+    shown: list[str] = field(default_factory=list)  # spellings and synonyms, as typed
+
+    @property
+    def marks(self) -> list[str]:
+        """Every string worth highlighting, longest first."""
+        found = {a for f in self.features for a in f.alternatives}
+        return sorted(found, key=len, reverse=True)
+
+
+def plan(query: ParsedQuery, synonyms: bool = True) -> Plan:
+    groups, features, parts, shown = [], [], [], []
+    raws = query.raw or query.terms
+    for term, raw in zip(query.terms, raws, strict=False):
+        alts, weights = [term], [1.0]
+        if term not in query.quoted:
+            spelled = spelling(raw)
+            if spelled:
+                shown.append(spelled)
+            for v in variants(raw):
+                if v not in alts:
+                    alts.append(v)
+                    weights.append(1.0)
+            strict = len(alts)
+            if synonyms:
+                for s, written in synonyms_of(term):
+                    if s not in alts:
+                        alts.append(s)
+                        weights.append(SYNONYM_WEIGHT)
+                        shown.append(written)
+            for w in content_words(raw):
+                if w != term and w not in parts:
+                    parts.append(w)
+        else:
+            strict = len(alts)
+        groups.append(tuple(alts[:strict] if HEAD_STRICT else alts))
+        features.append(Feature(tuple(alts), tuple(weights)))
+    features.extend(Feature((w,), (1.0,), PART_WEIGHT) for w in parts if not any(w in g for g in groups))
+    features.extend(_fuzzy(query))
+    return Plan(groups, [f.alternatives[:len(f.alternatives)] for f in features[:len(groups)]], features,
+                query.excludes, parts, list(dict.fromkeys(shown)))
+
+
+def _fuzzy(query: ParsedQuery) -> list[Feature]:
+    """Each bigram of the longer unquoted words, with a small weight (natural phrasings)."""
+    grams: list[str] = []
+    for term in query.terms:
+        if term not in query.quoted:
+            for run in runs(term):
+                grams.extend(run[i:i + 2] for i in range(len(run) - 1) if len(run) > 2)
+    return [Feature((g,), (1.0,), FUZZ) for g in dict.fromkeys(grams)] if FUZZ else []
+
+
+@dataclass
+class Ranked:
+    ids: list[int]                  # head, then tail, best first
+    head: int                       # how many of `ids` match every group
+    total: int                      # head matches (in the category), counted up to the cap
+    by_category: dict[str, int]     # head matches per category (see Counts)
+    capped: bool
+    plan: Plan
+    used: set[str] = field(default_factory=set)  # alternatives found in the scored threads
+
+
+_doc_count: dict[str, tuple[float, int]] = {}
+
+
+def _documents(session: DbSession) -> int:
+    """Searchable threads (for IDF), read again every N_TTL seconds."""
+    key = str(session.get_bind().engine.url)
+    now = time.monotonic()
+    cached = _doc_count.get(key)
+    if cached is None or now - cached[0] > N_TTL:
+        n = session.execute(sa.select(sa.func.count()).select_from(SearchDocument)).scalar() or 0
+        cached = _doc_count[key] = (now, n)
+    return max(cached[1], 1)
+
+
+def _load(session: DbSession, ids: Sequence[int]) -> dict[int, tuple]:
+    """(fields, recency key, helpful marks) of each thread, fields cut to FIELD_CHARS."""
+    if not ids:
+        return {}
+    d = SearchDocument
+    cols = [sa.func.substr(c, 1, FIELD_CHARS) for c in (d.norm_title, d.norm_body, d.norm_best_answer,
+                                                         d.norm_answers)]
+    helpful = dict(session.execute(
+        sa.select(Answer.question_id, sa.func.count())
+        .join(HelpfulMark, HelpfulMark.answer_id == Answer.id)
+        .where(Answer.question_id.in_(ids), Answer.is_hidden.is_(False))
+        .group_by(Answer.question_id)).all())
+    out = {}
+    for row in session.execute(sa.select(d.question_id, d.created_at, *cols).where(d.question_id.in_(ids))):
+        out[row[0]] = (tuple(x or "" for x in row[2:]), sort_key(row[1], row[0]), helpful.get(row[0], 0))
+    return out
+
+
+def _scores(docs: dict[int, tuple], features: list[Feature], n: int, used: set[str]) -> dict[int, float]:
+    if not docs:
+        return {}
+    lengths = [sum(len(f[0][i]) for f in docs.values()) / len(docs) or 1.0 for i in range(4)]
+    tfs: dict[int, list[float]] = {qid: [] for qid in docs}
+    dfs = []
+    for feature in features:
+        df = 0
+        for qid, (fields, _, _) in docs.items():
+            wtf = 0.0
+            for i, text in enumerate(fields):
+                if not text:
+                    continue
+                tf = 0.0
+                for alt, aw in zip(feature.alternatives, feature.weights, strict=True):
+                    c = text.count(alt)
+                    if c:
+                        tf += aw * c
+                        used.add(alt)
+                if tf:
+                    wtf += WEIGHTS[i] * tf / (1 - B[i] + B[i] * len(text) / lengths[i])
+            tfs[qid].append(wtf)
+            df += wtf > 0
+        dfs.append(df)
+    idfs = [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs]
+    out = {}
+    for qid, values in tfs.items():
+        s = sum(f.weight * idf * w * (K1 + 1) / (K1 + w)
+                for f, idf, w in zip(features, idfs, values, strict=True) if w)
+        out[qid] = s * (1 + HELPFUL_PRIOR * math.log1p(docs[qid][2]))
+    return out
+
+
+def rank(session: DbSession, query: ParsedQuery, category: str | None = None, tail: bool = True,
+         count: bool = True, without: Iterable[int] = (), synonyms: bool = True) -> Ranked:
+    """The ranked threads of a query (see the module doc); `without`: ids to leave out."""
+    p = plan(query, synonyms)
+    backend = backend_for(session)
+    cap = backend.count_cap
+    skip = set(without)
+    if not p.groups:
+        return Ranked([], 0, 0, {}, False, p)
+    head_rows = backend.candidates(session, p.groups, p.excludes, "all", limit=(cap + 1) if count else POOL)
+    by_category: dict[str, int] = {}
+    for _, cat in head_rows:
+        by_category[cat] = by_category.get(cat, 0) + 1
+    capped = len(head_rows) > cap or not count
+    if capped:
+        by_category = {}
+    in_cat = [q for q, c in head_rows if not category or c == category]
+    total = len(in_cat)
+    if category and capped:
+        in_cat = [q for q, _ in backend.candidates(session, p.groups, p.excludes, "all", category=category,
+                                                   limit=cap + 1)]
+        total = len(in_cat)
+        by_category = {category: total}
+    if not capped and not category:
+        total = len(head_rows)
+    head_ids = list(dict.fromkeys(q for q in in_cat[:POOL] if q not in skip))
+    if len(in_cat) > min(POOL, cap):  # older title matches are scored too
+        titles = backend.candidates(session, p.groups, p.excludes, "all", title_only=True, category=category,
+                                    limit=TITLE_POOL)
+        head_ids.extend(q for q, _ in titles if q not in skip and q not in head_ids)
+    tail_ids: list[int] = []
+    wider = len(p.groups) > 1 or p.parts or p.synonyms != p.groups
+    if tail and len(in_cat) < TAIL_BELOW and wider:
+        any_groups = list(p.synonyms) + [(w,) for w in p.parts]
+        seen = set(head_ids) | skip
+        for title_only, limit in ((True, TITLE_POOL), (False, POOL)):
+            for q, _ in backend.candidates(session, any_groups, p.excludes, "any", title_only=title_only,
+                                           category=category, limit=limit):
+                if q not in seen:
+                    seen.add(q)
+                    tail_ids.append(q)
+    docs = _load(session, head_ids + tail_ids)
+    used: set[str] = set()
+    scores = _scores(docs, p.features, _documents(session), used)
+
+    def order(ids: list[int]) -> list[int]:
+        ids = [i for i in ids if i in docs]
+        return sorted(ids, key=lambda i: (-round(scores.get(i, 0.0), 9), -docs[i][1]))
+
+    head = order(head_ids)
+    return Ranked(head + order(tail_ids), len(head), total, by_category, capped, p, used)
