@@ -6,7 +6,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import formatting, labels, pagecache, permissions, security, site
+from . import formatting, labels, notices, pagecache, permissions, security, site, usage
 from .auth import views as auth_views
 from .cli import register_commands as register_cli
 from .config import ROOT, Config
@@ -18,6 +18,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .faq import views as faq_views
 from .i18n import select_locale
 from .models import User
+from .moderation import insight_views
 from .moderation import views as moderation_views
 from .questions import views as questions_views
 from .reports import views as reports_views
@@ -26,7 +27,7 @@ from .text import render_markdown
 from .users import views as users_views
 
 FEATURES = (questions_views, auth_views, search_views, moderation_views, users_views, faq_views,
-            reports_views, edits_views, contact_views)
+            reports_views, edits_views, contact_views, insight_views)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -46,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_error_pages(app)
     register_template_globals(app)
+    usage.init_app(app)
+    notices.init_app(app)
     return app
 
 

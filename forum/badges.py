@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from flask import current_app
 
+from . import pagecache
 from .extensions import db
 from .models import Answer, AuditLog, Question, User
 
@@ -38,3 +39,31 @@ def award_veteran_if_earned(user: User) -> bool:
         return False
     user.is_veteran = True
     return True
+
+
+def award_all_earned() -> int:
+    """Apply the rule to every member at once, however their best answers arrived (an import,
+    the demo data, a full copy): one UPDATE; returns how many were granted (no commit).
+    Like award_veteran_if_earned, a badge a moderator took away stays away."""
+    earned = (
+        sa.select(Answer.author_id)
+        .join(Question, Question.best_answer_id == Answer.id)
+        .where(Answer.is_hidden.is_(False))
+        .group_by(Answer.author_id)
+        .having(sa.func.count() >= current_app.config["VETERAN_BEST_ANSWERS"])
+    )
+    last, later = sa.orm.aliased(AuditLog), sa.orm.aliased(AuditLog)
+    revoked = (
+        sa.select(last.id)
+        .where(last.target_type == "user", last.target_id == User.id, last.action == "revoke_veteran",
+               ~sa.select(later.id).where(later.target_type == "user", later.target_id == User.id,
+                                          later.action == "grant_veteran", later.id > last.id).exists())
+    )
+    result = db.session.execute(
+        sa.update(User).where(User.is_veteran.is_(False), User.id.in_(earned), ~revoked.exists())
+        .values(is_veteran=True).execution_options(synchronize_session=False)
+    )
+    granted = result.rowcount or 0  # type: ignore[attr-defined]
+    if granted:
+        pagecache.bump(db.session.connection())  # a Core UPDATE skips the flush that counts writes
+    return granted

@@ -8,7 +8,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from . import pagecache
+from . import badges, pagecache
 from .extensions import db
 from .models import ROLES, Answer, Question, User
 from .rendering import render_all
@@ -95,6 +95,14 @@ def demo_command():
             User.create(name, email, password, role=role)
     db.session.commit()
     _import_file(DEMO_FILE)
+
+
+@forum_cli.command("badges")
+def badges_command():
+    """Apply the 先輩 badge rule to every member (after a full copy or a restore)."""
+    granted = badges.award_all_earned()
+    db.session.commit()
+    click.echo(f"granted {granted}")
 
 
 @forum_cli.command("reindex")

@@ -65,6 +65,13 @@ SUSPENSION_DAY_LABELS = {
     "30": _l("30日"),
     "365": _l("1年"),
 }
+REPORT_OUTCOME_LABELS = {
+    "open": _l("未対応"),
+    "hidden": _l("非表示にした"),
+    "closed": _l("クローズした"),
+    "suspended": _l("利用停止にした"),
+    "dismissed": _l("問題なし（却下）"),
+}
 REPORT_TARGET_LABELS = {"question": _l("質問"), "answer": _l("回答")}
 
 

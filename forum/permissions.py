@@ -154,6 +154,16 @@ def can_view_audit_log(user: Any) -> bool:
     return can_moderate(user)
 
 
+def can_view_insights(user: Any) -> bool:
+    """The operators' figures (/moderation/insights and its CSV)."""
+    return is_moderator(user)
+
+
+def can_view_moderation_history(user: Any, target) -> bool:
+    """A member's reports and the moderator actions on them, shown on their profile."""
+    return is_moderator(user)
+
+
 def can_contact(user: Any) -> bool:
     """Everyone, guests and suspended members included, may write to the operators."""
     return True
@@ -172,6 +182,7 @@ TEMPLATE_HELPERS = {
         "can_report", "can_mark_helpful", "can_edit_post", "can_moderate", "can_grant_veteran",
         "can_suspend", "can_set_role", "can_edit_faq", "can_read_contact_messages",
         "can_report_post", "can_edit_profile", "can_restore", "can_dismiss_reports", "can_unsuspend",
-        "can_view_audit_log", "can_contact", "can_handle_contact_messages",
+        "can_view_audit_log", "can_contact", "can_handle_contact_messages", "can_view_insights",
+        "can_view_moderation_history",
     )
 }

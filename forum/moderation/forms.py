@@ -23,3 +23,13 @@ class AuditFilterForm(FlaskForm):
                          validators=[Optional(), AnyOf(tuple(ACTION_LABELS), message=_l("操作を選んでください。"))])
     since = DateField(_l("開始日"), validators=[Optional()])
     until = DateField(_l("終了日"), validators=[Optional()])
+
+
+class InsightsForm(FlaskForm):
+    """GET: the period of /moderation/insights (Tokyo days, both included; no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("開始日"), name="from", validators=[Optional()])
+    end = DateField(_l("終了日"), name="to", validators=[Optional()])

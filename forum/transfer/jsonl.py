@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .. import pagecache
+from .. import badges, pagecache
 from ..database.bulk import insert_many
 from ..extensions import db
 from ..models import Answer, Question, Tag, User, question_tags
@@ -215,6 +215,9 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
             if len(batch) >= BATCH:
                 flush_batch()
         flush_batch()
+        # Best answers arrived in bulk, past the per-resolve rule: apply it to everyone once.
+        badges.award_all_earned()
+        db.session.commit()
     finally:  # also after a failure: the batches committed so far must be searchable
         db.session.rollback()
         index.bulk_end(rebuild=bulk)

@@ -93,6 +93,9 @@ EXPECTED = {
     "can_view_audit_log":               (0, 0, 0, 1, 1, 0),
     "can_contact":                      (1, 1, 1, 1, 1, 1),
     "can_handle_contact_messages":      (0, 0, 0, 0, 1, 0),
+    # the operators' room: figures, and a member's report and moderation history on the profile
+    "can_view_insights":                (0, 0, 0, 1, 1, 0),
+    "can_view_moderation_history":      (0, 0, 0, 1, 1, 0),
 }
 
 # How to call each action: the object it is asked about, by variant.
@@ -124,6 +127,7 @@ CALLS = {
     "can_edit_profile:member": lambda f, u: f(u, target("member")),
     "can_unsuspend:member": lambda f, u: f(u, target("member")),
     "can_unsuspend:admin": lambda f, u: f(u, target("admin")),
+    "can_view_moderation_history": lambda f, u: f(u, target("member")),
 }
 
 CASES = [
