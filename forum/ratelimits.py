@@ -1,7 +1,10 @@
 """Rate limits for sign-in, sign-up and posting; limit strings come from config."""
+import math
+import time
 from datetime import timedelta
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -93,3 +96,21 @@ contact_per_address = limiter.limit(
     _config("RATELIMIT_CONTACT"), key_func=get_remote_address, methods=["POST"], scope="contact",
     error_message=_message(_l("短い時間にお問い合わせを送りすぎています。しばらく待ってからもう一度お試しください。")),
 )
+
+
+def retry_after_seconds() -> int:
+    """Seconds until the limit this request ran into lets the next try through (at least 1)."""
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def wait_text(seconds: int) -> str:
+    """How long to wait, as a member reads it: 「あと約15分で…」."""
+    if seconds < 60:
+        return _("あと約%(n)d秒で、もう一度投稿できます。", n=seconds)
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return _("あと約%(n)d分で、もう一度投稿できます。", n=minutes)
+    return _("あと約%(n)d時間で、もう一度投稿できます。", n=math.ceil(minutes / 60))

@@ -8,7 +8,8 @@ from wtforms.validators import Optional, ValidationError
 
 
 class ResolveForm(FlaskForm):
-    best_answer_id = HiddenField(validators=[Optional()])
+    # Only an absent or empty value means "no best answer"; spaces are checked (and refused).
+    best_answer_id = HiddenField(validators=[Optional(strip_whitespace=False)])
 
     def validate_best_answer_id(self, field):
         # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.

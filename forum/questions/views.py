@@ -4,22 +4,26 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 
 from .. import permissions
 from ..decorators import posting_allowed
+from ..errors import render_error
+from ..exceptions import ForumError
 from ..forms.moderation import CloseForm
 from ..forms.posts import AnswerForm, QuestionForm, split_tags
 from ..labels import CATEGORY_LABELS, STATUS_LABELS
 from ..lookups import get_answer, get_question
 from ..pagecache import guest_cached
-from ..ratelimits import answer_per_account, question_per_account
+from ..ratelimits import answer_per_account, question_per_account, retry_after_seconds, wait_text
 from ..urls import page_number
 from . import services
 from .forms import ResolveForm
@@ -72,10 +76,10 @@ def new():
     return render_template("questions/new.html", form=form), status
 
 
-def _render_thread(question, answer_form=None, status=200):
+def _render_thread(question, answer_form=None, status=200, notice=None):
     thread = services.load_thread(current_user, question)
     return render_template(
-        "questions/show.html", thread=thread, question=question,
+        "questions/show.html", thread=thread, question=question, notice=notice,
         # Guests get no form object: making one makes a CSRF token, and a page with a token
         # is personal (never kept in the page cache).
         answer_form=answer_form or (AnswerForm() if permissions.can_answer(current_user, question) else None),
@@ -126,3 +130,24 @@ def helpful(answer_id: int):
     marked = services.toggle_helpful(current_user, answer)
     flash(_("「参考になった」を付けました。") if marked else _("「参考になった」を取り消しました。"), "success")
     return redirect(url_for("questions.show", question_id=answer.question_id, _anchor=f"answer-{answer.id}"))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def rate_limited(error: RateLimitExceeded):
+    """Too many posts: the form comes back (429) with what the member wrote, why, and how long
+    to wait (in the text and in Retry-After)."""
+    wait = retry_after_seconds()
+    notice = f"{error.description} {wait_text(wait)}"
+    if request.endpoint == "questions.new":
+        body, status = render_template("questions/new.html", form=QuestionForm(), notice=notice), 429
+    elif request.endpoint == "questions.answer" and request.view_args:
+        try:
+            question = get_question(current_user, request.view_args["question_id"])
+        except ForumError as missing:  # the limit is checked before the view looks the thread up
+            return render_error(missing.status_code, missing.message)
+        body, status = _render_thread(question, AnswerForm(), 429, notice=notice)
+    else:
+        body, status = render_error(429, notice)
+    response = make_response(body, status)
+    response.headers["Retry-After"] = str(wait)
+    return response

@@ -40,6 +40,14 @@ def assert_friendly_429(response, message):
     assert int(response.headers["Retry-After"]) > 0
 
 
+def assert_form_back_429(response, message, kept):
+    """A refused post comes back as its form, with the text, the reason and the wait."""
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert message in page and kept in page and "もう一度投稿できます" in page
+    assert int(response.headers["Retry-After"]) > 0
+
+
 def age(user, days):
     user.created_at = utcnow() - timedelta(days=days)
     db.session.commit()
@@ -111,7 +119,8 @@ def test_new_accounts_may_ask_fewer_questions_than_older_ones(app, limited):
     login(client, "newcomer", PASSWORD)
     assert client.post("/questions/new", data={"title": ""}).status_code == 422  # refused: not counted
     assert ask(client).status_code == 302
-    assert_friendly_429(ask(client, "二つ目の質問をさせてください"), "短い時間に質問を投稿しすぎています")
+    assert_form_back_429(ask(client, "二つ目の質問をさせてください"), "短い時間に質問を投稿しすぎています",
+                         "二つ目の質問をさせてください")
     assert client.get("/questions/new").status_code == 200  # the form itself stays readable
     client.post("/auth/logout")
 
@@ -134,8 +143,8 @@ def test_answers_are_limited_per_account_and_stricter_for_new_accounts(app, limi
     login(client, "newcomer", PASSWORD)
     assert client.post(url, data={"body": ""}).status_code == 422
     assert client.post(url, data={"body": "経験上、納品の翌月末が多いです。"}).status_code == 302
-    assert_friendly_429(client.post(url, data={"body": "もう一つ補足します。"}),
-                        "短い時間に回答を投稿しすぎています")
+    assert_form_back_429(client.post(url, data={"body": "もう一つ補足します。"}),
+                         "短い時間に回答を投稿しすぎています", "もう一つ補足します。")
     client.post("/auth/logout")
     login(client, "oldtimer", PASSWORD)
     assert client.post(url, data={"body": "契約書を確認しましょう。"}).status_code == 302
