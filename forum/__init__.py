@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import formatting, labels, notices, pagecache, permissions, security, site, usage
+from .api import views as api_views
 from .auth import views as auth_views
 from .cli import register_commands as register_cli
 from .config import ROOT, Config
@@ -24,6 +25,8 @@ from .moderation import views as moderation_views
 from .questions import views as questions_views
 from .reports import views as reports_views
 from .search import views as search_views
+from .seo import register_template_helpers as register_seo_helpers
+from .syndication import views as syndication_views
 from .text import render_markdown
 from .users import views as users_views
 
@@ -99,6 +102,8 @@ def register_blueprints(app: Flask) -> None:
     for feature in FEATURES:
         app.register_blueprint(feature.bp)
     app.register_blueprint(site.bp)
+    for outward in (syndication_views, api_views):  # what search engines, feed readers and clients read
+        app.register_blueprint(outward.bp)
 
 
 def register_commands(app: Flask) -> None:
@@ -121,11 +126,13 @@ def refuse_nul_bytes():
 
 def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.TEMPLATE_HELPERS)
+    register_seo_helpers(app)
     app.jinja_env.globals.update(
         CATEGORY_LABELS=labels.CATEGORY_LABELS, CATEGORY_HELP=labels.CATEGORY_HELP,
         STATUS_LABELS=labels.STATUS_LABELS, ASKER_TYPE_LABELS=labels.ASKER_TYPE_LABELS,
         CLOSE_REASON_LABELS=labels.CLOSE_REASON_LABELS, REPORT_REASON_LABELS=labels.REPORT_REASON_LABELS,
         ROLE_LABELS=labels.ROLE_LABELS, ACTION_LABELS=labels.ACTION_LABELS,
+        SORT_LABELS=labels.SORT_LABELS, FAQ_CATEGORY_LABELS=labels.FAQ_CATEGORY_LABELS,
     )
     app.jinja_env.globals.update(format_datetime=format_datetime, get_locale=get_locale)
     app.jinja_env.filters["markdown"] = render_markdown

@@ -41,6 +41,12 @@ _ADVICE = {
 }
 
 
+# Machine-readable codes of the JSON errors (the read API's contract, forum/api/openapi.py).
+ERROR_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               409: "conflict", 413: "too_large", 422: "invalid", 429: "rate_limited",
+               500: "server_error", 503: "unavailable"}
+
+
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return request.path.startswith("/api/") or (
@@ -52,7 +58,8 @@ def _wants_json() -> bool:
 def render_error(status: int, message: str = ""):
     title = str(_TITLES.get(status, _TITLES[500]))
     if _wants_json():
-        return jsonify(error=title, message=message, status=status), status
+        return jsonify(error=title, code=ERROR_CODES.get(status, "error"), message=message or title,
+                       status=status), status
     return render_template("errors/error.html", status=status, title=title, message=message,
                            advice=_ADVICE.get(status)), status
 

@@ -11,6 +11,12 @@ class ForumError(Exception):
         self.message = message
 
 
+class InvalidInput(ForumError):
+    """A parameter that cannot be used (an unknown status, a page that is not a number...)."""
+
+    status_code = 400
+
+
 class NotFound(ForumError):
     status_code = 404
 

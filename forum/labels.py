@@ -73,6 +73,17 @@ REPORT_OUTCOME_LABELS = {
     "dismissed": _l("問題なし（却下）"),
 }
 REPORT_TARGET_LABELS = {"question": _l("質問"), "answer": _l("回答")}
+# The FAQ's six categories, in display order (forum/models/faq.py FAQ_CATEGORIES).
+FAQ_CATEGORY_LABELS = {
+    "certified_lancer": _l("認定ランサー"),
+    "direct_request": _l("直接依頼について"),
+    "withdrawal": _l("振り込み依頼〜受け取りまで"),
+    "posting_jobs": _l("お仕事の依頼について"),
+    "basics": _l("依頼の基本知識"),
+    "payments": _l("支払いについて"),
+}
+# The lists' sort orders (?sort=).
+SORT_LABELS = {"newest": _l("新着順"), "answers": _l("回答の多い順"), "helpful": _l("参考になった順")}
 
 
 def choices(labels: dict, blank=None) -> list[SelectChoice]:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from . import permissions
 from .exceptions import NotFound
 from .extensions import db
-from .models import Answer, Question, Tag
+from .models import FAQ_CATEGORIES, Answer, FaqEntry, Question, Tag
 
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
 
@@ -41,6 +41,14 @@ def get_post(target_type: str, target_id: int) -> Question | Answer | None:
 
 def thread_of(post: Question | Answer) -> Question:
     return post if isinstance(post, Question) else post.question
+
+
+def faq_entries() -> list[FaqEntry]:
+    """Every FAQ entry in display order: by category (the seed's six, in order), then position.
+    The one place the FAQ is read from, for the FAQ page, search and the sitemap."""
+    order = sa.case({key: n for n, key in enumerate(FAQ_CATEGORIES)}, value=FaqEntry.category,
+                    else_=len(FAQ_CATEGORIES))
+    return list(db.session.scalars(sa.select(FaqEntry).order_by(order, FaqEntry.position, FaqEntry.id)))
 
 
 def tags_by_name(names: list[str]) -> list[Tag]:

@@ -79,6 +79,14 @@ def can_reopen(user: Any, question) -> bool:
     return is_moderator(user)
 
 
+def can_close_as_duplicate(user: Any, question, veterans_may: bool = False) -> bool:
+    """Close a thread as a duplicate of another: moderators, and veterans who may post when
+    the site allows it (VETERANS_CLOSE_DUPLICATES)."""
+    if is_moderator(user):
+        return True
+    return veterans_may and can_post(user) and bool(user.is_veteran)
+
+
 def can_hide(user: Any) -> bool:
     """Hide or restore a question or an answer."""
     return is_moderator(user)
@@ -179,6 +187,7 @@ TEMPLATE_HELPERS = {
     for name in (
         "is_moderator", "is_admin", "can_post", "can_ask", "can_answer", "state_allows_answer",
         "can_resolve", "state_allows_resolve", "can_choose_best", "can_close", "can_reopen", "can_hide",
+        "can_close_as_duplicate",
         "can_report", "can_mark_helpful", "can_edit_post", "can_moderate", "can_grant_veteran",
         "can_suspend", "can_set_role", "can_edit_faq", "can_read_contact_messages",
         "can_report_post", "can_edit_profile", "can_restore", "can_dismiss_reports", "can_unsuspend",

@@ -92,6 +92,11 @@ report_per_account = limiter.limit(
     _config("RATELIMIT_REPORT"), key_func=_poster_key, methods=["POST"], scope="report",
     error_message=_message(_l("短い時間に通報しすぎています。しばらく待ってからもう一度お試しください。")),
 )
+# The read API: per address, so one client cannot take the site's capacity (RATELIMIT_API).
+api_per_address = limiter.limit(
+    _config("RATELIMIT_API"), key_func=get_remote_address, scope="api",
+    error_message=_message(_l("APIへのリクエストが多すぎます。しばらく待ってからもう一度お試しください。")),
+)
 contact_per_address = limiter.limit(
     _config("RATELIMIT_CONTACT"), key_func=get_remote_address, methods=["POST"], scope="contact",
     error_message=_message(_l("短い時間にお問い合わせを送りすぎています。しばらく待ってからもう一度お試しください。")),

@@ -1,4 +1,5 @@
-"""Static FAQ content for the よくある質問 page, grouped into sections."""
+"""Static FAQ content: the seed that migration 0003_knowledge wrote into faq_entries. The FAQ page
+reads the database now (forum.lookups.faq_entries); kept only until search reads it from there too."""
 from flask_babel import lazy_gettext as _l
 
 FAQ_SECTIONS = [

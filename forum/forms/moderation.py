@@ -1,11 +1,22 @@
 """Moderator forms rendered by several features (the thread page, profiles, the dashboard)."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from ..labels import CLOSE_REASON_LABELS, ROLE_LABELS, SUSPENSION_DAY_LABELS, choices
 from . import strip_whitespace
+
+# A thread's number, or a link to it (…/questions/123, with anything after it).
+_THREAD_REF = re.compile(r"^\s*(?:#?(\d{1,10})|\S*/questions/(\d{1,10})(?:[/?#]\S*)?)\s*$")
+
+
+def thread_id_of(text: str | None) -> int | None:
+    """The thread number typed as "123", "#123" or a thread's URL; None when it is none of them."""
+    found = _THREAD_REF.match(text or "")
+    return int(found.group(1) or found.group(2)) if found else None
 
 
 class CloseForm(FlaskForm):
@@ -14,10 +25,27 @@ class CloseForm(FlaskForm):
         choices=choices(CLOSE_REASON_LABELS),
         validators=[DataRequired(message=_l("理由を選んでください。"))],
     )
+    duplicate_of = StringField(
+        _l("重複先の質問（番号またはURL）"),
+        # No Optional(): it would stop the chain before validate_duplicate_of sees an empty field.
+        validators=[Length(max=300, message=_l("重複先は番号かURLで入力してください。"))],
+    )
     note = TextAreaField(
         _l("メモ（スレッドに表示されます）"),
         validators=[Optional(), Length(max=1000, message=_l("メモは%(max)d文字以内にしてください。"))],
     )
+
+    def validate_duplicate_of(self, field):
+        if self.reason.data != "duplicate":
+            return
+        if not (field.data or "").strip():
+            raise ValidationError(_l("重複としてクローズするときは、重複先の質問の番号かURLを入力してください。"))
+        if thread_id_of(field.data) is None:
+            raise ValidationError(_l("重複先は質問の番号（例：123）かURLで入力してください。"))
+
+    @property
+    def duplicate_of_id(self) -> int | None:
+        return thread_id_of(self.duplicate_of.data) if self.reason.data == "duplicate" else None
 
 
 class NoteForm(FlaskForm):

@@ -11,6 +11,9 @@ from ..labels import ACTION_LABELS, choices
 class QueueCloseForm(CloseForm):
     next = HiddenField()
 
+    def validate_duplicate_of(self, field):
+        """The queue closes without linking; duplicates are linked from the thread page."""
+
 
 class AuditFilterForm(FlaskForm):
     """GET filters for the audit log (no CSRF: it changes nothing)."""

@@ -2,24 +2,47 @@
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from .. import permissions
 from ..audit import log_action
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
-from ..lookups import get_post, thread_of
+from ..lookups import get_post, get_question, thread_of
 from ..models import Answer, AuditLog, Question, User, utcnow
 from ..search import index
 from .queue import close_reports
 
 
-def close_question(moderator: User, question: Question, reason: str, note: str = "") -> Question:
-    """Close an open or resolved thread: it leaves search and takes no answers."""
-    if not permissions.can_close(moderator, question):
+def _duplicate_target(user: User, question: Question, target_id: int) -> Question:
+    """The thread a duplicate points at: visible to the user, another thread, not closed."""
+    try:
+        target = get_question(user, target_id)
+    except NotFound:
+        raise NotFound(_("重複先の質問（%(id)d）が見つかりませんでした。", id=target_id)) from None
+    if target.id == question.id:
+        raise StateConflict(_("スレッドを自分自身の重複にはできません。"))
+    if target.is_closed:
+        raise StateConflict(_("重複先のスレッドはクローズされています。元の質問を選んでください。"))
+    return target
+
+
+def close_question(moderator: User, question: Question, reason: str, note: str = "",
+                   duplicate_of: int | None = None) -> Question:
+    """Close an open or resolved thread: it leaves search and takes no answers. As a duplicate
+    (reason "duplicate" with the thread it repeats) also by veterans when the site allows it."""
+    if reason == "duplicate" and duplicate_of is not None:
+        allowed = permissions.can_close_as_duplicate(moderator, question,
+                                                     current_app.config["VETERANS_CLOSE_DUPLICATES"])
+    else:
+        allowed = permissions.can_close(moderator, question)
+    if not allowed:
         raise PermissionDenied(_("スレッドをクローズできるのはモデレーターだけです。"))
     if question.status == "closed":
         raise StateConflict(_("このスレッドはすでにクローズされています。"))
+    target = _duplicate_target(moderator, question, duplicate_of) if reason == "duplicate" and duplicate_of else None
+    question.duplicate_of_id = target.id if target is not None else None
     question.status_before_close = question.status
     question.status = "closed"
     question.close_reason = reason
@@ -43,6 +66,7 @@ def reopen_question(moderator: User, question: Question) -> Question:
     question.close_reason = None
     question.close_note = None
     question.closed_at = None
+    question.duplicate_of_id = None
     index.refresh(question)
     log_action(moderator, "reopen", "question", question.id)
     db.session.commit()

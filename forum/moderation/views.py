@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
-from ..decorators import moderator_required
+from ..decorators import moderator_required, posting_allowed
 from ..exceptions import NotFound, PermissionDenied
 from ..forms import EmptyForm
 from ..forms.moderation import CloseForm, NoteForm, RoleForm, SuspendForm
@@ -66,14 +66,20 @@ def _invalid_form(error):
 
 @bp.post("/questions/<int:question_id>/close")
 @login_required
-@moderator_required
+@posting_allowed
 def close(question_id: int):
+    """Moderators close for any reason; veterans, when the site allows it, as a duplicate
+    (the service decides who may)."""
     question = get_question(current_user, question_id)
+    if not permissions.can_close_as_duplicate(current_user, question, current_app.config["VETERANS_CLOSE_DUPLICATES"]):
+        raise PermissionDenied(_("スレッドをクローズできるのはモデレーターだけです。"))
     form = CloseForm()
     if not form.validate_on_submit():
-        flash(_("クローズの理由を選んでください。"), "error")
+        messages = [_("クローズの理由を選んでください。")] if form.reason.errors else []
+        messages += [str(e) for e in [*form.duplicate_of.errors, *form.note.errors]]
+        flash(" ".join(messages) or _("クローズの理由を選んでください。"), "error")
         return redirect(url_for("questions.show", question_id=question.id))
-    services.close_question(current_user, question, form.reason.data, form.note.data or "")
+    services.close_question(current_user, question, form.reason.data, form.note.data or "", form.duplicate_of_id)
     flash(_("スレッドをクローズしました。"), "success")
     return redirect(url_for("questions.show", question_id=question.id))
 

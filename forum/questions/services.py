@@ -9,7 +9,7 @@ from ..badges import award_veteran_if_earned
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..lookups import MAX_ID, tags_by_name
-from ..models import Answer, HelpfulMark, Question, User, utcnow
+from ..models import Answer, HelpfulMark, Question, Tag, User, question_tags, utcnow
 from ..search import index
 
 
@@ -71,6 +71,8 @@ class Thread:
     best_answer: Answer | None
     helpful_counts: dict[int, int]
     marked_helpful: set[int]
+    duplicate_of: Question | None = None  # the thread this one was closed as a duplicate of
+    duplicates: list[Question] | None = None  # threads closed as duplicates of this one
 
 
 def load_thread(user, question: Question) -> Thread:
@@ -85,7 +87,14 @@ def load_thread(user, question: Question) -> Thread:
     if best is not None:
         visible = [best] + [a for a in visible if a is not best]
     ids = [a.id for a in visible]
-    return Thread(question, visible, best, helpful_counts(ids), _marked_by(user, ids))
+    thread = Thread(question, visible, best, helpful_counts(ids), _marked_by(user, ids))
+    if question.duplicate_of_id is not None:
+        target = db.session.get(Question, question.duplicate_of_id)
+        thread.duplicate_of = target if target is not None and permissions.can_view_question(user, target) else None
+    thread.duplicates = [q for q in db.session.scalars(
+        sa.select(Question).where(Question.duplicate_of_id == question.id).order_by(Question.id).limit(50))
+        if permissions.can_view_question(user, q)]
+    return thread
 
 
 def helpful_counts(answer_ids: list[int]) -> dict[int, int]:
@@ -145,14 +154,31 @@ class Page:
         return self.page < self.pages
 
 
-def _listing(status: str | None, category: str | None):
+SORTS = ("newest", "answers", "helpful")
+
+
+def _sorted_by_count(stmt, sort: str):
+    """Most answers / most 参考になった first, newest first among equals (the
+    ix_questions_*_answers / *_helpful indexes serve this order)."""
+    count = Question.answer_count if sort == "answers" else Question.helpful_count
+    return stmt.order_by(count.desc(), Question.created_at.desc(), Question.id.desc())
+
+
+def _listing(status: str | None, category: str | None, unanswered: bool = False, sort: str = "newest"):
     """The ids of a list in display order, written so that one index serves the WHERE and the
-    ORDER BY (see the ix_questions_listing_* indexes): a deep page costs what page 1 does."""
+    ORDER BY (see the ix_questions_listing_* indexes): a deep page costs what page 1 does.
+    `unanswered`: only threads without a visible answer (未回答); `sort`: one of SORTS."""
     stmt = sa.select(Question.id).where(Question.is_hidden.is_(False))
     if status:
         stmt = stmt.where(Question.status == status)
     if category:
         stmt = stmt.where(Question.category == category)
+    if unanswered:
+        stmt = stmt.where(Question.answer_count == 0)
+    if sort in ("answers", "helpful") and not unanswered:  # (without answers every count is 0)
+        return _sorted_by_count(stmt, sort)
+    if unanswered and status != "open":
+        return stmt.order_by(Question.created_at.desc(), Question.id.desc())
     if status == "open":  # 急募 first: a sort of the (few) open threads' index entries
         return stmt.order_by((Question.category != "urgent"), Question.created_at.desc(), Question.id.desc())
     if status == "resolved":
@@ -168,13 +194,38 @@ def _questions_in_order(ids: list[int]) -> list[Question]:
     return [found[i] for i in ids if i in found]
 
 
-def list_questions(status: str | None, category: str | None, page: int, per_page: int) -> Page:
-    """A page of threads by status (open: 急募 first, then newest) and category.
+def list_questions(status: str | None, category: str | None, page: int, per_page: int,
+                   unanswered: bool = False, sort: str = "newest") -> Page:
+    """A page of threads by status (open: 急募 first, then newest) and category, optionally
+    only 未回答 ones, newest or by most answers / most helpful.
     The ids come from an index first and only the page's rows are loaded: sorting whole rows
     (bodies included) was what made the lists slow."""
-    listing = _listing(status, category)
+    listing = _listing(status, category, unanswered, sort)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(listing.order_by(None).subquery())) or 0
     ids = list(db.session.scalars(listing.limit(per_page).offset((page - 1) * per_page)))
+    return Page(_questions_in_order(ids), page, per_page, total)
+
+
+def tag_named(name: str) -> Tag:
+    """The tag, or NotFound."""
+    tag = db.session.scalar(sa.select(Tag).where(Tag.name == name)) if 0 < len(name) <= 40 else None
+    if tag is None:
+        raise NotFound(_("タグ「%(name)s」は見つかりませんでした。", name=name))
+    return tag
+
+
+def list_tag_questions(tag: Tag, page: int, per_page: int, unanswered: bool = False, sort: str = "newest") -> Page:
+    """A page of a tag's visible threads; newest first reads (tag_id, question_id) backwards."""
+    stmt = (sa.select(Question.id).join(question_tags, question_tags.c.question_id == Question.id)
+            .where(question_tags.c.tag_id == tag.id, Question.is_hidden.is_(False)))
+    if unanswered:
+        stmt = stmt.where(Question.answer_count == 0)
+    if sort in ("answers", "helpful") and not unanswered:
+        stmt = _sorted_by_count(stmt, sort)
+    else:
+        stmt = stmt.order_by(question_tags.c.question_id.desc())
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    ids = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(_questions_in_order(ids), page, per_page, total)
 
 

@@ -40,6 +40,12 @@ def home():
                            resolved=resolved, counts=counts)
 
 
+def _list_options() -> tuple[bool, str]:
+    """?unanswered=1 (未回答 only) and ?sort=newest|answers|helpful; anything else is the default."""
+    sort = request.args.get("sort") or "newest"
+    return request.args.get("unanswered") == "1", sort if sort in services.SORTS else "newest"
+
+
 @bp.get("/questions")
 @guest_cached
 def index():
@@ -49,11 +55,24 @@ def index():
         status = None
     if category not in CATEGORY_LABELS:
         category = None
+    unanswered, sort = _list_options()
     pagination = services.list_questions(status, category, page_number(),
-                                         current_app.config["QUESTIONS_PER_PAGE"])
+                                         current_app.config["QUESTIONS_PER_PAGE"], unanswered, sort)
     counts = services.answer_counts([q.id for q in pagination.items])
     return render_template("questions/index.html", pagination=pagination, counts=counts,
-                           status=status, category=category)
+                           status=status, category=category, unanswered=unanswered, sort=sort)
+
+
+@bp.get("/tags/<name>")
+@guest_cached
+def tag(name: str):
+    tag = services.tag_named(name)
+    unanswered, sort = _list_options()
+    pagination = services.list_tag_questions(tag, page_number(), current_app.config["QUESTIONS_PER_PAGE"],
+                                             unanswered, sort)
+    counts = services.answer_counts([q.id for q in pagination.items])
+    return render_template("questions/tag.html", tag=tag, pagination=pagination, counts=counts,
+                           unanswered=unanswered, sort=sort)
 
 
 @bp.route("/questions/new", methods=["GET", "POST"])
@@ -83,7 +102,8 @@ def _render_thread(question, answer_form=None, status=200, notice=None):
         # Guests get no form object: making one makes a CSRF token, and a page with a token
         # is personal (never kept in the page cache).
         answer_form=answer_form or (AnswerForm() if permissions.can_answer(current_user, question) else None),
-        close_form=CloseForm() if permissions.can_close(current_user, question) else None,
+        close_form=CloseForm() if permissions.can_close_as_duplicate(
+            current_user, question, current_app.config["VETERANS_CLOSE_DUPLICATES"]) else None,
     ), status
 
 

@@ -13,6 +13,7 @@ import pytest
 
 FORUM = Path(__file__).resolve().parents[2] / "forum"
 FEATURES = {"auth", "contact", "edits", "faq", "moderation", "questions", "reports", "search", "users"}
+FEATURES |= {"api", "syndication"}  # the read API; robots.txt, the sitemap and the feeds
 FEATURE_LAYERS = {"views", "services", "forms", "queue", "content"}
 WIRING = {"forum", "forum.cli"}  # the factory and the CLI
 

@@ -66,6 +66,8 @@ EXPECTED = {
     "can_choose_best:other":            (0, 0, 0, 0, 0, 0),
     "can_close":                        (0, 0, 0, 1, 1, 0),
     "can_reopen":                       (0, 0, 0, 1, 1, 0),
+    "can_close_as_duplicate:default":   (0, 0, 0, 1, 1, 0),  # VETERANS_CLOSE_DUPLICATES off
+    "can_close_as_duplicate:veterans":  (0, 0, 1, 1, 1, 0),  # ... on: veterans too, not while suspended
     "can_hide":                         (0, 0, 0, 1, 1, 0),
     "can_report":                       (0, 1, 1, 1, 1, 0),
     "can_mark_helpful:other":           (0, 1, 1, 1, 1, 0),
@@ -113,6 +115,8 @@ CALLS = {
     "can_choose_best:other": lambda f, u: f(u, question(), answer()),
     "can_close": lambda f, u: f(u, question()),
     "can_reopen": lambda f, u: f(u, question(status="closed")),
+    "can_close_as_duplicate:default": lambda f, u: f(u, question()),
+    "can_close_as_duplicate:veterans": lambda f, u: f(u, question(), veterans_may=True),
     "can_mark_helpful:other": lambda f, u: f(u, answer()),
     "can_mark_helpful:own": lambda f, u: f(u, answer("own")),
     "can_edit_post:own": lambda f, u: f(u, answer("own")),

@@ -1,0 +1,1 @@
+"""For search engines and feed readers: robots.txt, the sitemap, Atom feeds."""
