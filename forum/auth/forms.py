@@ -14,7 +14,6 @@ from ..models import User
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{3,32}$")
 
 
-
 class RegisterForm(FlaskForm):
     username = StringField(
         _l("ユーザー名"), filters=[strip_whitespace],
@@ -72,3 +71,33 @@ class LoginForm(FlaskForm):
         _l("パスワード"), validators=[DataRequired(message=_l("パスワードを入力してください。"))]
     )
     next = HiddenField()
+
+
+class ResetRequestForm(FlaskForm):
+    email = StringField(
+        _l("メールアドレス"), filters=[strip_whitespace],
+        validators=[
+            DataRequired(message=_l("メールアドレスを入力してください。")),
+            Email(message=_l("メールアドレスの形式が正しくありません。"), check_deliverability=False),
+            Length(max=254),
+        ],
+        description=_l("登録したメールアドレスに、再設定用のリンクを送ります。"),
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("新しいパスワード"),
+        validators=[
+            DataRequired(message=_l("パスワードを入力してください。")),
+            Length(min=8, max=128, message=_l("パスワードは%(min)d〜%(max)d文字にしてください。")),
+        ],
+        description=_l("8文字以上"),
+    )
+    password_confirm = PasswordField(
+        _l("新しいパスワード（確認）"),
+        validators=[
+            DataRequired(message=_l("確認のためもう一度入力してください。")),
+            EqualTo("password", message=_l("パスワードが一致しません。")),
+        ],
+    )

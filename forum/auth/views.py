@@ -4,10 +4,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..forms import EmptyForm
-from ..ratelimits import login_per_account, login_per_address, signup_per_address
+from ..i18n import select_locale
+from ..ratelimits import (
+    login_per_account,
+    login_per_address,
+    password_reset_per_address,
+    password_reset_per_email,
+    signup_per_address,
+)
 from ..urls import safe_next
 from . import services
-from .forms import LoginForm, RegisterForm
+from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -23,7 +30,7 @@ def register():
         return _after_login()
     form = RegisterForm()
     if form.validate_on_submit():
-        user = services.register(form.username.data, form.email.data, form.password.data)
+        user = services.register(form.username.data, form.email.data, form.password.data, select_locale())
         login_user(user)
         flash(_("ようこそ、%(name)sさん。登録が完了しました。", name=user.username), "success")
         return _after_login()
@@ -56,3 +63,31 @@ def logout():
         logout_user()
         flash(_("ログアウトしました。"), "info")
     return redirect(url_for("questions.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@password_reset_per_address
+@password_reset_per_email
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same answer whether or not the address is registered.
+        flash(_("%(email)s が登録されていれば、パスワード再設定用のリンクをお送りしました。メールをご確認ください。",
+                email=form.email.data), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 422 if form.is_submitted() else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset(token)
+    except services.ResetLinkError as error:
+        return render_template("auth/reset_invalid.html", message=str(error)), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        flash(_("パスワードを変更しました。新しいパスワードでログインしてください。"), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, token=token), 422 if form.is_submitted() else 200

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 FORUM = Path(__file__).resolve().parents[2] / "forum"
-FEATURES = {"auth", "contact", "edits", "faq", "moderation", "questions", "reports", "search", "users"}
+FEATURES = {"auth", "comments", "contact", "edits", "faq", "moderation", "notifications", "questions", "reports", "search", "settings", "users"}
 FEATURES |= {"api", "syndication"}  # the read API; robots.txt, the sitemap and the feeds
 FEATURE_LAYERS = {"views", "services", "forms", "queue", "content"}
 WIRING = {"forum", "forum.cli"}  # the factory and the CLI

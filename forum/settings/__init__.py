@@ -1,0 +1,1 @@
+"""Settings: a member's mail notifications and subscriptions; one-click unsubscribe."""
