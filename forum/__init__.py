@@ -18,6 +18,7 @@ from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .faq import views as faq_views
 from .i18n import select_locale
+from .mail import notifications as mail_notifications
 from .inputs import FormRequest
 from .models import User
 from .moderation import insight_views
@@ -25,13 +26,15 @@ from .moderation import views as moderation_views
 from .questions import views as questions_views
 from .reports import views as reports_views
 from .search import views as search_views
+from .settings import views as settings_views
 from .seo import register_template_helpers as register_seo_helpers
 from .syndication import views as syndication_views
 from .text import render_markdown
 from .users import views as users_views
 
 FEATURES = (questions_views, auth_views, search_views, moderation_views, users_views, faq_views,
-            reports_views, edits_views, contact_views, insight_views)
+            reports_views, edits_views, contact_views, insight_views,
+            settings_views)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -70,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    mail_notifications.connect()
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("この操作にはログインが必要です。")
     login_manager.login_message_category = "info"

@@ -2,15 +2,17 @@
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from . import badges, pagecache
+from . import badges, pagecache, stale
 from .extensions import db
-from .models import ROLES, Answer, Question, User
+from .mail import worker as mail_worker
+from .models import ROLES, Answer, Question, User, utcnow
 from .rendering import render_all
 from .search import index
 from .transfer import CopyRefused, copy_database, export_records, import_lines
@@ -127,7 +129,38 @@ def render_command():
     click.echo(f"rendered {count} posts")
 
 
-def register_commands(app: Flask, factory: Callable[[dict], Flask]) -> None:
+@forum_cli.command("sweep")
+@click.option("--as-of", "as_of", metavar="ISO-8601", help="Run as of this time (default: now).")
+def sweep_command(as_of):
+    """Stale-thread care: reminders, expiry, 急募 alerts and daily digests (idempotent)."""
+    try:
+        now = parse_as_of(as_of)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--as-of") from error
+    report = stale.sweep(now)
+    click.echo(f"as of {now.isoformat()}: reminded {report.reminded}, expired {report.expired}, "
+               f"urgent alerts {report.alerted}, digests {report.digests}")
+
+
+@forum_cli.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+def worker_command(once):
+    """Deliver queued mail (retries with backoff; several workers may run at once)."""
+    if not once:
+        click.echo("worker started: delivering until SIGTERM or Ctrl-C")
+    totals = mail_worker.run(once=once)
+    click.echo(f"sent {totals['sent']}, retried {totals['retried']}, failed {totals['failed']}")
+
+
+def parse_as_of(text: str | None) -> datetime:
+    """ISO-8601 to an aware UTC time; a time without a zone is read as UTC."""
+    if not text:
+        return utcnow()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"not an ISO-8601 time: {text!r}") from error
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)def register_commands(app: Flask, factory: Callable[[dict], Flask]) -> None:
     """`factory` (create_app) lets a command open another database with this app's settings."""
     app.cli.add_command(forum_cli)
     app.extensions[APP_FACTORY] = factory

@@ -71,3 +71,26 @@ class Config:
     API_PER_PAGE = 20
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Mail (forum/mail/). No MAIL_SERVER: mail is written to the log instead of sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "相談室 <no-reply@sodan.example>")
+    MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "20"))
+    MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "600"))  # a batch's lease
+    MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+    MAIL_RETRY_MAX_SECONDS = int(os.environ.get("MAIL_RETRY_MAX_SECONDS", "21600"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "12"))
+    MAIL_POLL_SECONDS = float(os.environ.get("MAIL_POLL_SECONDS", "5"))
+    # Absolute links in mail (no request to take the host from).
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "8"))  # Tokyo time; the daily digest goes from then
+    PASSWORD_RESET_SECONDS = int(os.environ.get("PASSWORD_RESET_SECONDS", "3600"))
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per hour")
+    # Stale-thread care (`flask forum sweep`).
+    STALE_REMIND_DAYS = float(os.environ.get("STALE_REMIND_DAYS", "3"))
+    STALE_EXPIRE_DAYS = float(os.environ.get("STALE_EXPIRE_DAYS", "14"))
+    URGENT_ALERT_HOURS = float(os.environ.get("URGENT_ALERT_HOURS", "6"))

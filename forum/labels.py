@@ -16,6 +16,7 @@ STATUS_LABELS = {
     "open": _l("回答受付中"),
     "resolved": _l("解決済み"),
     "closed": _l("クローズ"),
+    "expired": _l("回答受付終了"),
 }
 ASKER_TYPE_LABELS = {"lancer": _l("ランサー"), "client": _l("クライアント")}
 CLOSE_REASON_LABELS = {

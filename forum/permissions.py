@@ -46,7 +46,7 @@ def can_answer(user: Any, question) -> bool:
 
 
 def state_allows_answer(question) -> bool:
-    """Open and resolved threads take answers; closed ones do not."""
+    """Open and resolved threads take answers; closed and expired (回答受付終了) ones do not."""
     return question.status in ("open", "resolved")
 
 
@@ -56,7 +56,10 @@ def can_resolve(user: Any, question) -> bool:
 
 
 def state_allows_resolve(question) -> bool:
-    return question.status in ("open", "resolved") and not question.is_hidden
+    """Open and resolved threads, and expired ones: an asker who comes back late may still pick
+    the best answer, and the thread then joins the knowledge base (it takes no new answers,
+    but what it holds is worth finding)."""
+    return question.status in ("open", "resolved", "expired") and not question.is_hidden
 
 
 def state_allows_best(question, answer) -> bool:

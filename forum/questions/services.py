@@ -11,6 +11,7 @@ from ..extensions import db
 from ..lookups import MAX_ID, tags_by_name
 from ..models import Answer, HelpfulMark, Question, Tag, User, question_tags, utcnow
 from ..search import index
+from ..subscriptions import announce_new_question
 
 
 def ask_question(author: User, *, category: str, title: str, body: str,
@@ -22,6 +23,7 @@ def ask_question(author: User, *, category: str, title: str, body: str,
                         asker_type=asker_type, status="open")
     question.tags = tags_by_name(tags or [])
     db.session.add(question)
+    announce_new_question(question)
     db.session.commit()
     return question
 
@@ -31,7 +33,8 @@ def post_answer(author: User, question: Question, body: str) -> Answer:
     if not permissions.can_answer(author, question):
         raise PermissionDenied(_("回答する権限がありません。"))
     if not permissions.state_allows_answer(question):
-        raise StateConflict(_("このスレッドはクローズされているため回答できません。"))
+        raise StateConflict(_("このスレッドは回答受付を終了しました。") if question.status == "expired"
+                            else _("このスレッドはクローズされているため回答できません。"))
     answer = Answer(question=question, author=author, body=body)
     db.session.add(answer)
     question.updated_at = utcnow()
