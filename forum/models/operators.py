@@ -44,6 +44,6 @@ class MemberNotice(Model):
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# A member's first answer is one probe of this index (the insights' "new answerers"); declared
+# Answers per member and their first answer ever, read from this index alone (the insights' "new answerers"); declared
 # here, with the room that needs it, on the answers table.
-sa.Index("ix_answers_author_created", Answer.author_id, Answer.created_at)
+sa.Index("ix_answers_author_created", Answer.author_id, Answer.created_at, Answer.is_hidden)

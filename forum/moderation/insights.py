@@ -1,8 +1,8 @@
 """The operators' insight: what happened to the threads asked in a period, per category and in total.
 
-Every figure comes from a fixed number of statements (eight), whatever the period or the
-forum's size; the per-thread work (first answers, percentiles, weekly buckets) is done by
-the database. Definitions:
+Every figure comes from a fixed number of statements (seven), whatever the period or the
+forum's size; one join finds each thread's first answers, and the figures are added up in
+one pass over the period's threads. Definitions:
 - a thread counts in the period it was asked in (Tokyo calendar days, both ends included),
   hidden threads left out; its outcome is its state now;
 - answered: at least one visible answer by someone other than the asker;
@@ -124,100 +124,65 @@ def _week(column, since: datetime):
 
 # --- the statements ----------------------------------------------------------------------------
 
-def _per_thread(since: datetime, until: datetime):
-    """One row per thread asked in the period: its state and its first answers' times."""
+def _per_thread(since: datetime, until: datetime) -> list:
+    """One row per thread asked in the period: its category, week and state, and the minutes to
+    its first answer and first veteran answer (one join of the period's threads and answers)."""
     answer, author = sa.orm.aliased(Answer), sa.orm.aliased(User)
     first = sa.func.min(answer.created_at)
     first_veteran = sa.func.min(sa.case((author.is_veteran.is_(True), answer.created_at)))
-    return (
+    return db.session.execute(
         sa.select(
-            Question.category.label("category"),
-            _week(Question.created_at, since).label("week"),
-            Question.status.label("status"),
-            sa.case((Question.best_answer_id.is_(None), 0), else_=1).label("has_best"),
-            sa.case((first.is_(None), 0), else_=1).label("answered"),
-            _minutes(first, Question.created_at).label("first_minutes"),
-            _minutes(first_veteran, Question.created_at).label("veteran_minutes"),
+            Question.category, _week(Question.created_at, since), Question.status,
+            Question.best_answer_id.is_not(None),
+            _minutes(first, Question.created_at), _minutes(first_veteran, Question.created_at),
         )
         .outerjoin(answer, sa.and_(answer.question_id == Question.id, answer.is_hidden.is_(False),
                                    answer.author_id != Question.author_id))
         .outerjoin(author, author.id == answer.author_id)
         .where(Question.created_at >= since, Question.created_at < until, Question.is_hidden.is_(False))
         .group_by(Question.id, Question.category, Question.created_at, Question.status, Question.best_answer_id)
-        .cte("per_thread")
-    )
-
-
-def _counts(since: datetime, until: datetime, figures: dict[str, Figures], weeks: list[Week]) -> None:
-    t = _per_thread(since, until)
-    resolved = t.c.status == "resolved"
-
-    def count(condition):
-        return sa.func.sum(sa.case((condition, 1), else_=0))
-
-    rows = db.session.execute(
-        sa.select(t.c.category, t.c.week, sa.func.count(), sa.func.sum(t.c.answered),
-                  count(sa.and_(resolved, t.c.has_best == 1)), count(sa.and_(resolved, t.c.has_best == 0)),
-                  count(t.c.status == "expired"), count(t.c.status == "closed"))
-        .group_by(t.c.category, t.c.week)
     ).all()
-    for category, week, asked, answered, best, self_, expired, closed in rows:
+
+
+def _median(values: list[float]) -> float | None:
+    """The middle value (the mean of the middle two); values sorted."""
+    n = len(values)
+    return (values[(n - 1) // 2] + values[n // 2]) / 2 if n else None
+
+
+def _p90(values: list[float]) -> float | None:
+    """The 90th percentile by nearest rank; values sorted."""
+    return values[-(-9 * len(values) // 10) - 1] if values else None
+
+
+def _threads(since: datetime, until: datetime, figures: dict[str, Figures], weeks: list[Week]) -> None:
+    """Counts, weekly series and both waits' percentiles from one statement."""
+    waits: dict[str, tuple[list[float], list[float]]] = {key: ([], []) for key in figures}
+    for category, week, status, has_best, first, veteran in _per_thread(since, until):
+        resolved = status == "resolved"
         for key in (category, TOTAL):
             f = figures.setdefault(key, Figures())
-            f.asked += asked
-            f.answered += answered or 0
-            f.resolved_best += best or 0
-            f.resolved_self += self_ or 0
-            f.expired += expired or 0
-            f.closed += closed or 0
+            f.asked += 1
+            f.answered += first is not None
+            f.resolved_best += resolved and bool(has_best)
+            f.resolved_self += resolved and not has_best
+            f.expired += status == "expired"
+            f.closed += status == "closed"
+            # SQLite's julianday arithmetic is a float: 59.9999998 minutes is 60.
+            if first is not None:
+                waits.setdefault(key, ([], []))[0].append(round(float(first), 2))
+            if veteran is not None:
+                waits.setdefault(key, ([], []))[1].append(round(float(veteran), 2))
         if 0 <= week < len(weeks):
-            weeks[week].asked += asked
-            weeks[week].answered += answered or 0
-            weeks[week].resolved += (best or 0) + (self_ or 0)
-
-
-def _percentiles(since: datetime, until: datetime, figures: dict[str, Figures]) -> None:
-    """Medians and 90th percentiles of both waits, per category and in total: the database ranks
-    the values and returns only the rows at the ranks wanted (a few dozen)."""
-    t = _per_thread(since, until)
-    values = sa.union_all(
-        sa.select(t.c.category, sa.literal("first").label("metric"), t.c.first_minutes.label("m"))
-        .where(t.c.first_minutes.is_not(None)),
-        sa.select(t.c.category, sa.literal("veteran").label("metric"), t.c.veteran_minutes.label("m"))
-        .where(t.c.veteran_minutes.is_not(None)),
-    ).subquery("v")
-    ranked = sa.select(
-        values.c.category, values.c.metric, values.c.m,
-        sa.func.row_number().over(partition_by=(values.c.category, values.c.metric), order_by=values.c.m).label("rn"),
-        sa.func.count().over(partition_by=(values.c.category, values.c.metric)).label("n"),
-        sa.func.row_number().over(partition_by=values.c.metric, order_by=values.c.m).label("trn"),
-        sa.func.count().over(partition_by=values.c.metric).label("tn"),
-    ).subquery("r")
-
-    def wanted(rank, n):
-        return sa.or_(rank == (n + 1) / 2, rank == (n + 2) / 2, rank == (9 * n + 9) / 10)
-
-    rows = db.session.execute(
-        sa.select(ranked.c.category, ranked.c.metric, ranked.c.m, ranked.c.rn, ranked.c.n, ranked.c.trn, ranked.c.tn)
-        .where(sa.or_(wanted(ranked.c.rn, ranked.c.n), wanted(ranked.c.trn, ranked.c.tn)))
-    ).all()
-    at: dict[tuple[str, str], dict[int, float]] = {}
-    sizes: dict[tuple[str, str], int] = {}
-    for category, metric, m, rn, n, trn, tn in rows:
-        value = round(float(m), 2)  # SQLite's julianday arithmetic is a float: 59.9999998 minutes is 60
-        at.setdefault((category, metric), {})[rn] = value
-        sizes[(category, metric)] = n
-        at.setdefault((TOTAL, metric), {})[trn] = value
-        sizes[(TOTAL, metric)] = tn
-    for (key, metric), n in sizes.items():
-        ranks = at[(key, metric)]
-        median = (ranks[(n + 1) // 2] + ranks[(n + 2) // 2]) / 2
-        p90 = ranks[(9 * n + 9) // 10]
-        f = figures.setdefault(key, Figures())
-        if metric == "first":
-            f.median_first, f.p90_first = median, p90
-        else:
-            f.median_veteran, f.p90_veteran = median, p90
+            weeks[week].asked += 1
+            weeks[week].answered += first is not None
+            weeks[week].resolved += resolved
+    for key, (firsts, veterans) in waits.items():
+        firsts.sort()
+        veterans.sort()
+        f = figures[key]
+        f.median_first, f.p90_first = _median(firsts), _p90(firsts)
+        f.median_veteran, f.p90_veteran = _median(veterans), _p90(veterans)
 
 
 def _urgent_waiting() -> tuple[list[tuple[int, str, datetime]], int]:
@@ -241,9 +206,7 @@ def _reports(since: datetime, until: datetime, insights: Insights) -> None:
     insights.reports_received = len(rows)
     insights.reports_handled = len(waits)
     insights.report_outcomes = dict(Counter(r[1] or "open" if r[0] == "closed" else "open" for r in rows))
-    if waits:
-        n = len(waits)
-        insights.median_handle_minutes = (waits[(n + 1) // 2 - 1] + waits[(n + 2) // 2 - 1]) / 2
+    insights.median_handle_minutes = _median(waits)
     insights.suspensions = db.session.scalar(
         sa.select(sa.func.count()).select_from(AuditLog)
         .where(AuditLog.action == "suspend", AuditLog.created_at >= since, AuditLog.created_at < until)
@@ -251,21 +214,19 @@ def _reports(since: datetime, until: datetime, insights: Insights) -> None:
 
 
 def _answerers(since: datetime, until: datetime, insights: Insights) -> None:
-    """Answers per answerer in the period, and each one's first answer ever (one pass over the
-    answerers' rows of the author index)."""
-    later = sa.orm.aliased(Answer)
-    first_ever = sa.select(sa.func.min(later.created_at)).where(later.author_id == Answer.author_id).scalar_subquery()
+    """Answers per answerer in the period and each one's first answer ever: one pass over the
+    covering (author, created_at, is_hidden) index, in author order (no sort, no table reads)."""
+    in_period = sa.and_(Answer.created_at >= since, Answer.created_at < until, Answer.is_hidden.is_(False))
+    written = sa.func.sum(sa.case((in_period, 1), else_=0))
     rows = db.session.execute(
-        sa.select(Answer.author_id, sa.func.count(), first_ever)
-        .where(Answer.created_at >= since, Answer.created_at < until, Answer.is_hidden.is_(False))
-        .group_by(Answer.author_id)
+        sa.select(written, sa.func.min(Answer.created_at)).group_by(Answer.author_id).having(written > 0)
     ).all()
-    counts = sorted((n for _, n, _ in rows), reverse=True)
+    counts = sorted((n for n, _ in rows), reverse=True)
     insights.answerers, insights.answers = len(counts), sum(counts)
     if counts:
         top = max(1, -(-len(counts) // 10))
         insights.top_share = sum(counts[:top]) / insights.answers
-    insights.new_answerers = sum(1 for _, _, first in rows if first is not None and first >= since)
+    insights.new_answerers = sum(1 for _, first in rows if first is not None and first >= since)
 
 
 def _help(since: datetime, until: datetime, insights: Insights) -> None:
@@ -301,8 +262,7 @@ def compute(start: date, end: date) -> Insights:
     since, until = bounds(start, end)
     weeks = [Week(start + timedelta(days=7 * i)) for i in range((end - start).days // 7 + 1)]
     figures: dict[str, Figures] = {key: Figures() for key in (*CATEGORIES, TOTAL)}
-    _counts(since, until, figures, weeks)
-    _percentiles(since, until, figures)
+    _threads(since, until, figures, weeks)
     urgent, urgent_count = _urgent_waiting()
     insights = Insights(start, end, figures, weeks, urgent, urgent_count)
     _reports(since, until, insights)

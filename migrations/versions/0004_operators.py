@@ -7,8 +7,8 @@ Revises: 0003_knowledge
   moved by one UPSERT per event (forum/counters.py).
 - member_notices: what a moderator did to a member's post or account and why, shown on the
   member's next visit until dismissed (forum/notices.py).
-- ix_answers_author_created: a member's first answer is one index probe (the insights'
-  "new answerers").
+- ix_answers_author_created: answers per member and their first answer ever, read from the
+  index alone (the insights' answer concentration and new answerers).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -45,7 +45,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_member_notices')),
     )
     op.create_index('ix_member_notices_user_seen', 'member_notices', ['user_id', 'seen_at'], unique=False)
-    op.create_index('ix_answers_author_created', 'answers', ['author_id', 'created_at'], unique=False)
+    op.create_index('ix_answers_author_created', 'answers', ['author_id', 'created_at', 'is_hidden'], unique=False)
 
 
 def downgrade():
