@@ -19,10 +19,15 @@ def thread_id_of(text: str | None) -> int | None:
     return int(found.group(1) or found.group(2)) if found else None
 
 
+# A <select required> must begin with an empty placeholder option (HTML); these always have a
+# value chosen, so the attribute is left out (the server still requires one).
+NO_REQUIRED_ATTRIBUTE = {"required": False}
+
+
 class CloseForm(FlaskForm):
     reason = SelectField(
         _l("クローズの理由"),
-        choices=choices(CLOSE_REASON_LABELS),
+        choices=choices(CLOSE_REASON_LABELS), render_kw=NO_REQUIRED_ATTRIBUTE,
         validators=[DataRequired(message=_l("理由を選んでください。"))],
     )
     duplicate_of = StringField(
@@ -61,6 +66,7 @@ class NoteForm(FlaskForm):
 class SuspendForm(FlaskForm):
     days = SelectField(
         _l("期間"), choices=choices(SUSPENSION_DAY_LABELS), default="7", validate_choice=False,
+        render_kw=NO_REQUIRED_ATTRIBUTE,
         validators=[DataRequired(message=_l("期間を選んでください。")),
                     AnyOf(tuple(SUSPENSION_DAY_LABELS), message=_l("期間を選んでください。"))],
     )
@@ -77,7 +83,7 @@ class RoleForm(FlaskForm):
     """An admin appoints (or stands down) a moderator or admin."""
 
     role = SelectField(
-        _l("権限"), choices=choices(ROLE_LABELS), validate_choice=False,
+        _l("権限"), choices=choices(ROLE_LABELS), validate_choice=False, render_kw=NO_REQUIRED_ATTRIBUTE,
         validators=[DataRequired(message=_l("権限を選んでください。")),
                     AnyOf(tuple(ROLE_LABELS), message=_l("権限を選んでください。"))],
     )
