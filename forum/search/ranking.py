@@ -126,12 +126,13 @@ class Ranked:
 _doc_count: dict[str, tuple[float, int]] = {}
 
 
-def _documents(session: DbSession) -> int:
-    """Searchable threads (for IDF), read again every N_TTL seconds."""
+def _documents(session: DbSession, at_least: int) -> int:
+    """Searchable threads (for IDF), read again every N_TTL seconds, or when more threads
+    were just scored than it says."""
     key = str(session.get_bind().engine.url)
     now = time.monotonic()
     cached = _doc_count.get(key)
-    if cached is None or now - cached[0] > N_TTL:
+    if cached is None or now - cached[0] > N_TTL or cached[1] < at_least:
         n = session.execute(sa.select(sa.func.count()).select_from(SearchDocument)).scalar() or 0
         cached = _doc_count[key] = (now, n)
     return max(cached[1], 1)
@@ -231,7 +232,7 @@ def rank(session: DbSession, query: ParsedQuery, category: str | None = None, ta
                     tail_ids.append(q)
     docs = _load(session, head_ids + tail_ids)
     used: set[str] = set()
-    scores = _scores(docs, p.features, _documents(session), used)
+    scores = _scores(docs, p.features, _documents(session, len(docs)), used)
 
     def order(ids: list[int]) -> list[int]:
         ids = [i for i in ids if i in docs]

@@ -1,6 +1,4 @@
 """Search use cases: the results page and title suggestions while asking."""
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -13,12 +11,8 @@ from .backends import backend_for
 from .faq_source import faq_entries
 from .query import ParsedQuery, parse_query
 from .ranking import rank
+from .related import keywords
 from .snippets import highlight, snippet_for
-
-# Words worth matching in a draft title: runs of kanji, of katakana, of Latin letters and
-# digits. Hiragana (particles, endings) is left out: it would make every title similar.
-_KEYWORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]{2,}"
-                      r"|[\u30a1-\u30fa\u30fc]{2,}|[^\W_\u3040-\u30ff\u3400-\u9fff]{2,}")
 
 
 @dataclass
@@ -141,29 +135,24 @@ def search_faq(groups: list[tuple[str, ...]], limit: int = 3) -> list[dict]:
 
 def title_keywords(title: str, limit: int = 4) -> list[str]:
     """The longest distinct keywords of a draft title, in the order they appear."""
-    found = list(dict.fromkeys(_KEYWORD.findall(unicodedata.normalize("NFKC", title or ""))))
-    keep = set(sorted(found, key=len, reverse=True)[:limit])
-    return [w for w in found if w in keep]
+    return keywords(title, limit)
 
 
-def suggest(text: str, limit: int = 5) -> list[Question]:
-    """Up to `limit` resolved threads similar to a draft title: all its keywords first,
-    then fewer (the longest ones) when that finds nothing."""
+def suggest(text: str, limit: int = 5, open_limit: int = 3) -> list[tuple[Question, bool]]:
+    """Threads like a draft title, ranked as search ranks them (its keywords, any of them
+    matching), then up to `open_limit` open threads with one of the keywords in the title,
+    newest first: (question, is_open)."""
     words = title_keywords(text)
-    attempts = [words, sorted(words, key=len, reverse=True)[:2], sorted(words, key=len, reverse=True)[:1]]
-    session = db.session
-    backend = backend_for(session)
-    found = None
-    for attempt in attempts:
-        query = parse_query(" ".join(f'"{w}"' for w in attempt))
-        if query.is_empty:
-            continue
-        found = backend.search(session, query, None, limit, 0, count=False)
-        if found.question_ids:
-            break
-    if found is None or not found.question_ids:
+    if not words:
         return []
-    questions = {
-        q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(found.question_ids)))
-    }
-    return [q for q in (questions.get(i) for i in found.question_ids) if q is not None]
+    session = db.session
+    ranked = rank(session, parse_query(" ".join(words)), count=False)
+    ids = ranked.ids[:limit]
+    found = {q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(ids)))} if ids else {}
+    out = [(found[i], False) for i in ids if i in found]
+    open_threads = session.scalars(
+        sa.select(Question).where(Question.status == "open", Question.is_hidden.is_(False),
+                                  sa.or_(*(Question.title.contains(w, autoescape=True) for w in words)))
+        .order_by(Question.created_at.desc(), Question.id.desc()).limit(open_limit))
+    out.extend((q, True) for q in open_threads)
+    return out

@@ -27,6 +27,7 @@ def search():
 def suggestions():
     text = (request.args.get("q") or "")[:200]
     return jsonify([
-        {"id": q.id, "title": q.title, "url": url_for("questions.show", question_id=q.id), "category": q.category}
-        for q in suggest(text)
+        {"id": q.id, "title": q.title, "url": url_for("questions.show", question_id=q.id), "category": q.category,
+         "open": is_open}
+        for q, is_open in suggest(text)
     ])

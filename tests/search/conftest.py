@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from forum.extensions import db
-from forum.search import index
+from forum.search import index, ranking
 from tests.factories import make_user
 
 
@@ -18,3 +18,10 @@ def dated(question, days_ago: int):
 @pytest.fixture
 def people(app):
     return make_user("asker"), make_user("answerer")
+
+
+@pytest.fixture(autouse=True)
+def fresh_document_count():
+    """Each test counts its own documents (the count is cached per database URL, and the
+    PostgreSQL pass reuses one database)."""
+    ranking._doc_count.clear()
