@@ -65,9 +65,6 @@ class Config:
     VETERAN_BEST_ANSWERS = int(os.environ.get("VETERAN_BEST_ANSWERS", "3"))
     # 1: veterans (先輩) may close a thread as a duplicate of another, as moderators do.
     VETERANS_CLOSE_DUPLICATES = os.environ.get("VETERANS_CLOSE_DUPLICATES", "0") == "1"
-    # The site's public address for canonical links, feeds and the sitemap (e.g.
-    # https://sodan.example.jp); unset: the address the request came to.
-    SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/") or None
     API_PER_PAGE = 20
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
     MAX_CONTENT_LENGTH = 1024 * 1024

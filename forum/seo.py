@@ -13,7 +13,7 @@ DESCRIPTION_LENGTH = 120
 
 def site_url() -> str:
     """The site's public root without a trailing slash (SITE_URL, else this request's)."""
-    return current_app.config.get("SITE_URL") or request.url_root.rstrip("/")
+    return (current_app.config.get("SITE_URL") or request.url_root).rstrip("/")
 
 
 def absolute_url(endpoint: str, **values) -> str:
