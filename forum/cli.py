@@ -160,7 +160,10 @@ def parse_as_of(text: str | None) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError as error:
         raise ValueError(f"not an ISO-8601 time: {text!r}") from error
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)def register_commands(app: Flask, factory: Callable[[dict], Flask]) -> None:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def register_commands(app: Flask, factory: Callable[[dict], Flask]) -> None:
     """`factory` (create_app) lets a command open another database with this app's settings."""
     app.cli.add_command(forum_cli)
     app.extensions[APP_FACTORY] = factory
