@@ -6,10 +6,11 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import formatting, labels, notices, pagecache, permissions, security, site, usage
+from . import formatting, labels, notices, notify, pagecache, permissions, security, site, usage
 from .api import views as api_views
 from .auth import views as auth_views
 from .cli import register_commands as register_cli
+from .comments import views as comments_views
 from .config import ROOT, Config
 from .contact import views as contact_views
 from .database.engine import configure_engine, prepare_engine_options
@@ -21,6 +22,7 @@ from .i18n import select_locale
 from .mail import notifications as mail_notifications
 from .inputs import FormRequest
 from .models import User
+from .notifications import views as notifications_views
 from .moderation import insight_views
 from .moderation import views as moderation_views
 from .questions import views as questions_views
@@ -34,7 +36,7 @@ from .users import views as users_views
 
 FEATURES = (questions_views, auth_views, search_views, moderation_views, users_views, faq_views,
             reports_views, edits_views, contact_views, insight_views,
-            settings_views)
+            settings_views, comments_views, notifications_views)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -139,6 +141,8 @@ def register_template_globals(app: Flask) -> None:
         SORT_LABELS=labels.SORT_LABELS, FAQ_CATEGORY_LABELS=labels.FAQ_CATEGORY_LABELS,
     )
     app.jinja_env.globals.update(format_datetime=format_datetime, get_locale=get_locale)
+    app.jinja_env.globals.update(unread_notifications=notify.unread_count,
+                                 NOTIFICATION_LABELS=labels.NOTIFICATION_LABELS)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters.update(local_time=formatting.local_time, html_datetime=formatting.html_datetime)
     app.jinja_env.policies["ext.i18n.trimmed"] = True

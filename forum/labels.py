@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "revoke_veteran": _l("先輩バッジ取消"),
     "set_role": _l("権限変更"),
     "close_contact": _l("お問い合わせを対応済みに"),
+    "edit": _l("投稿を編集"),
 }
 
 CONTACT_KIND_LABELS = {
@@ -91,3 +92,20 @@ def choices(labels: dict, blank=None) -> list[SelectChoice]:
     """Form choices from one of the label tables (optionally led by a blank option)."""
     options = [SelectChoice("", blank)] if blank is not None else []
     return options + [SelectChoice(key, label) for key, label in labels.items()]
+
+
+# In-app notifications (forum/notify.py): what happened, as the list says it.
+NOTIFICATION_LABELS = {
+    "answer": _l("あなたの質問に回答がつきました"),
+    "comment": _l("あなたの投稿にコメントがつきました"),
+    "best_answer": _l("あなたの回答がベストアンサーに選ばれました"),
+    "followed_answer": _l("フォロー中の質問に新しい回答がつきました"),
+    "supplement": _l("フォロー中の質問に補足が追加されました"),
+    "closed": _l("あなたの質問がモデレーターによりクローズされました"),
+    "reopened": _l("あなたの質問がモデレーターにより再開されました"),
+    "resolved": _l("あなたの質問がモデレーターにより解決済みにされました"),
+    "hidden": _l("あなたの投稿がモデレーターにより非表示にされました"),
+    "restored": _l("あなたの投稿が再表示されました"),
+    "helpful": _l("あなたの回答が「参考になった」と評価されました"),
+    "remind_resolve": _l("質問は解決しましたか？ベストアンサーを選んで解決済みにしてください"),
+}

@@ -30,11 +30,14 @@ from sqlalchemy import event, orm
 
 from .extensions import db
 from .i18n import select_locale
+from .models.engagement import Follow, Notification
 from .models.site import ContentVersion
 
 log = logging.getLogger(__name__)
 
 _VERSION_ROW = 1
+# Rows no guest page shows: writing only these leaves the content version alone.
+_UNSEEN_BY_GUESTS = (ContentVersion, Follow, Notification)
 _BUMPED = "pagecache_bumped"  # session.info flag: this transaction already counted its write
 _STORE = "sodan_page_store"
 
@@ -67,7 +70,7 @@ def _bump_on_flush(session: orm.Session, flush_context) -> None:
     if session.info.get(_BUMPED):
         return
     changed = [*session.new, *session.dirty, *session.deleted]
-    if not any(not isinstance(obj, ContentVersion) for obj in changed):
+    if not any(not isinstance(obj, _UNSEEN_BY_GUESTS) for obj in changed):
         return
     bump(session.connection())
     session.info[_BUMPED] = True

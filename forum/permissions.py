@@ -105,8 +105,37 @@ def can_mark_helpful(user: Any, answer) -> bool:
 
 
 def can_edit_post(user: Any, post) -> bool:
-    """Authors edit their own posts while they may post."""
-    return can_post(user) and post.author_id == user.id
+    """Authors edit their own posts (questions, answers, comments) while they may post;
+    moderators edit any post (the edit is logged)."""
+    return can_post(user) and (post.author_id == user.id or user.is_moderator)
+
+
+def can_comment(user: Any, post) -> bool:
+    """Comment under a question or an answer the user can see; the thread's state is
+    state_allows_comment."""
+    visible = not post.is_hidden or is_moderator(user)
+    return can_post(user) and visible
+
+
+def state_allows_comment(question) -> bool:
+    """Open and resolved threads take comments and 補足; closed ones do not."""
+    return question.status in ("open", "resolved")
+
+
+def can_delete_comment(user: Any, comment) -> bool:
+    """Authors delete their own comments (moderators hide any: can_hide)."""
+    return can_post(user) and comment.author_id == user.id
+
+
+def can_add_supplement(user: Any, question) -> bool:
+    """Only the asker adds a 補足 to the question, at any time the thread is not closed."""
+    return can_post(user) and question.author_id == user.id
+
+
+def can_follow(user: Any, question) -> bool:
+    """Any signed-in member (a suspended one too: following posts nothing) follows a thread
+    they can see, to be notified of new answers and 補足."""
+    return _member(user) and can_view_question(user, question)
 
 
 def can_moderate(user: Any) -> bool:
@@ -196,5 +225,6 @@ TEMPLATE_HELPERS = {
         "can_report_post", "can_edit_profile", "can_restore", "can_dismiss_reports", "can_unsuspend",
         "can_view_audit_log", "can_contact", "can_handle_contact_messages", "can_view_insights",
         "can_view_moderation_history",
+        "can_comment", "state_allows_comment", "can_delete_comment", "can_add_supplement", "can_follow",
     )
 }

@@ -1,4 +1,5 @@
-"""Editing posts: the author changes a question or an answer; search follows in the same commit."""
+"""Editing posts: the author (or a moderator, logged) changes a question or an answer; the
+version it replaces is kept (forum/revisions.py) and search follows, in the same commit."""
 from flask_babel import gettext as _
 
 from .. import permissions
@@ -6,13 +7,14 @@ from ..exceptions import PermissionDenied, StateConflict
 from ..extensions import db
 from ..lookups import tags_by_name  # one place decides how tags are created
 from ..models import Answer, Question, User, utcnow
+from ..revisions import record_edit
 from ..search import index
 
 
 def _check(user: User, post, question: Question) -> None:
     if not permissions.can_edit_post(user, post):
         raise PermissionDenied(_("編集できるのは投稿した本人だけです。"))
-    if question.is_closed:
+    if question.is_closed and not permissions.is_moderator(user):
         raise StateConflict(_("クローズされたスレッドの投稿は編集できません。"))
 
 
@@ -20,6 +22,7 @@ def edit_question(user: User, question: Question, *, category: str, title: str, 
                   asker_type: str, tags: list[str]) -> Question:
     """The asker rewrites the question."""
     _check(user, question, question)
+    record_edit(user, question)
     question.category = category
     question.title = title
     question.body = body
@@ -34,6 +37,7 @@ def edit_question(user: User, question: Question, *, category: str, title: str, 
 def edit_answer(user: User, answer: Answer, body: str) -> Answer:
     """The answerer rewrites the answer."""
     _check(user, answer, answer.question)
+    record_edit(user, answer)
     answer.body = body
     answer.updated_at = utcnow()
     index.refresh(answer.question)

@@ -1,4 +1,5 @@
-"""GET/POST /questions/<id>/edit and /answers/<id>/edit: authors edit their posts (guard applies)."""
+"""GET/POST /questions/<id>/edit and /answers/<id>/edit: authors (and moderators) edit posts, the
+guard applies; GET …/revisions: a post's edit history with diffs."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,7 +8,9 @@ from .. import permissions
 from ..decorators import posting_allowed
 from ..exceptions import PermissionDenied
 from ..forms.posts import AnswerForm, QuestionForm, split_tags
-from ..lookups import get_answer, get_question
+from ..lookups import get_answer, get_comment, get_question
+from ..pagecache import guest_cached
+from ..revisions import history
 from . import services
 
 bp = Blueprint("edits", __name__)
@@ -48,3 +51,27 @@ def edit_answer(answer_id: int):
                                 _anchor=f"answer-{answer.id}"), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("edits/answer.html", form=form, answer=answer, question=answer.question), status
+
+
+@bp.get("/questions/<int:question_id>/revisions", endpoint="question_revisions")
+@guest_cached
+def question_revisions(question_id: int):
+    question = get_question(current_user, question_id)
+    return render_template("edits/revisions.html", post=question, question=question, kind="question",
+                           versions=history(question))
+
+
+@bp.get("/answers/<int:answer_id>/revisions", endpoint="answer_revisions")
+@guest_cached
+def answer_revisions(answer_id: int):
+    answer = get_answer(current_user, answer_id)
+    return render_template("edits/revisions.html", post=answer, question=answer.question, kind="answer",
+                           versions=history(answer))
+
+
+@bp.get("/comments/<int:comment_id>/revisions", endpoint="comment_revisions")
+@guest_cached
+def comment_revisions(comment_id: int):
+    comment = get_comment(current_user, comment_id)
+    return render_template("edits/revisions.html", post=comment, question=comment.question, kind="comment",
+                           versions=history(comment))

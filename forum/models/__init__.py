@@ -1,6 +1,16 @@
 """All models, re-exported so callers write `from forum.models import Question`."""
 from . import counters  # noqa: F401  (registers the answer / helpful count listener)
 from .base import UTCDateTime, utcnow
+from .engagement import (
+    COMMENT_MAX,
+    NOTIFICATION_KINDS,
+    REVISION_TARGETS,
+    Comment,
+    Follow,
+    Notification,
+    Revision,
+    Supplement,
+)
 from .faq import FAQ_CATEGORIES, FaqEntry
 from .mail import DELIVERIES, DigestItem, MailPreference, OutboxMail, Subscription
 from .moderation import (
@@ -27,6 +37,8 @@ from .site import ContentVersion
 from .user import ROLES, User
 
 __all__ = [
+    "COMMENT_MAX", "NOTIFICATION_KINDS", "REVISION_TARGETS", "Comment", "Follow", "Notification", "Revision",
+    "Supplement",
     "DELIVERIES", "DigestItem", "MailPreference", "OutboxMail", "Subscription",
     "ASKER_TYPES", "CATEGORIES", "FAQ_CATEGORIES", "FaqEntry", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
     "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "ContentVersion",

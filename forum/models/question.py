@@ -72,6 +72,12 @@ class Question(Model):
         sa.ForeignKey("answers.id", use_alter=True, ondelete="SET NULL")
     )
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Resolving: the asker's お礼 to the best answer, or how they solved it themselves (自己解決).
+    thanks: Mapped[str | None] = mapped_column(sa.Text)
+    resolution_note: Mapped[str | None] = mapped_column(sa.Text)
+    # The last edit (edit history: forum/revisions.py); NULL until the question is edited.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # Closed as a duplicate of this thread (reason "duplicate").
     duplicate_of_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("questions.id", ondelete="SET NULL"), index=True)
@@ -88,7 +94,7 @@ class Question(Model):
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     urgent_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, lazy="selectin", order_by=Tag.name)
     answers: WriteOnlyMapped["Answer"] = relationship(
         back_populates="question",
@@ -142,8 +148,10 @@ class Answer(Model):
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
     question: Mapped[Question] = relationship(back_populates="answers", foreign_keys=[question_id])
 
     @validates("body")

@@ -5,12 +5,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import permissions
+from .. import notify, permissions
 from ..audit import log_action
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..lookups import get_post, get_question, thread_of
-from ..models import Answer, AuditLog, Question, User, utcnow
+from ..models import Answer, AuditLog, Comment, Question, User, utcnow
 from ..search import index
 from .queue import close_reports
 
@@ -50,6 +50,7 @@ def close_question(moderator: User, question: Question, reason: str, note: str =
     question.closed_at = utcnow()
     index.refresh(question)
     log_action(moderator, "close", "question", question.id, reason, note)
+    notify.notify(question.author_id, "closed", moderator, question, reason=reason, note=note)
     close_reports(moderator, "question", question.id, "closed")
     db.session.commit()
     return question
@@ -69,6 +70,7 @@ def reopen_question(moderator: User, question: Question) -> Question:
     question.duplicate_of_id = None
     index.refresh(question)
     log_action(moderator, "reopen", "question", question.id)
+    notify.notify(question.author_id, "reopened", moderator, question)
     db.session.commit()
     return question
 
@@ -78,7 +80,14 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def hide_post(moderator: User, target_type: str, post: Question | Answer, note: str = "") -> None:
+def _tell_author(moderator: User, kind: str, post: Question | Answer | Comment, note: str) -> None:
+    """The post's author hears that it was hidden or restored, and why."""
+    notify.notify(post.author_id, kind, moderator, thread_of(post),
+                  answer=post if isinstance(post, Answer) else None,
+                  comment=post if isinstance(post, Comment) else None, note=note)
+
+
+def hide_post(moderator: User, target_type: str, post: Question | Answer | Comment, note: str = "") -> None:
     """Hide a question or an answer: it vanishes for all but moderators and leaves search."""
     _require(permissions.can_hide(moderator), _("投稿を非表示にできるのはモデレーターだけです。"))
     if post.is_hidden:
@@ -86,11 +95,12 @@ def hide_post(moderator: User, target_type: str, post: Question | Answer, note: 
     post.is_hidden = True
     index.refresh(thread_of(post))
     log_action(moderator, "hide", target_type, post.id, note=note)
+    _tell_author(moderator, "hidden", post, note)
     close_reports(moderator, target_type, post.id, "hidden")
     db.session.commit()
 
 
-def restore_post(moderator: User, target_type: str, post: Question | Answer, note: str = "") -> None:
+def restore_post(moderator: User, target_type: str, post: Question | Answer | Comment, note: str = "") -> None:
     """Bring a hidden post back (and back into search when its thread is searchable)."""
     _require(permissions.can_restore(moderator), _("投稿を再表示できるのはモデレーターだけです。"))
     if not post.is_hidden:
@@ -98,6 +108,7 @@ def restore_post(moderator: User, target_type: str, post: Question | Answer, not
     post.is_hidden = False
     index.refresh(thread_of(post))
     log_action(moderator, "restore", target_type, post.id, note=note)
+    _tell_author(moderator, "restored", post, note)
     db.session.commit()
 
 

@@ -32,8 +32,8 @@ def _back(default: str) -> str:
     return safe_next(request.form.get("next")) or default
 
 
-def _post(target_type: str, target_id: int):
-    if target_type not in REPORT_TARGETS:
+def _post(target_type: str, target_id: int, kinds: tuple[str, ...] = REPORT_TARGETS):
+    if target_type not in kinds:
         abort(404)
     post = get_post(target_type, target_id)
     if post is None:
@@ -42,7 +42,7 @@ def _post(target_type: str, target_id: int):
 
 
 def _thread_url(target_type: str, post) -> str:
-    anchor = f"answer-{post.id}" if target_type == "answer" else None
+    anchor = f"{target_type}-{post.id}" if target_type in ("answer", "comment") else None
     return url_for("questions.show", question_id=thread_of(post).id, _anchor=anchor)
 
 
@@ -98,7 +98,7 @@ def reopen(question_id: int):
 
 def _change_visibility(target_type: str, target_id: int, action, message: str):
     """Hide or restore one post (the two differ only in the service and the message)."""
-    post = _post(target_type, target_id)
+    post = _post(target_type, target_id, (*REPORT_TARGETS, "comment"))  # comments are hidden as posts
     form = NoteForm()
     _checked(form)
     action(current_user, target_type, post, form.note.data or "")

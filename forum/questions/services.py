@@ -1,15 +1,15 @@
 """Thread use cases: ask, answer, resolve; and the queries the thread pages show."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import permissions
+from .. import notify, permissions
 from ..badges import award_veteran_if_earned
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..lookups import MAX_ID, tags_by_name
-from ..models import Answer, HelpfulMark, Question, Tag, User, question_tags, utcnow
+from ..models import Answer, Comment, HelpfulMark, Question, Supplement, Tag, User, question_tags, utcnow
 from ..search import index
 from ..subscriptions import announce_new_question
 
@@ -22,6 +22,8 @@ def ask_question(author: User, *, category: str, title: str, body: str,
     question = Question(author=author, category=category, title=title, body=body,
                         asker_type=asker_type, status="open")
     question.tags = tags_by_name(tags or [])
+    db.session.flush()
+    notify.follow_automatically(author, question)
     db.session.add(question)
     announce_new_question(question)
     db.session.commit()
@@ -39,24 +41,56 @@ def post_answer(author: User, question: Question, body: str) -> Answer:
     db.session.add(answer)
     question.updated_at = utcnow()
     index.refresh(question)
+    db.session.flush()
+    # The asker hears "an answer on my question"; other followers "a new answer on a thread I follow".
+    notify.notify(question.author_id, "answer", author, question, answer)
+    notify.notify_followers("followed_answer", author, question, answer=answer, exclude=[question.author_id])
+    notify.follow_automatically(author, question)
     db.session.commit()
     return answer
 
 
-def resolve_question(user: User, question: Question, best_answer_id: int | None) -> Question:
-    """The asker marks the thread resolved, optionally choosing (or changing) the best answer."""
+def check_resolve(user: User, question: Question) -> None:
+    """The asker may resolve this thread now (else PermissionDenied / StateConflict)."""
     if not permissions.can_resolve(user, question):
         raise PermissionDenied(_("解決済みにできるのは質問者だけです。"))
     if not permissions.state_allows_resolve(question):
         raise StateConflict(_("クローズされたスレッドは解決済みにできません。"))
-    answer = None
-    if best_answer_id is not None:
-        answer = db.session.get(Answer, best_answer_id) if 0 < best_answer_id <= MAX_ID else None
-        if answer is None or answer.question_id != question.id or answer.is_hidden:
-            raise NotFound(_("選んだ回答が見つかりませんでした。"))
-        if not permissions.state_allows_best(question, answer):  # what is left: the asker's own answer
-            raise StateConflict(_("自分の回答はベストアンサーに選べません。"))
+
+
+def chosen_answer(question: Question, best_answer_id: int | None) -> Answer | None:
+    """The answer picked as best, checked: on this thread, visible, not the asker's own."""
+    if best_answer_id is None:
+        return None
+    answer = db.session.get(Answer, best_answer_id) if 0 < best_answer_id <= MAX_ID else None
+    if answer is None or answer.question_id != question.id or answer.is_hidden:
+        raise NotFound(_("選んだ回答が見つかりませんでした。"))
+    if not permissions.state_allows_best(question, answer):  # what is left: the asker's own answer
+        raise StateConflict(_("自分の回答はベストアンサーに選べません。"))
+    return answer
+
+
+def resolve_question(user: User, question: Question, best_answer_id: int | None,
+                     thanks: str = "", note: str = "") -> Question:
+    """The asker marks the thread resolved with a best answer (and an optional お礼), or as
+    自己解決 with a note saying how it was solved: no empty thread enters the knowledge base.
+    The best answer may change later; its new author is notified (with the お礼)."""
+    check_resolve(user, question)
+    answer = chosen_answer(question, best_answer_id)
+    if answer is None:
+        if not (note or "").strip():
+            raise StateConflict(_("自己解決の場合は、どのように解決したかを書いてください。"))
+        question.best_answer_id = None
+        question.thanks = None
+        question.resolution_note = note.strip()
+    else:
+        newly_best = question.best_answer_id != answer.id
         question.best_answer_id = answer.id
+        question.resolution_note = None
+        if newly_best or (thanks or "").strip():
+            question.thanks = (thanks or "").strip() or None
+        if newly_best:
+            notify.notify(answer.author_id, "best_answer", user, question, answer, note=question.thanks or "")
     if question.status != "resolved":
         question.status = "resolved"
         question.resolved_at = utcnow()
@@ -74,12 +108,25 @@ class Thread:
     best_answer: Answer | None
     helpful_counts: dict[int, int]
     marked_helpful: set[int]
+    question_comments: list[Comment] = field(default_factory=list)
+    answer_comments: dict[int, list[Comment]] = field(default_factory=dict)
+    supplements: list[Supplement] = field(default_factory=list)
+    following: bool = False
     duplicate_of: Question | None = None  # the thread this one was closed as a duplicate of
     duplicates: list[Question] | None = None  # threads closed as duplicates of this one
 
 
+def open_thread(user, question: Question) -> Thread:
+    """A member opening a thread has read its notifications (the UPDATE runs only when they
+    have unread ones: the header's count, needed anyway, says so)."""
+    if notify.unread_count(user) and notify.mark_read(user, question_id=question.id):
+        db.session.commit()
+    return load_thread(user, question)
+
+
 def load_thread(user, question: Question) -> Thread:
-    """The answers the user may see, best answer first, in one query."""
+    """The answers the user may see, best answer first, in one query; their comments, the
+    補足 and the follow state in one statement each."""
     answers = list(
         db.session.scalars(
             sa.select(Answer).where(Answer.question_id == question.id).order_by(Answer.created_at, Answer.id)
@@ -91,6 +138,7 @@ def load_thread(user, question: Question) -> Thread:
         visible = [best] + [a for a in visible if a is not best]
     ids = [a.id for a in visible]
     thread = Thread(question, visible, best, helpful_counts(ids), _marked_by(user, ids))
+    _add_discussion(user, thread)
     if question.duplicate_of_id is not None:
         target = db.session.get(Question, question.duplicate_of_id)
         thread.duplicate_of = target if target is not None and permissions.can_view_question(user, target) else None
@@ -98,6 +146,24 @@ def load_thread(user, question: Question) -> Thread:
         sa.select(Question).where(Question.duplicate_of_id == question.id).order_by(Question.id).limit(50))
         if permissions.can_view_question(user, q)]
     return thread
+
+
+def _add_discussion(user, thread: Thread) -> None:
+    """Comments (question's and answers', one statement), 補足 and the follow state."""
+    question = thread.question
+    comments = db.session.scalars(
+        sa.select(Comment).where(Comment.question_id == question.id).order_by(Comment.created_at, Comment.id))
+    for comment in comments:
+        if comment.is_hidden and not permissions.is_moderator(user):
+            continue
+        if comment.answer_id is None:
+            thread.question_comments.append(comment)
+        else:
+            thread.answer_comments.setdefault(comment.answer_id, []).append(comment)
+    thread.supplements = list(db.session.scalars(
+        sa.select(Supplement).where(Supplement.question_id == question.id)
+        .order_by(Supplement.created_at, Supplement.id)))
+    thread.following = notify.is_following(user, question.id)
 
 
 def helpful_counts(answer_ids: list[int]) -> dict[int, int]:
@@ -129,6 +195,7 @@ def toggle_helpful(user: User, answer: Answer) -> bool:
     mark = db.session.get(HelpfulMark, (user.id, answer.id))
     if mark is None:
         db.session.add(HelpfulMark(user_id=user.id, answer_id=answer.id))
+        notify.notify(answer.author_id, "helpful", user, answer.question, answer)  # batched per day
     else:
         db.session.delete(mark)
     db.session.commit()

@@ -95,8 +95,8 @@ def new():
     return render_template("questions/new.html", form=form), status
 
 
-def _render_thread(question, answer_form=None, status=200, notice=None):
-    thread = services.load_thread(current_user, question)
+def _render_thread(question, answer_form=None, status=200, opened=False, notice=None):
+    thread = (services.open_thread if opened else services.load_thread)(current_user, question)
     return render_template(
         "questions/show.html", thread=thread, question=question, notice=notice,
         # Guests get no form object: making one makes a CSRF token, and a page with a token
@@ -111,7 +111,7 @@ def _render_thread(question, answer_form=None, status=200, notice=None):
 @guest_cached
 def show(question_id: int):
     question = get_question(current_user, question_id)
-    return _render_thread(question)
+    return _render_thread(question, opened=True)
 
 
 @bp.post("/questions/<int:question_id>/answers")
@@ -128,16 +128,29 @@ def answer(question_id: int):
     return redirect(url_for("questions.show", question_id=question.id, _anchor=f"answer-{answer.id}"))
 
 
-@bp.post("/questions/<int:question_id>/resolve")
+@bp.route("/questions/<int:question_id>/resolve", methods=["GET", "POST"])
 @login_required
 @posting_allowed
 def resolve(question_id: int):
+    """GET: the confirmation step (the chosen answer, or 自己解決), with the お礼 or the note;
+    POST: resolve (best_answer_id, thanks, note)."""
     question = get_question(current_user, question_id)
+    services.check_resolve(current_user, question)
+    if request.method == "GET":
+        best = request.args.get("best_answer_id", "")
+        if best and not (best.isascii() and best.isdigit() and len(best) <= 10):
+            abort(400)
+        form = ResolveForm(formdata=None, best_answer_id=best)
+        return render_template("questions/resolve.html", question=question, form=form,
+                               answer=services.chosen_answer(question, form.best_id))
     form = ResolveForm()
     if not form.validate_on_submit():
-        abort(400)
-    best = int(form.best_answer_id.data) if form.best_answer_id.data else None
-    services.resolve_question(current_user, question, best)
+        if form.best_answer_id.errors or "csrf_token" in form.errors:
+            abort(400)
+        return render_template("questions/resolve.html", question=question, form=form,
+                               answer=services.chosen_answer(question, form.best_id)), 422
+    services.resolve_question(current_user, question, form.best_id, thanks=form.thanks.data or "",
+                              note=form.note.data or "")
     flash(_("解決済みにしました。ありがとうございました。"), "success")
     return redirect(url_for("questions.show", question_id=question.id))
 

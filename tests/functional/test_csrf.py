@@ -59,7 +59,8 @@ def test_posts_without_token_are_400_and_real_forms_work(make_app):
         page = client.get(f"/questions/{qid}")
         chosen = [f for f in forms(page)
                   if f.action.endswith("/resolve") and f.data().get("best_answer_id") == str(answer_id)]
-        assert client.post(chosen[0].action, data=chosen[0].data()).status_code == 302
+        confirm = client.get(chosen[0].action, query_string=chosen[0].data())  # the confirmation step
+        assert submit(client, confirm, chosen[0].action, thanks="助かりました").status_code == 302
         submit(client, client.get("/"), "/auth/logout")
 
         _login(client, "mod")

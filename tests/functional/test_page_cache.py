@@ -158,7 +158,7 @@ def test_a_search_page_follows_a_resolve(client, auth, guest, app):
     make_answer(question, make_user("answerer"), "10.21%です。")
     assert "の計算方法を教えて" not in _cached(guest, "/search?q=源泉徴収")
     auth.login("asker")
-    assert client.post(f"/questions/{question.id}/resolve").status_code == 302
+    assert client.post(f"/questions/{question.id}/resolve", data={"note": "自分で解決しました"}).status_code == 302
     assert "の計算方法を教えて" in _fresh(guest, "/search?q=源泉徴収")
 
 

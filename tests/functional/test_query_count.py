@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum.extensions import db
-from forum.models import Tag
+from forum.models import Comment, Supplement, Tag
 from tests.factories import done, make_answer, make_question, make_user, resolved_thread
 
 
@@ -33,6 +33,29 @@ def _get(client, app, path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
+def test_thread_page_with_1_and_50_comments(client, auth, app, signed_in):
+    """Comments (under the question and under answers), 補足 and the follow state load in a
+    fixed number of statements, whatever their number."""
+    alice, bob = make_user("alice"), make_user("bob")
+    small, big = make_question(alice, title="コメント1件"), make_question(alice, title="コメント50件")
+    answers = {q.id: make_answer(q, bob, commit=False) for q in (small, big)}
+    done()
+    for q, n in ((small, 1), (big, 50)):
+        db.session.add(Supplement(question_id=q.id, author_id=alice.id, body="補足です。"))
+        for i in range(n):
+            on_answer = answers[q.id].id if i % 2 else None
+            db.session.add(Comment(question_id=q.id, answer_id=on_answer, author_id=(bob if i % 3 else alice).id,
+                                   body=f"コメント{i} https://example.com/{i}"))
+    db.session.commit()
+    if signed_in:
+        auth.login("alice")
+        client.post(f"/questions/{big.id}/follow")  # one followed, one not (alice follows both: she asked)
+    one, fifty = _get(client, app, f"/questions/{small.id}"), _get(client, app, f"/questions/{big.id}")
+    assert len(one) == len(fifty), (one, fifty)
+    assert len(one) <= 12
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
 def test_thread_page_with_1_and_50_answers(client, auth, app, signed_in):
     alice = make_user("alice")
     answerers = [make_user(f"answerer{n}", veteran=n % 2 == 0) for n in range(5)]
@@ -48,7 +71,9 @@ def test_thread_page_with_1_and_50_answers(client, auth, app, signed_in):
         auth.login("alice")
     one, fifty = _get(client, app, f"/questions/{small.id}"), _get(client, app, f"/questions/{big.id}")
     assert len(one) == len(fifty), (one, fifty)
-    assert len(one) <= 8
+    # answers, helpful counts, comments, 補足; signed in also: the member, marks, follow state,
+    # the header's unread count
+    assert len(one) <= 12
 
 
 def _add_threads(n: int, author, answerer, start: int = 0):

@@ -266,7 +266,9 @@ def test_resolve_without_best_answer_through_the_form(client, auth):
     q = make_question(alice)
     auth.login("alice")
     page = client.get(f"/questions/{q.id}")
-    response = submit(client, page, f"/questions/{q.id}/resolve")
+    step = form(page, f"/questions/{q.id}/resolve", method="get")  # the confirmation step
+    confirm = client.get(step.action, query_string=step.data())
+    response = submit(client, confirm, f"/questions/{q.id}/resolve", note="規約を読み直して解決しました。")
     assert response.status_code == 302
     assert db.session.get(Question, q.id).status == "resolved"
 

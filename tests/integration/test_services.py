@@ -99,7 +99,7 @@ def test_resolve_without_best_answer(app):
     alice, bob = make_user("alice"), make_user("bob")
     q = make_question(alice)
     make_answer(q, bob)
-    services.resolve_question(alice, q, None)
+    services.resolve_question(alice, q, None, note="サポートに聞いて解決しました")
     assert q.status == "resolved" and q.best_answer_id is None
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from forum.extensions import db
-from forum.models import ContactMessage, Report, User
+from forum.models import Comment, ContactMessage, Report, User
 from tests.factories import make_answer, make_question
 from tests.trust.helpers import ROLES, make_role, suspend
 
@@ -31,10 +31,13 @@ def _world(actor):
     db.session.add(Report(reporter_id=reporter.id, target_type="answer", target_id=answer.id, reason="spam"))
     message = ContactMessage(kind="bug", subject="表示崩れ", body="崩れます")
     db.session.add(message)
+    comment = Comment(question_id=q.id, answer_id=answer.id, author_id=bob.id, body="補足のコメントです")
+    db.session.add(comment)
     db.session.commit()
     own = make_question(actor, title="自分の質問ですよ") if actor else q
     return {"q": q.id, "answer": answer.id, "hidden": hidden.id, "own": own.id,
-            "me": actor.username if actor else "alice", "message": message.id}
+            "me": actor.username if actor else "alice", "message": message.id,
+            "comment": comment.id}
 
 
 # (method, path template, form data, expected per role in ROLES order)
@@ -42,8 +45,8 @@ ACTIONS = {
     "report": ("POST", "/reports", {"target_type": "answer", "target_id": "{answer}", "reason": "spam"},
                (LOGIN, DONE, DONE, DONE, DONE, NO)),
     "edit own question": ("GET", "/questions/{own}/edit", None, (LOGIN, OK, OK, OK, OK, NO)),
-    "edit others' question": ("GET", "/questions/{q}/edit", None, (LOGIN, NO, NO, NO, NO, NO)),
-    "edit others' answer": ("POST", "/answers/{answer}/edit", {"body": "書き換え"}, (LOGIN, NO, NO, NO, NO, NO)),
+    "edit others' question": ("GET", "/questions/{q}/edit", None, (LOGIN, NO, NO, OK, OK, NO)),  # moderators: logged
+    "edit others' answer": ("POST", "/answers/{answer}/edit", {"body": "書き換え"}, (LOGIN, NO, NO, DONE, DONE, NO)),
     "edit own profile": ("GET", "/users/{me}/edit", None, (LOGIN, OK, OK, OK, OK, NO)),
     "edit others' profile": ("POST", "/users/alice/edit", {"bio": "x"}, (LOGIN, NO, NO, NO, NO, NO)),
     "see the queue": ("GET", "/moderation", None, (LOGIN, NO, NO, OK, OK, NO)),
@@ -60,6 +63,22 @@ ACTIONS = {
     "grant veteran": ("POST", "/moderation/users/alice/veteran/grant", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
     "read contact messages": ("GET", "/moderation/contact", None, (LOGIN, NO, NO, NO, OK, NO)),
     "mark contact done": ("POST", "/moderation/contact/{message}/done", {}, (LOGIN, NO, NO, NO, DONE, NO)),
+    # engagement: comments, 補足, follows, notifications
+    "comment on a question": ("POST", "/questions/{q}/comments", {"body": "コメントです"},
+                              (LOGIN, DONE, DONE, DONE, DONE, NO)),
+    "comment on an answer": ("POST", "/answers/{answer}/comments", {"body": "コメントです"},
+                             (LOGIN, DONE, DONE, DONE, DONE, NO)),
+    "edit others' comment": ("GET", "/comments/{comment}/edit", None, (LOGIN, NO, NO, OK, OK, NO)),
+    "delete others' comment": ("POST", "/comments/{comment}/delete", {}, (LOGIN, NO, NO, NO, NO, NO)),
+    "hide a comment": ("POST", "/moderation/posts/comment/{comment}/hide", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
+    "supplement own question": ("POST", "/questions/{own}/supplements", {"body": "補足です。予算は3万円です。"},
+                                (LOGIN, DONE, DONE, DONE, DONE, NO)),
+    "supplement others' question": ("POST", "/questions/{q}/supplements", {"body": "補足です。"},
+                                    (LOGIN, NO, NO, NO, NO, NO)),
+    "follow a thread": ("POST", "/questions/{q}/follow", {}, (LOGIN, DONE, DONE, DONE, DONE, DONE)),
+    "read notifications": ("GET", "/notifications", None, (LOGIN, OK, OK, OK, OK, OK)),
+    "mark notifications read": ("POST", "/notifications/read", {}, (LOGIN, DONE, DONE, DONE, DONE, DONE)),
+    "my questions": ("GET", "/my/questions", None, (LOGIN, OK, OK, OK, OK, OK)),
     "write to the operators": ("POST", "/contact", {"kind": "bug", "subject": "件名", "body": "内容"},
                                (DONE, DONE, DONE, DONE, DONE, DONE)),
 }

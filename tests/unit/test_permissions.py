@@ -73,7 +73,7 @@ EXPECTED = {
     "can_mark_helpful:other":           (0, 1, 1, 1, 1, 0),
     "can_mark_helpful:own":             (0, 0, 0, 0, 0, 0),
     "can_edit_post:own":                (0, 1, 1, 1, 1, 0),
-    "can_edit_post:other":              (0, 0, 0, 0, 0, 0),
+    "can_edit_post:other":              (0, 0, 0, 1, 1, 0),  # moderators edit any post (logged)
     "can_moderate":                     (0, 0, 0, 1, 1, 0),
     "can_grant_veteran":                (0, 0, 0, 1, 1, 0),
     "can_suspend:member":               (0, 0, 0, 1, 1, 0),
@@ -98,6 +98,15 @@ EXPECTED = {
     # the operators' room: figures, and a member's report and moderation history on the profile
     "can_view_insights":                (0, 0, 0, 1, 1, 0),
     "can_view_moderation_history":      (0, 0, 0, 1, 1, 0),
+    # engagement: comments, 補足, follows
+    "can_comment:visible":              (0, 1, 1, 1, 1, 0),
+    "can_comment:hidden":               (0, 0, 0, 1, 1, 0),
+    "can_delete_comment:own":           (0, 1, 1, 1, 1, 0),
+    "can_delete_comment:other":         (0, 0, 0, 0, 0, 0),  # moderators hide, they do not delete
+    "can_add_supplement:own":           (0, 1, 1, 1, 1, 0),
+    "can_add_supplement:other":         (0, 0, 0, 0, 0, 0),
+    "can_follow:visible":               (0, 1, 1, 1, 1, 1),  # following posts nothing
+    "can_follow:hidden":                (0, 0, 0, 1, 1, 0),
 }
 
 # How to call each action: the object it is asked about, by variant.
@@ -132,6 +141,14 @@ CALLS = {
     "can_unsuspend:member": lambda f, u: f(u, target("member")),
     "can_unsuspend:admin": lambda f, u: f(u, target("admin")),
     "can_view_moderation_history": lambda f, u: f(u, target("member")),
+    "can_comment:visible": lambda f, u: f(u, answer()),
+    "can_comment:hidden": lambda f, u: f(u, answer(hidden=True)),
+    "can_delete_comment:own": lambda f, u: f(u, answer("own")),
+    "can_delete_comment:other": lambda f, u: f(u, answer()),
+    "can_add_supplement:own": lambda f, u: f(u, question("own")),
+    "can_add_supplement:other": lambda f, u: f(u, question()),
+    "can_follow:visible": lambda f, u: f(u, question()),
+    "can_follow:hidden": lambda f, u: f(u, question(hidden=True)),
 }
 
 CASES = [

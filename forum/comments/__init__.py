@@ -1,0 +1,1 @@
+"""Comments under questions and answers, and the asker's 補足."""

@@ -1,0 +1,1 @@
+"""A member's notifications, their own questions ("自分の質問"), and following threads."""
