@@ -4,6 +4,8 @@ from ..labels import CATEGORY_LABELS
 from ..models import STATUSES
 from ..urls import MAX_PAGE
 
+# No NUL characters: every request carrying one is refused (400) before it reaches a query.
+_NO_NUL = r"^[^\u0000]+$"
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 _AUTHOR = {"type": "object", "required": ["username", "is_veteran"], "additionalProperties": False,
            "properties": {"username": {"type": "string"}, "is_veteran": {"type": "boolean"}}}
@@ -80,7 +82,7 @@ def document() -> dict:
                      "schema": {"type": "string", "enum": list(STATUSES)}},
                     _CATEGORY,
                     {"name": "tag", "in": "query", "required": False,
-                     "schema": {"type": "string", "minLength": 1, "maxLength": 40}},
+                     "schema": {"type": "string", "minLength": 1, "maxLength": 40, "pattern": _NO_NUL}},
                     _PAGE,
                 ],
                 "responses": {"200": _ok("#/components/schemas/QuestionPage", "a page of threads"),
@@ -97,7 +99,8 @@ def document() -> dict:
                 "operationId": "search", "summary": "Resolved threads matching every word",
                 "parameters": [
                     {"name": "q", "in": "query", "required": True,
-                     "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}},
+                     "schema": {"type": "string", "minLength": 1, "maxLength": 200,
+                                "pattern": r"^[^\u0000]*\S[^\u0000]*$"}},
                     _CATEGORY, _PAGE,
                 ],
                 "responses": {"200": _ok("#/components/schemas/QuestionPage", "a page of results"),
