@@ -150,6 +150,7 @@ def mark_read(user: User, *, question_id: int | None = None, notification_id: in
         stmt = stmt.where(Notification.question_id == question_id)
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
-    changed = db.session.execute(stmt, execution_options={"synchronize_session": False}).rowcount
+    result = db.session.execute(stmt, execution_options={"synchronize_session": False})
+    changed = getattr(result, "rowcount", 0)  # a CursorResult for an UPDATE
     g.pop("unread_notifications", None)
     return changed or 0

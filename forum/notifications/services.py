@@ -52,10 +52,10 @@ def my_questions(user: User, page: int, per_page: int):
     answers: dict[int, int] = {}
     unread: dict[int, int] = {}
     if ids:
-        answers = dict(db.session.execute(  # type: ignore[arg-type]
+        answers = dict(db.session.execute(
             sa.select(Answer.question_id, sa.func.count())
             .where(Answer.question_id.in_(ids), Answer.is_hidden.is_(False)).group_by(Answer.question_id)).all())
-        unread = dict(db.session.execute(  # type: ignore[arg-type]
+        unread = dict(db.session.execute(
             sa.select(Notification.question_id, sa.func.count())
             .where(Notification.recipient_id == user.id, Notification.read_at.is_(None),
                    Notification.question_id.in_(ids)).group_by(Notification.question_id)).all())
