@@ -19,8 +19,8 @@ from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .faq import views as faq_views
 from .i18n import select_locale
-from .mail import notifications as mail_notifications
 from .inputs import FormRequest
+from .mail import notifications as mail_notifications
 from .models import User
 from .notifications import views as notifications_views
 from .moderation import insight_views
@@ -28,8 +28,8 @@ from .moderation import views as moderation_views
 from .questions import views as questions_views
 from .reports import views as reports_views
 from .search import views as search_views
-from .settings import views as settings_views
 from .seo import register_template_helpers as register_seo_helpers
+from .settings import views as settings_views
 from .syndication import views as syndication_views
 from .text import render_markdown
 from .users import views as users_views

@@ -103,6 +103,22 @@ contact_per_address = limiter.limit(
 )
 
 
+def _reset_email_key() -> str:
+    return "reset:" + (request.form.get("email") or "").strip().casefold()
+
+
+# Every request counts (mail is sent whether the address exists or not, from the outside alike),
+# per address and per typed e-mail, so nobody floods an inbox or probes many addresses.
+password_reset_per_address = limiter.limit(
+    _config("RATELIMIT_PASSWORD_RESET"), key_func=get_remote_address, methods=["POST"], scope="reset-address",
+    error_message=_message(_l("パスワード再設定の依頼が多すぎます。しばらく待ってからもう一度お試しください。")),
+)
+password_reset_per_email = limiter.limit(
+    _config("RATELIMIT_PASSWORD_RESET"), key_func=_reset_email_key, methods=["POST"], scope="reset-email",
+    error_message=_message(_l("パスワード再設定の依頼が多すぎます。しばらく待ってからもう一度お試しください。")),
+)
+
+
 def retry_after_seconds() -> int:
     """Seconds until the limit this request ran into lets the next try through (at least 1)."""
     current = limiter.current_limit
@@ -119,19 +135,3 @@ def wait_text(seconds: int) -> str:
     if minutes < 120:
         return _("あと約%(n)d分で、もう一度投稿できます。", n=minutes)
     return _("あと約%(n)d時間で、もう一度投稿できます。", n=math.ceil(minutes / 60))
-
-
-def _reset_email_key() -> str:
-    return "reset:" + (request.form.get("email") or "").strip().casefold()
-
-
-# Every request counts (mail is sent whether the address exists or not, from the outside alike),
-# per address and per typed e-mail, so nobody floods an inbox or probes many addresses.
-password_reset_per_address = limiter.limit(
-    _config("RATELIMIT_PASSWORD_RESET"), key_func=get_remote_address, methods=["POST"], scope="reset-address",
-    error_message=_message(_l("パスワード再設定の依頼が多すぎます。しばらく待ってからもう一度お試しください。")),
-)
-password_reset_per_email = limiter.limit(
-    _config("RATELIMIT_PASSWORD_RESET"), key_func=_reset_email_key, methods=["POST"], scope="reset-email",
-    error_message=_message(_l("パスワード再設定の依頼が多すぎます。しばらく待ってからもう一度お試しください。")),
-)

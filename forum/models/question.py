@@ -6,7 +6,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from ..text import render_markdown
+from ..text import render_markdown, stored_html
 from .base import Model, UTCDateTime, utcnow
 from .user import User
 
@@ -26,8 +26,9 @@ question_tags = sa.Table(
 
 
 def rendered(body: str, body_html: str | None) -> Markup:
-    """The stored HTML (it went through the sanitiser when it was written), or a fresh render
-    for a row written before HTML was stored."""
+    """The stored HTML (it went through the sanitiser when it was written), or a fresh render:
+    plain prose is not stored (its paragraphs are rebuilt in microseconds), and neither is
+    HTML of rows written before HTML was stored."""
     return Markup(body_html) if body_html is not None else render_markdown(body)  # nosec B704
 
 
@@ -61,7 +62,8 @@ class Question(Model):
     asker_type: Mapped[str] = mapped_column(sa.String(10), default="lancer", server_default="lancer")
     title: Mapped[str] = mapped_column(sa.String(120))
     body: Mapped[str] = mapped_column(sa.Text)
-    # The body's sanitised HTML: derived, written with the body (`flask forum render` rebuilds it).
+    # The body's sanitised HTML: derived, written with the body. Plain prose is left NULL and
+    # rebuilt when shown; `flask forum render` rebuilds the rest.
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(10), default="open", server_default="open")
     # What a reopen returns to: the status the thread had when it was closed.
@@ -72,6 +74,9 @@ class Question(Model):
         sa.ForeignKey("answers.id", use_alter=True, ondelete="SET NULL")
     )
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Held by the contact guard (uncertain findings): hidden until a moderator publishes it;
+    # its author still sees it (forum/permissions.py).
+    is_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True)
     # Resolving: the asker's お礼 to the best answer, or how they solved it themselves (自己解決).
     thanks: Mapped[str | None] = mapped_column(sa.Text)
     resolution_note: Mapped[str | None] = mapped_column(sa.Text)
@@ -105,7 +110,7 @@ class Question(Model):
 
     @validates("body")
     def _render_body(self, key: str, body: str) -> str:
-        self.body_html = render_markdown(body)
+        self.body_html = stored_html(body)
         return body
 
     @property
@@ -146,6 +151,7 @@ class Answer(Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    is_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -156,7 +162,7 @@ class Answer(Model):
 
     @validates("body")
     def _render_body(self, key: str, body: str) -> str:
-        self.body_html = render_markdown(body)
+        self.body_html = stored_html(body)
         return body
 
     @property

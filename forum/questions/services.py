@@ -22,9 +22,9 @@ def ask_question(author: User, *, category: str, title: str, body: str,
     question = Question(author=author, category=category, title=title, body=body,
                         asker_type=asker_type, status="open")
     question.tags = tags_by_name(tags or [])
+    db.session.add(question)
     db.session.flush()
     notify.follow_automatically(author, question)
-    db.session.add(question)
     announce_new_question(question)
     db.session.commit()
     return question
