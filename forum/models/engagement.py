@@ -23,6 +23,7 @@ NOTIFICATION_KINDS = (
     "hidden", "restored",              # my post, by a moderator (note)
     "helpful",           # 参考になった on my answer, batched per answer and day (count)
     "remind_resolve",    # the stale-thread sweep asks me to resolve
+    "published", "rejected",           # my held post (contact guard), by a moderator (note)
 )
 
 
@@ -40,6 +41,7 @@ class Comment(Model):
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    is_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -73,7 +75,13 @@ class Supplement(Model):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
+    # Like a post: held by the contact guard (hidden until a moderator publishes it, seen by its author).
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    is_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
+    question: Mapped[Question] = relationship(foreign_keys=[question_id])
 
     @validates("body")
     def _render_body(self, key: str, body: str) -> str:
