@@ -1,8 +1,8 @@
-"""The FAQ entries search reads, in one place: today the static content in
-forum/faq/content.py; when the FAQ moves into the database, only this function changes."""
+"""The FAQ entries search reads, in one place: the FAQ admins edit (forum.lookups.faq_entries),
+with each entry's normalised text for matching."""
 from functools import lru_cache
 
-from ..faq.content import FAQ_SECTIONS
+from ..lookups import faq_entries as stored_entries
 from ..text import normalize
 
 
@@ -12,10 +12,6 @@ def _normal(text: str) -> str:
 
 
 def faq_entries() -> list[dict]:
-    """Every entry as {"q", "a", "section", "norm"} (texts in the current language)."""
-    out = []
-    for section in FAQ_SECTIONS:
-        for entry in section["entries"]:
-            q, a = str(entry["q"]), str(entry["a"])
-            out.append({"q": q, "a": a, "section": section["key"], "norm": _normal(f"{q}\n{a}")})
-    return out
+    """Every entry as {"q", "a", "anchor", "norm"}, in the FAQ page's order."""
+    return [{"q": e.question, "a": e.answer, "anchor": f"faq-{e.id}", "norm": _normal(f"{e.question}\n{e.answer}")}
+            for e in stored_entries()]
