@@ -13,5 +13,5 @@ def _normal(text: str) -> str:
 
 def faq_entries() -> list[dict]:
     """Every entry as {"q", "a", "anchor", "norm"}, in the FAQ page's order."""
-    return [{"q": e.question, "a": e.answer, "anchor": f"faq-{e.id}", "norm": _normal(f"{e.question}\n{e.answer}")}
+    return [{"q": e.question, "a": e.answer, "anchor": e.anchor, "norm": _normal(f"{e.question}\n{e.answer}")}
             for e in stored_entries()]
