@@ -22,9 +22,9 @@ from .i18n import select_locale
 from .inputs import FormRequest
 from .mail import notifications as mail_notifications
 from .models import User
-from .notifications import views as notifications_views
 from .moderation import insight_views
 from .moderation import views as moderation_views
+from .notifications import views as notifications_views
 from .questions import views as questions_views
 from .reports import views as reports_views
 from .search import views as search_views
@@ -142,7 +142,8 @@ def register_template_globals(app: Flask) -> None:
     )
     app.jinja_env.globals.update(format_datetime=format_datetime, get_locale=get_locale)
     app.jinja_env.globals.update(unread_notifications=notify.unread_count,
-                                 NOTIFICATION_LABELS=labels.NOTIFICATION_LABELS)
+                                 NOTIFICATION_LABELS=labels.NOTIFICATION_LABELS,
+                                 APPEALABLE_NOTIFICATIONS=labels.APPEALABLE_NOTIFICATIONS)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters.update(local_time=formatting.local_time, html_datetime=formatting.html_datetime)
     app.jinja_env.policies["ext.i18n.trimmed"] = True

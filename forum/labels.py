@@ -48,6 +48,8 @@ ACTION_LABELS = {
     "set_role": _l("権限変更"),
     "close_contact": _l("お問い合わせを対応済みに"),
     "edit": _l("投稿を編集"),
+    "publish": _l("確認待ちの投稿を公開"),
+    "reject": _l("確認待ちの投稿を非公開"),
 }
 
 CONTACT_KIND_LABELS = {
@@ -108,4 +110,8 @@ NOTIFICATION_LABELS = {
     "restored": _l("あなたの投稿が再表示されました"),
     "helpful": _l("あなたの回答が「参考になった」と評価されました"),
     "remind_resolve": _l("質問は解決しましたか？ベストアンサーを選んで解決済みにしてください"),
+    "published": _l("確認待ちだったあなたの投稿が公開されました"),
+    "rejected": _l("確認待ちだったあなたの投稿は、連絡先の交換にあたるため公開されませんでした"),
 }
+# Notifications about a moderator's decision on the member's post: they carry a link to appeal.
+APPEALABLE_NOTIFICATIONS = ("closed", "hidden", "rejected")

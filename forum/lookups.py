@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from . import permissions
 from .exceptions import NotFound
 from .extensions import db
-from .models import FAQ_CATEGORIES, Answer, Comment, FaqEntry, Question, Tag
+from .models import FAQ_CATEGORIES, Answer, Comment, FaqEntry, Question, Supplement, Tag
 
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
 
@@ -36,20 +36,20 @@ def get_answer(user, answer_id: int) -> Answer:
 def get_comment(user, comment_id: int) -> Comment:
     """The comment, or NotFound when it (or its answer or thread) is hidden from this user."""
     comment = _get(Comment, comment_id)
-    if comment is None or (comment.is_hidden and not permissions.is_moderator(user)) \
+    if comment is None or not permissions.can_view_post(user, comment) \
             or not permissions.can_view_question(user, comment.question) \
             or (comment.answer is not None and not permissions.can_view_answer(user, comment.answer)):
         raise NotFound(_("このコメントは見つかりませんでした。"))
     return comment
 
 
-def get_post(target_type: str, target_id: int) -> Question | Answer | Comment | None:
-    """The question, answer or comment a report or a moderator action is about (None when there is none)."""
-    model = {"question": Question, "answer": Answer, "comment": Comment}.get(target_type)
+def get_post(target_type: str, target_id: int) -> Question | Answer | Comment | Supplement | None:
+    """The question, answer, comment or 補足 a report or a moderator action is about (None when there is none)."""
+    model = {"question": Question, "answer": Answer, "comment": Comment, "supplement": Supplement}.get(target_type)
     return _get(model, target_id) if model else None
 
 
-def thread_of(post: Question | Answer | Comment) -> Question:
+def thread_of(post: Question | Answer | Comment | Supplement) -> Question:
     return post if isinstance(post, Question) else post.question
 
 

@@ -101,6 +101,13 @@ def notify_followers(kind: str, actor: User | int | None, question: Question, *,
     return written
 
 
+def new_answer(author: User | int, question: Question, answer: Answer) -> None:
+    """A new answer (posted, or published after it was held): the asker hears "an answer on my
+    question", other followers "a new answer on a thread I follow"."""
+    notify(question.author_id, "answer", author, question, answer)
+    notify_followers("followed_answer", author, question, answer=answer, exclude=[question.author_id])
+
+
 # --- follows -----------------------------------------------------------------------------------
 
 def follow_automatically(user: User, question: Question) -> None:

@@ -27,13 +27,34 @@ def can_post(user: Any) -> bool:
     return _member(user) and not user.is_suspended()
 
 
+def _held_for(user: Any, post) -> bool:
+    """A post the contact guard holds is shown to its author (with a notice) until a moderator decides."""
+    return bool(getattr(post, "is_held", False)) and _member(user) and post.author_id == user.id
+
+
 def can_view_question(user: Any, question) -> bool:
-    """Hidden questions exist only for moderators."""
-    return not question.is_hidden or is_moderator(user)
+    """Hidden questions exist only for moderators; a held one for its author too."""
+    return not question.is_hidden or is_moderator(user) or _held_for(user, question)
 
 
 def can_view_answer(user: Any, answer) -> bool:
-    return not answer.is_hidden or is_moderator(user)
+    return not answer.is_hidden or is_moderator(user) or _held_for(user, answer)
+
+
+def can_view_post(user: Any, post) -> bool:
+    """A comment or a 補足 (as a question or an answer): hidden ones for moderators, held ones for their author too."""
+    return not post.is_hidden or is_moderator(user) or _held_for(user, post)
+
+
+def can_review_held(user: Any) -> bool:
+    """Publish or reject a post the contact guard held (/moderation, 確認待ちの投稿)."""
+    return is_moderator(user)
+
+
+def is_held_by_guard(user: Any) -> bool:
+    """Whether the contact guard holds this user's posts with uncertain findings: everyone's but
+    moderators' (they publish held posts themselves)."""
+    return not is_moderator(user)
 
 
 def can_ask(user: Any) -> bool:
@@ -224,7 +245,7 @@ TEMPLATE_HELPERS = {
         "can_suspend", "can_set_role", "can_edit_faq", "can_read_contact_messages",
         "can_report_post", "can_edit_profile", "can_restore", "can_dismiss_reports", "can_unsuspend",
         "can_view_audit_log", "can_contact", "can_handle_contact_messages", "can_view_insights",
-        "can_view_moderation_history",
+        "can_view_moderation_history", "can_view_question", "can_view_answer", "can_view_post", "can_review_held",
         "can_comment", "state_allows_comment", "can_delete_comment", "can_add_supplement", "can_follow",
     )
 }

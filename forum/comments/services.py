@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from .. import notify, permissions
 from ..exceptions import PermissionDenied, StateConflict
 from ..extensions import db
+from ..holds import hold_if_needed
 from ..models import Answer, Comment, Question, Supplement, User
 from ..revisions import forget, record_edit
 
@@ -21,9 +22,11 @@ def add_comment(author: User, question: Question, answer: Answer | None, body: s
     _open_for_discussion(question)
     comment = Comment(question_id=question.id, answer_id=answer.id if answer is not None else None,
                       author=author, body=body)
+    held = hold_if_needed(author, comment, body)
     db.session.add(comment)
     db.session.flush()
-    notify.notify(post.author_id, "comment", author, question, answer, comment)
+    if not held:  # a held comment is announced when a moderator publishes it
+        notify.notify(post.author_id, "comment", author, question, answer, comment)
     db.session.commit()
     return comment
 
@@ -36,6 +39,7 @@ def edit_comment(editor: User, comment: Comment, body: str) -> Comment:
         _open_for_discussion(comment.question)
     record_edit(editor, comment)
     comment.body = body
+    hold_if_needed(editor, comment, body)
     db.session.commit()
     return comment
 
@@ -55,8 +59,10 @@ def add_supplement(author: User, question: Question, body: str) -> Supplement:
         raise PermissionDenied(_("補足できるのは質問者だけです。"))
     _open_for_discussion(question)
     supplement = Supplement(question_id=question.id, author_id=author.id, body=body)
+    held = hold_if_needed(author, supplement, body)
     db.session.add(supplement)
     db.session.flush()
-    notify.notify_followers("supplement", author, question, supplement=supplement)
+    if not held:  # a held 補足 is announced when a moderator publishes it
+        notify.notify_followers("supplement", author, question, supplement=supplement)
     db.session.commit()
     return supplement

@@ -8,6 +8,7 @@ from .. import permissions
 from ..decorators import posting_allowed
 from ..exceptions import PermissionDenied
 from ..forms import EmptyForm
+from ..holds import held_message
 from ..lookups import get_answer, get_comment, get_question
 from . import services
 from .forms import CommentForm, SupplementForm
@@ -25,7 +26,7 @@ def _comment(question, answer):
         return render_template("comments/form.html", form=form, question=question, answer=answer,
                                action=_action(question, answer)), 422
     comment = services.add_comment(current_user, question, answer, form.body.data)
-    flash(_("コメントを投稿しました。"), "success")
+    flash(held_message() if comment.is_held else _("コメントを投稿しました。"), "success")
     return _at(question.id, comment.anchor)
 
 
@@ -60,7 +61,7 @@ def edit(comment_id: int):
     form = CommentForm(obj=comment)
     if form.validate_on_submit():
         services.edit_comment(current_user, comment, form.body.data)
-        flash(_("コメントを更新しました。"), "success")
+        flash(held_message() if comment.is_held else _("コメントを更新しました。"), "success")
         return _at(comment.question_id, comment.anchor)
     return render_template("comments/form.html", form=form, question=comment.question, answer=comment.answer,
                            comment=comment, action=url_for("comments.edit", comment_id=comment.id)), \
@@ -89,5 +90,5 @@ def supplement(question_id: int):
     if not form.validate_on_submit():
         return render_template("comments/supplement.html", form=form, question=question), 422
     supplement = services.add_supplement(current_user, question, form.body.data)
-    flash(_("補足を追加しました。"), "success")
+    flash(held_message() if supplement.is_held else _("補足を追加しました。"), "success")
     return _at(question.id, f"supplement-{supplement.id}")

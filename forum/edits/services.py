@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from .. import permissions
 from ..exceptions import PermissionDenied, StateConflict
 from ..extensions import db
+from ..holds import hold_if_needed, tag_text
 from ..lookups import tags_by_name  # one place decides how tags are created
 from ..models import Answer, Question, User, utcnow
 from ..revisions import record_edit
@@ -29,6 +30,7 @@ def edit_question(user: User, question: Question, *, category: str, title: str, 
     question.asker_type = asker_type
     question.tags = tags_by_name(tags)
     question.updated_at = utcnow()
+    hold_if_needed(user, question, title, body, tag_text(tags))
     index.refresh(question)
     db.session.commit()
     return question
@@ -40,6 +42,7 @@ def edit_answer(user: User, answer: Answer, body: str) -> Answer:
     record_edit(user, answer)
     answer.body = body
     answer.updated_at = utcnow()
+    hold_if_needed(user, answer, body)
     index.refresh(answer.question)
     db.session.commit()
     return answer

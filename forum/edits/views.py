@@ -8,6 +8,7 @@ from .. import permissions
 from ..decorators import posting_allowed
 from ..exceptions import PermissionDenied
 from ..forms.posts import AnswerForm, QuestionForm, split_tags
+from ..holds import held_message
 from ..lookups import get_answer, get_comment, get_question
 from ..pagecache import guest_cached
 from ..revisions import history
@@ -30,7 +31,7 @@ def edit_question(question_id: int):
         services.edit_question(current_user, question, category=form.category.data, title=form.title.data,
                                body=form.body.data, asker_type=form.asker_type.data,
                                tags=split_tags(form.tags.data))
-        flash(_("質問を更新しました。"), "success")
+        flash(held_message() if question.is_held else _("質問を更新しました。"), "success")
         return redirect(url_for("questions.show", question_id=question.id), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("edits/question.html", form=form, question=question), status
@@ -46,7 +47,7 @@ def edit_answer(answer_id: int):
     form = AnswerForm(obj=answer)
     if form.validate_on_submit():
         services.edit_answer(current_user, answer, form.body.data)
-        flash(_("回答を更新しました。"), "success")
+        flash(held_message() if answer.is_held else _("回答を更新しました。"), "success")
         return redirect(url_for("questions.show", question_id=answer.question_id,
                                 _anchor=f"answer-{answer.id}"), code=303)
     status = 422 if form.is_submitted() else 200

@@ -25,10 +25,12 @@ NO_REQUIRED_ATTRIBUTE = {"required": False}
 
 
 class CloseForm(FlaskForm):
+    # No default: the moderator chooses a reason every time (the empty first option is chosen until then).
     reason = SelectField(
         _l("クローズの理由"),
-        choices=choices(CLOSE_REASON_LABELS), render_kw=NO_REQUIRED_ATTRIBUTE,
-        validators=[DataRequired(message=_l("理由を選んでください。"))],
+        choices=choices(CLOSE_REASON_LABELS, blank=_l("理由を選んでください")), validate_choice=False,
+        validators=[DataRequired(message=_l("理由を選んでください。")),
+                    AnyOf(tuple(CLOSE_REASON_LABELS), message=_l("理由を選んでください。"))],
     )
     duplicate_of = StringField(
         _l("重複先の質問（番号またはURL）"),
@@ -36,9 +38,15 @@ class CloseForm(FlaskForm):
         validators=[Length(max=300, message=_l("重複先は番号かURLで入力してください。"))],
     )
     note = TextAreaField(
-        _l("メモ（スレッドに表示されます）"),
-        validators=[Optional(), Length(max=1000, message=_l("メモは%(max)d文字以内にしてください。"))],
+        _l("理由の説明（スレッドに表示され、投稿者に通知されます）"),
+        filters=[strip_whitespace],
+        validators=[Length(max=1000, message=_l("説明は%(max)d文字以内にしてください。"))],
     )
+
+    def validate_note(self, field):
+        """Every close says why, except a duplicate: the thread it repeats says it."""
+        if self.reason.data != "duplicate" and not field.data:
+            raise ValidationError(_l("クローズする理由を説明してください（投稿者に通知されます）。"))
 
     def validate_duplicate_of(self, field):
         if self.reason.data != "duplicate":
@@ -54,11 +62,24 @@ class CloseForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    """Hide, restore, dismiss: an optional note for the audit log."""
+    """Restore, reopen, dismiss, publish: an optional note for the audit log."""
 
     note = TextAreaField(
-        _l("メモ（操作ログに残ります）"),
+        _l("メモ（任意・操作ログに残ります）"),
+        filters=[strip_whitespace],
         validators=[Optional(), Length(max=1000, message=_l("メモは%(max)d文字以内にしてください。"))],
+    )
+    next = HiddenField()
+
+
+class ReasonForm(FlaskForm):
+    """Hide a post, reject a held one: the reason is required (logged, and the author is told)."""
+
+    note = TextAreaField(
+        _l("理由（投稿者に通知され、操作ログに残ります）"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(message=_l("理由を入力してください（投稿者に通知されます）。")),
+                    Length(max=1000, message=_l("理由は%(max)d文字以内にしてください。"))],
     )
     next = HiddenField()
 

@@ -16,6 +16,7 @@ PREFERENCE = {
     "closed": "moderation", "reopened": "moderation", "resolved": "moderation",
     "hidden": "moderation", "restored": "moderation",
     "helpful": "helpful", "remind_resolve": "stale_reminder",
+    "published": "moderation", "rejected": "moderation",
 }
 SUBJECTS = {
     "answer": lambda title: _l("【相談室】あなたの質問「%(title)s」に回答がつきました",
@@ -42,6 +43,10 @@ SUBJECTS = {
         title=title),
     "remind_resolve": lambda title: _l("【相談室】「%(title)s」は解決しましたか？",
         title=title),
+    "published": lambda title: _l("【相談室】あなたの投稿が公開されました（「%(title)s」）",
+        title=title),
+    "rejected": lambda title: _l("【相談室】あなたの投稿は公開されませんでした（「%(title)s」）",
+        title=title),
 }
 LINES = {
     "answer": lambda title: _l("「%(title)s」に回答がつきました",
@@ -67,6 +72,10 @@ LINES = {
     "helpful": lambda title: _l("「%(title)s」のあなたの回答が「参考になった」と評価されました",
         title=title),
     "remind_resolve": lambda title: _l("「%(title)s」は解決しましたか？",
+        title=title),
+    "published": lambda title: _l("「%(title)s」のあなたの投稿が公開されました",
+        title=title),
+    "rejected": lambda title: _l("「%(title)s」のあなたの投稿は公開されませんでした",
         title=title),
 }
 

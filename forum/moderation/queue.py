@@ -1,13 +1,16 @@
-"""The moderators' report queue: open reports grouped by post; closing them with an action."""
+"""The moderators' queues: open reports grouped by post (closing them with an action), and the
+posts the contact guard held."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy import orm
 
 from ..extensions import db
+from ..guard import marked_spans
 from ..lookups import thread_of
-from ..models import Answer, Question, Report, User, utcnow
+from ..models import Answer, Comment, Question, Report, Supplement, User, utcnow
 
 
 def close_reports(moderator: User, target_type: str, target_id: int, resolution: str) -> int:
@@ -70,3 +73,44 @@ def report_queue(limit: int = 50) -> list[QueueItem]:
     for key, item in items.items():
         item.post = posts.get(key)
     return list(items.values())
+
+
+HELD_KINDS = ("question", "answer", "comment", "supplement")
+_HELD_MODELS = {"question": Question, "answer": Answer, "comment": Comment, "supplement": Supplement}
+
+
+@dataclass
+class HeldItem:
+    """A post the contact guard held: where it is, and its suspicious spans marked, per field."""
+
+    target_type: str
+    post: Question | Answer | Comment | Supplement
+    spans: list[tuple[str, list[Markup]]]
+
+    @property
+    def question(self) -> Question:
+        return thread_of(self.post)
+
+    @property
+    def target_id(self) -> int:
+        return self.post.id
+
+
+def _fields(target_type: str, post) -> list[tuple[str, str]]:
+    if target_type == "question":
+        return [("title", post.title), ("body", post.body), ("tags", " ".join(t.name for t in post.tags))]
+    return [("body", post.body)]
+
+
+def held_queue(limit: int = 50) -> list[HeldItem]:
+    """Posts waiting for a moderator, oldest first: one query per kind of post."""
+    items: list[HeldItem] = []
+    for kind, model in _HELD_MODELS.items():
+        stmt = sa.select(model).where(model.is_held.is_(True)).order_by(model.created_at, model.id).limit(limit)
+        if kind != "question":
+            stmt = stmt.options(orm.joinedload(model.question))
+        for post in db.session.scalars(stmt).unique():
+            spans = [(name, marked) for name, text in _fields(kind, post) if (marked := marked_spans(text))]
+            items.append(HeldItem(kind, post, spans))
+    items.sort(key=lambda item: item.post.created_at)
+    return items[:limit]

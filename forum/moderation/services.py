@@ -10,8 +10,9 @@ from ..audit import log_action
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..lookups import get_post, get_question, thread_of
-from ..models import Answer, AuditLog, Comment, Question, User, utcnow
+from ..models import Answer, AuditLog, Comment, Question, Supplement, User, utcnow
 from ..search import index
+from ..subscriptions import announce_new_question
 from .queue import close_reports
 
 
@@ -31,7 +32,8 @@ def _duplicate_target(user: User, question: Question, target_id: int) -> Questio
 def close_question(moderator: User, question: Question, reason: str, note: str = "",
                    duplicate_of: int | None = None) -> Question:
     """Close an open or resolved thread: it leaves search and takes no answers. As a duplicate
-    (reason "duplicate" with the thread it repeats) also by veterans when the site allows it."""
+    (reason "duplicate" with the thread it repeats) also by veterans when the site allows it.
+    Every other close says why in `note` (shown on the thread, told to the asker)."""
     if reason == "duplicate" and duplicate_of is not None:
         allowed = permissions.can_close_as_duplicate(moderator, question,
                                                      current_app.config["VETERANS_CLOSE_DUPLICATES"])
@@ -41,6 +43,8 @@ def close_question(moderator: User, question: Question, reason: str, note: str =
         raise PermissionDenied(_("スレッドをクローズできるのはモデレーターだけです。"))
     if question.status == "closed":
         raise StateConflict(_("このスレッドはすでにクローズされています。"))
+    if reason != "duplicate" and not (note or "").strip():
+        raise StateConflict(_("クローズする理由を説明してください（投稿者に通知されます）。"))
     target = _duplicate_target(moderator, question, duplicate_of) if reason == "duplicate" and duplicate_of else None
     question.duplicate_of_id = target.id if target is not None else None
     question.status_before_close = question.status
@@ -56,8 +60,9 @@ def close_question(moderator: User, question: Question, reason: str, note: str =
     return question
 
 
-def reopen_question(moderator: User, question: Question) -> Question:
-    """Undo a close: the thread returns to the state it had (open or resolved)."""
+def reopen_question(moderator: User, question: Question, note: str = "") -> Question:
+    """Undo a close: the thread returns to the state it had (open or resolved); an optional note
+    is logged and told to the asker."""
     if not permissions.can_reopen(moderator, question):
         raise PermissionDenied(_("スレッドを再開できるのはモデレーターだけです。"))
     if question.status != "closed":
@@ -69,8 +74,8 @@ def reopen_question(moderator: User, question: Question) -> Question:
     question.closed_at = None
     question.duplicate_of_id = None
     index.refresh(question)
-    log_action(moderator, "reopen", "question", question.id)
-    notify.notify(question.author_id, "reopened", moderator, question)
+    log_action(moderator, "reopen", "question", question.id, note=note)
+    notify.notify(question.author_id, "reopened", moderator, question, note=note)
     db.session.commit()
     return question
 
@@ -80,15 +85,67 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _tell_author(moderator: User, kind: str, post: Question | Answer | Comment, note: str) -> None:
-    """The post's author hears that it was hidden or restored, and why."""
+def _tell_author(moderator: User, kind: str, post: Question | Answer | Comment | Supplement, note: str,
+                 reason: str | None = None) -> None:
+    """The post's author hears what happened to it (hidden, restored, published, rejected), and why."""
     notify.notify(post.author_id, kind, moderator, thread_of(post),
                   answer=post if isinstance(post, Answer) else None,
-                  comment=post if isinstance(post, Comment) else None, note=note)
+                  comment=post if isinstance(post, Comment) else None,
+                  supplement=post if isinstance(post, Supplement) else None, note=note, reason=reason)
 
 
-def hide_post(moderator: User, target_type: str, post: Question | Answer | Comment, note: str = "") -> None:
-    """Hide a question or an answer: it vanishes for all but moderators and leaves search."""
+def _held(moderator: User, post) -> None:
+    _require(permissions.can_review_held(moderator), _("確認待ちの投稿を扱えるのはモデレーターだけです。"))
+    if not getattr(post, "is_held", False):
+        raise StateConflict(_("この投稿は確認待ちではありません。"))
+
+
+def _announce_published(post: Question | Answer | Comment | Supplement) -> None:
+    """What a held post's writing would have announced, now that it is public (a post held on an
+    edit was announced when it was first written: edited_at is set)."""
+    if getattr(post, "edited_at", None) is not None:
+        return
+    if isinstance(post, Question):
+        announce_new_question(post)
+    elif isinstance(post, Answer):
+        notify.new_answer(post.author_id, post.question, post)
+    elif isinstance(post, Comment):
+        commented = post.answer if post.answer is not None else post.question
+        notify.notify(commented.author_id, "comment", post.author_id, post.question, post.answer, post)
+    else:
+        notify.notify_followers("supplement", post.author_id, post.question, supplement=post)
+
+
+def publish_held(moderator: User, target_type: str, post: Question | Answer | Comment | Supplement,
+                 note: str = "") -> None:
+    """A moderator finds a held post fine: it becomes visible (and searchable when its thread is),
+    the author is told, and what its writing announces goes out now."""
+    _held(moderator, post)
+    post.is_held = False
+    post.is_hidden = False
+    index.refresh(thread_of(post))
+    log_action(moderator, "publish", target_type, post.id, note=note)
+    _tell_author(moderator, "published", post, note)
+    _announce_published(post)
+    db.session.commit()
+
+
+def reject_held(moderator: User, target_type: str, post: Question | Answer | Comment | Supplement,
+                note: str) -> None:
+    """A moderator finds contact details in a held post: it stays hidden (no longer waiting), and
+    the author is told why."""
+    _held(moderator, post)
+    post.is_held = False
+    log_action(moderator, "reject", target_type, post.id, reason="contact_exchange", note=note)
+    _tell_author(moderator, "rejected", post, note, reason="contact_exchange")
+    db.session.commit()
+
+
+def hide_post(moderator: User, target_type: str, post: Question | Answer | Comment, note: str) -> None:
+    """Hide a question, an answer or a comment, for a reason: it vanishes for all but moderators and
+    leaves search; the author is told why (and how to appeal)."""
+    if not (note or "").strip():
+        raise StateConflict(_("非表示にする理由を入力してください。"))
     _require(permissions.can_hide(moderator), _("投稿を非表示にできるのはモデレーターだけです。"))
     if post.is_hidden:
         raise StateConflict(_("この投稿はすでに非表示です。"))
@@ -146,14 +203,14 @@ def suspend_user(moderator: User, member: User, days: int, reason: str,
     return member
 
 
-def unsuspend_user(moderator: User, member: User) -> User:
+def unsuspend_user(moderator: User, member: User, note: str = "") -> User:
     """Lift a suspension early."""
     _require(permissions.can_unsuspend(moderator, member), _("このユーザーの利用停止は解除できません。"))
     if not member.is_suspended():
         raise StateConflict(_("このユーザーは利用停止中ではありません。"))
     member.suspended_until = None
     member.suspension_reason = None
-    log_action(moderator, "unsuspend", "user", member.id)
+    log_action(moderator, "unsuspend", "user", member.id, note=note)
     db.session.commit()
     return member
 

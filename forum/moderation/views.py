@@ -18,13 +18,13 @@ from flask_login import current_user, login_required
 from .. import permissions
 from ..decorators import moderator_required, posting_allowed
 from ..exceptions import NotFound, PermissionDenied
-from ..forms import EmptyForm
-from ..forms.moderation import CloseForm, NoteForm, RoleForm, SuspendForm
+from ..forms.moderation import CloseForm, NoteForm, ReasonForm, RoleForm, SuspendForm
 from ..lookups import get_post, get_question, thread_of
 from ..models import REPORT_TARGETS, User
 from ..urls import page_number, safe_next
 from . import queue, services
 from .forms import AuditFilterForm, QueueCloseForm
+from .queue import HELD_KINDS
 
 bp = Blueprint("moderation", __name__)
 
@@ -71,14 +71,14 @@ def close(question_id: int):
     """Moderators close for any reason; veterans, when the site allows it, as a duplicate
     (the service decides who may)."""
     question = get_question(current_user, question_id)
-    if not permissions.can_close_as_duplicate(current_user, question, current_app.config["VETERANS_CLOSE_DUPLICATES"]):
+    if not permissions.can_close_as_duplicate(current_user, question, current_app.config["VETERANS_CLOSE_DUPLICATES"]) \
+            or (request.form.get("reason") != "duplicate" and not permissions.can_close(current_user, question)):
         raise PermissionDenied(_("スレッドをクローズできるのはモデレーターだけです。"))
     form = CloseForm()
     if not form.validate_on_submit():
-        messages = [_("クローズの理由を選んでください。")] if form.reason.errors else []
-        messages += [str(e) for e in [*form.duplicate_of.errors, *form.note.errors]]
-        flash(" ".join(messages) or _("クローズの理由を選んでください。"), "error")
-        return redirect(url_for("questions.show", question_id=question.id))
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _confirmation("close", "question", question, form, status=422)
     services.close_question(current_user, question, form.reason.data, form.note.data or "", form.duplicate_of_id)
     flash(_("スレッドをクローズしました。"), "success")
     return redirect(url_for("questions.show", question_id=question.id))
@@ -89,35 +89,68 @@ def close(question_id: int):
 @moderator_required
 def reopen(question_id: int):
     question = get_question(current_user, question_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    services.reopen_question(current_user, question)
+    form = NoteForm()
+    _checked(form)
+    services.reopen_question(current_user, question, form.note.data or "")
     flash(_("スレッドを再開しました。"), "success")
     return redirect(url_for("questions.show", question_id=question.id))
 
 
-def _change_visibility(target_type: str, target_id: int, action, message: str):
-    """Hide or restore one post (the two differ only in the service and the message)."""
-    post = _post(target_type, target_id, (*REPORT_TARGETS, "comment"))  # comments are hidden as posts
-    form = NoteForm()
-    _checked(form)
-    action(current_user, target_type, post, form.note.data or "")
-    flash(message, "success")
-    return redirect(_back(_thread_url(target_type, post)), code=303)
+HIDEABLE = (*REPORT_TARGETS, "comment")  # comments are hidden as posts
 
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/hide")
 @login_required
 @moderator_required
 def hide_post(target_type: str, target_id: int):
-    return _change_visibility(target_type, target_id, services.hide_post, _("投稿を非表示にしました。"))
+    """Hide with a reason (the confirmation page's form; without one the form comes back)."""
+    post = _post(target_type, target_id, HIDEABLE)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _confirmation("hide", target_type, post, form, status=422)
+    services.hide_post(current_user, target_type, post, form.note.data)
+    flash(_("投稿を非表示にしました。"), "success")
+    return redirect(_back(_thread_url(target_type, post)), code=303)
 
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/restore")
 @login_required
 @moderator_required
 def restore_post(target_type: str, target_id: int):
-    return _change_visibility(target_type, target_id, services.restore_post, _("投稿を再表示しました。"))
+    post = _post(target_type, target_id, HIDEABLE)
+    form = NoteForm()
+    _checked(form)
+    services.restore_post(current_user, target_type, post, form.note.data or "")
+    flash(_("投稿を再表示しました。"), "success")
+    return redirect(_back(_thread_url(target_type, post)), code=303)
+
+
+@bp.post("/moderation/posts/<target_type>/<int:target_id>/publish")
+@login_required
+@moderator_required
+def publish_post(target_type: str, target_id: int):
+    """A held post is fine: publish it (optional note)."""
+    post = _post(target_type, target_id, HELD_KINDS)
+    form = NoteForm()
+    _checked(form)
+    services.publish_held(current_user, target_type, post, form.note.data or "")
+    flash(_("投稿を公開しました。"), "success")
+    return redirect(_back(url_for("moderation.dashboard", _anchor="held-heading")), code=303)
+
+
+@bp.post("/moderation/posts/<target_type>/<int:target_id>/reject")
+@login_required
+@moderator_required
+def reject_post(target_type: str, target_id: int):
+    """A held post shares contact details: it stays hidden; the reason goes to its author."""
+    post = _post(target_type, target_id, HELD_KINDS)
+    form = ReasonForm()
+    _checked(form)
+    services.reject_held(current_user, target_type, post, form.note.data)
+    flash(_("投稿を非公開のままにしました。投稿者に理由を通知しました。"), "success")
+    return redirect(_back(url_for("moderation.dashboard", _anchor="held-heading")), code=303)
 
 
 @bp.post("/moderation/posts/<target_type>/<int:target_id>/dismiss")
@@ -137,9 +170,12 @@ def dismiss_reports(target_type: str, target_id: int):
 @login_required
 @moderator_required
 def close_thread(target_type: str, target_id: int):
-    _post(target_type, target_id)
+    post = _post(target_type, target_id)
     form = QueueCloseForm()
-    _checked(form)
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _confirmation("close", target_type, post, form, status=422)
     services.close_reported_thread(current_user, target_type, target_id, form.reason.data, form.note.data or "")
     flash(_("スレッドをクローズしました。"), "success")
     return redirect(_back(url_for("moderation.dashboard")), code=303)
@@ -151,7 +187,10 @@ def close_thread(target_type: str, target_id: int):
 def suspend_author(target_type: str, target_id: int):
     post = _post(target_type, target_id)
     form = SuspendForm()
-    _checked(form)
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _confirmation("suspend", target_type, post, form, status=422)
     member = services.suspend_user(current_user, post.author, int(form.days.data), form.reason.data,
                                    target=(target_type, target_id))
     flash(_("%(name)s さんを利用停止にしました。", name=member.username), "success")
@@ -171,7 +210,10 @@ def _member(username: str):
 def suspend_user(username: str):
     member = _member(username)
     form = SuspendForm()
-    _checked(form)
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _confirmation("suspend", "user", member, form, status=422)
     services.suspend_user(current_user, member, int(form.days.data), form.reason.data)
     flash(_("%(name)s さんを利用停止にしました。", name=member.username), "success")
     return redirect(_back(url_for("users.profile", username=member.username)), code=303)
@@ -182,8 +224,9 @@ def suspend_user(username: str):
 @moderator_required
 def unsuspend_user(username: str):
     member = _member(username)
-    _checked(NoteForm())
-    services.unsuspend_user(current_user, member)
+    form = NoteForm()
+    _checked(form)
+    services.unsuspend_user(current_user, member, form.note.data or "")
     flash(_("%(name)s さんの利用停止を解除しました。", name=member.username), "success")
     return redirect(_back(url_for("users.profile", username=member.username)), code=303)
 
@@ -221,6 +264,65 @@ def _day_bounds(form: AuditFilterForm) -> tuple[datetime | None, datetime | None
     return since, until
 
 
+CONFIRMED = {"hide": HIDEABLE, "close": REPORT_TARGETS, "suspend": (*REPORT_TARGETS, "user")}
+
+
+def _confirmation_action(action: str, target_type: str, target, via_queue: bool) -> str:
+    """The existing endpoint the confirmation page's form posts to."""
+    if action == "hide":
+        return url_for("moderation.hide_post", target_type=target_type, target_id=target.id)
+    if action == "close":
+        if target_type == "question" and not via_queue:
+            return url_for("moderation.close", question_id=target.id)
+        return url_for("moderation.close_thread", target_type=target_type, target_id=target.id)
+    if target_type == "user":
+        return url_for("moderation.suspend_user", username=target.username)
+    return url_for("moderation.suspend_author", target_type=target_type, target_id=target.id)
+
+
+def _confirmation(action: str, target_type: str, target, form, status: int = 200):
+    """What the action will do, to what, and the form that does it (a step before the POST, no
+    JavaScript needed); also the form coming back when the POST lacked its reason."""
+    back = safe_next(form.next.data if hasattr(form, "next") else None) or safe_next(request.args.get("next"))
+    member = target if target_type == "user" else target.author
+    thread = None if target_type == "user" else thread_of(target)
+    cancel = back or (url_for("users.profile", username=member.username) if thread is None
+                      else _thread_url(target_type, target))
+    if hasattr(form, "next"):
+        form.next.data = back or ""
+    return render_template(
+        "moderation/confirm.html", action=action, target_type=target_type, target=target, member=member,
+        thread=thread, form=form, cancel=cancel, via_queue=bool(back),
+        post_to=_confirmation_action(action, target_type, target, via_queue=bool(back)),
+    ), status
+
+
+_CONFIRM_FORMS = {"hide": ReasonForm, "close": QueueCloseForm, "suspend": SuspendForm}
+
+
+@bp.get("/moderation/confirm")
+@login_required
+@moderator_required
+def confirm():
+    """GET ?action=hide|close|suspend&target=<question|answer|comment|user>:<id or name>[&next=…]."""
+    action = request.args.get("action", "")
+    target_type, _sep, key = request.args.get("target", "").partition(":")
+    if action not in CONFIRMED or target_type not in CONFIRMED[action]:
+        abort(404)
+    if target_type == "user":
+        target = _member(key)
+        if not permissions.can_suspend(current_user, target):
+            raise PermissionDenied(_("このユーザーを利用停止にすることはできません。"))
+    else:
+        if not (key.isascii() and key.isdigit() and len(key) <= 10):
+            abort(404)
+        target = _post(target_type, int(key), CONFIRMED[action])
+        if action == "suspend" and not permissions.can_suspend(current_user, target.author):
+            raise PermissionDenied(_("このユーザーを利用停止にすることはできません。"))
+    form = _CONFIRM_FORMS[action](formdata=None)
+    return _confirmation(action, target_type, target, form)
+
+
 @bp.get("/moderation")
 @login_required
 @moderator_required
@@ -234,6 +336,6 @@ def dashboard():
                              since=since, until=until)
     return render_template(
         "moderation/dashboard.html", log=log, filters=filters, queue=queue.report_queue(),
-        targets=services.audit_targets(log.items), note_form=NoteForm(), close_form=QueueCloseForm(),
-        suspend_form=SuspendForm(),
+        held=queue.held_queue(), targets=services.audit_targets(log.items), note_form=NoteForm(),
+        reason_form=ReasonForm(),
     )

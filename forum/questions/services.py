@@ -8,6 +8,7 @@ from .. import notify, permissions
 from ..badges import award_veteran_if_earned
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
+from ..holds import hold_if_needed, tag_text
 from ..lookups import MAX_ID, tags_by_name
 from ..models import Answer, Comment, HelpfulMark, Question, Supplement, Tag, User, question_tags, utcnow
 from ..search import index
@@ -22,10 +23,12 @@ def ask_question(author: User, *, category: str, title: str, body: str,
     question = Question(author=author, category=category, title=title, body=body,
                         asker_type=asker_type, status="open")
     question.tags = tags_by_name(tags or [])
+    held = hold_if_needed(author, question, title, body, tag_text(tags))
     db.session.add(question)
     db.session.flush()
     notify.follow_automatically(author, question)
-    announce_new_question(question)
+    if not held:  # a held question is announced when a moderator publishes it
+        announce_new_question(question)
     db.session.commit()
     return question
 
@@ -38,13 +41,13 @@ def post_answer(author: User, question: Question, body: str) -> Answer:
         raise StateConflict(_("このスレッドは回答受付を終了しました。") if question.status == "expired"
                             else _("このスレッドはクローズされているため回答できません。"))
     answer = Answer(question=question, author=author, body=body)
+    held = hold_if_needed(author, answer, body)
     db.session.add(answer)
     question.updated_at = utcnow()
     index.refresh(question)
     db.session.flush()
-    # The asker hears "an answer on my question"; other followers "a new answer on a thread I follow".
-    notify.notify(question.author_id, "answer", author, question, answer)
-    notify.notify_followers("followed_answer", author, question, answer=answer, exclude=[question.author_id])
+    if not held:  # a held answer is announced when a moderator publishes it
+        notify.new_answer(author, question, answer)
     notify.follow_automatically(author, question)
     db.session.commit()
     return answer
@@ -154,15 +157,15 @@ def _add_discussion(user, thread: Thread) -> None:
     comments = db.session.scalars(
         sa.select(Comment).where(Comment.question_id == question.id).order_by(Comment.created_at, Comment.id))
     for comment in comments:
-        if comment.is_hidden and not permissions.is_moderator(user):
+        if not permissions.can_view_post(user, comment):
             continue
         if comment.answer_id is None:
             thread.question_comments.append(comment)
         else:
             thread.answer_comments.setdefault(comment.answer_id, []).append(comment)
-    thread.supplements = list(db.session.scalars(
+    thread.supplements = [s for s in db.session.scalars(
         sa.select(Supplement).where(Supplement.question_id == question.id)
-        .order_by(Supplement.created_at, Supplement.id)))
+        .order_by(Supplement.created_at, Supplement.id)) if permissions.can_view_post(user, s)]
     thread.following = notify.is_following(user, question.id)
 
 

@@ -20,6 +20,7 @@ from ..errors import render_error
 from ..exceptions import ForumError
 from ..forms.moderation import CloseForm
 from ..forms.posts import AnswerForm, QuestionForm, split_tags
+from ..holds import held_message
 from ..labels import CATEGORY_LABELS, STATUS_LABELS
 from ..lookups import get_answer, get_question
 from ..pagecache import guest_cached
@@ -86,7 +87,7 @@ def new():
             current_user, category=form.category.data, title=form.title.data, body=form.body.data,
             asker_type=form.asker_type.data, tags=split_tags(form.tags.data),
         )
-        flash(_("質問を投稿しました。"), "success")
+        flash(held_message() if question.is_held else _("質問を投稿しました。"), "success")
         return redirect(url_for("questions.show", question_id=question.id))
     if not form.is_submitted():
         # "「…」について質問する" on a search with no results starts the draft with the words searched.
@@ -124,7 +125,7 @@ def answer(question_id: int):
     if not form.validate_on_submit():
         return _render_thread(question, form, 422)
     answer = services.post_answer(current_user, question, form.body.data)
-    flash(_("回答を投稿しました。"), "success")
+    flash(held_message() if answer.is_held else _("回答を投稿しました。"), "success")
     return redirect(url_for("questions.show", question_id=question.id, _anchor=f"answer-{answer.id}"))
 
 

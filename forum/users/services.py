@@ -9,7 +9,7 @@ from .. import permissions
 from ..badges import best_answer_count
 from ..exceptions import PermissionDenied
 from ..extensions import db
-from ..models import Answer, Question, User
+from ..models import Answer, AuditLog, Comment, Question, Report, Supplement, User
 
 
 def update_profile(user: User, member: User, bio: str) -> User:
@@ -55,3 +55,37 @@ def load_profile(user: User, limit: int = 20) -> Profile:
         .where(Answer.author_id == user.id, Answer.is_hidden.is_(False), Question.is_hidden.is_(False))
     ) or 0
     return Profile(user, list(questions), list(answers), best_answer_count(user), question_count, answer_count)
+
+
+@dataclass
+class ModerationHistory:
+    """What moderators see on a member's profile: reports the member filed, reports on the
+    member's posts, and moderator actions on the member or their posts (newest first)."""
+
+    filed: list[Report]
+    received: list[Report]
+    actions: list[AuditLog]
+
+
+def _authored(model, user: User):
+    return sa.select(model.id).where(model.author_id == user.id).scalar_subquery()
+
+
+def moderation_history(user: User, limit: int = 20) -> ModerationHistory:
+    """Three statements, each bounded."""
+    on_posts = sa.or_(
+        sa.and_(Report.target_type == "question", Report.target_id.in_(_authored(Question, user))),
+        sa.and_(Report.target_type == "answer", Report.target_id.in_(_authored(Answer, user))),
+    )
+    filed = db.session.scalars(
+        sa.select(Report).where(Report.reporter_id == user.id).order_by(Report.id.desc()).limit(limit)).all()
+    received = db.session.scalars(sa.select(Report).where(on_posts).order_by(Report.id.desc()).limit(limit)).all()
+    targets = sa.or_(
+        sa.and_(AuditLog.target_type == "user", AuditLog.target_id == user.id),
+        *(sa.and_(AuditLog.target_type == kind, AuditLog.target_id.in_(_authored(model, user)))
+          for kind, model in (("question", Question), ("answer", Answer), ("comment", Comment),
+                              ("supplement", Supplement))),
+    )
+    actions = db.session.scalars(
+        sa.select(AuditLog).where(targets).order_by(AuditLog.id.desc()).limit(limit)).all()
+    return ModerationHistory(list(filed), list(received), list(actions))

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from .. import permissions
 from ..decorators import posting_allowed
 from ..exceptions import PermissionDenied
-from ..forms.moderation import NoteForm, RoleForm, SuspendForm
+from ..forms.moderation import NoteForm, RoleForm
+from ..labels import REPORT_OUTCOME_LABELS
 from ..models import User
 from ..pagecache import guest_cached
 from . import services
@@ -29,7 +30,9 @@ def profile(username: str):
     moderating = permissions.can_moderate(current_user)
     return render_template(
         "users/profile.html", profile=services.load_profile(user),
-        note_form=NoteForm() if moderating else None, suspend_form=SuspendForm() if moderating else None,
+        history=services.moderation_history(user)
+        if permissions.can_view_moderation_history(current_user, user) else None,
+        outcome_labels=REPORT_OUTCOME_LABELS, note_form=NoteForm() if moderating else None,
         role_form=RoleForm(role=user.role) if permissions.can_set_role(current_user) else None,
     )
 

@@ -1,4 +1,5 @@
 """Read the forms a page really renders, so tests submit what a browser would."""
+import html
 import re
 from html.parser import HTMLParser
 
@@ -120,3 +121,16 @@ def visible_text(page) -> str:
     """The page without tags, for checking what a reader sees."""
     body = page if isinstance(page, str) else page.get_data(as_text=True)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def links(page, href_part: str) -> list[str]:
+    """The hrefs of the page's links that contain `href_part` (entities decoded, as a browser would)."""
+    body = page if isinstance(page, str) else page.get_data(as_text=True)
+    return [html.unescape(h) for h in re.findall(r'<a\b[^>]*\bhref="([^"]*)"', body) if href_part in html.unescape(h)]
+
+
+def follow_link(client, page, href_part: str):
+    """GET the one link on `page` whose href contains `href_part` (fails loudly otherwise)."""
+    found = links(page, href_part)
+    assert len(found) == 1, f"expected one link with {href_part!r}, found {found}"
+    return client.get(found[0])

@@ -64,8 +64,8 @@ def test_posts_without_token_are_400_and_real_forms_work(make_app):
         submit(client, client.get("/"), "/auth/logout")
 
         _login(client, "mod")
-        response = submit(client, client.get(f"/questions/{qid}"), f"/questions/{qid}/close",
-                          reason="off_topic", note="趣旨が違います")
+        confirm = client.get(f"/moderation/confirm?action=close&target=question:{qid}")  # the confirmation step
+        response = submit(client, confirm, f"/questions/{qid}/close", reason="off_topic", note="趣旨が違います")
         assert response.status_code == 302
         assert submit(client, client.get(f"/questions/{qid}"), f"/questions/{qid}/reopen").status_code == 302
         db.session.expire_all()

@@ -15,10 +15,14 @@ def test_moderator_closes_with_reason_and_note_then_reopens(client, auth):
     auth.login("mod")
     assert "連絡先を聞かれました" in text(client.get("/search?q=直接取引"))
 
-    page = client.get(f"/questions/{q.id}")
-    close = form(page, f"/questions/{q.id}/close")
+    page = text(client.get(f"/questions/{q.id}"))
+    assert f"/questions/{q.id}/close" not in page  # the thread page links to the confirmation step
+    assert f"/moderation/confirm?action=close&amp;target=question:{q.id}" in page
+    confirm = client.get(f"/moderation/confirm?action=close&target=question:{q.id}")
+    close = form(confirm, f"/questions/{q.id}/close")
     assert {"reason", "note"} <= close.names
     assert "contact_exchange" in close.options["reason"]
+    assert close.data()["reason"] == ""  # no default reason
     response = client.post(close.action, data=close.data(reason="contact_exchange", note="外部の連絡先の交換は禁止です"))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/questions/{q.id}")
 
@@ -62,8 +66,9 @@ def test_close_without_reason_is_refused(client, auth):
     make_user("mod", role="moderator")
     auth.login("mod")
     for reason in ("", "not-a-reason"):
-        response = client.post(f"/questions/{q.id}/close", data={"reason": reason, "note": "x"}, follow_redirects=True)
-        assert response.status_code == 200 and "理由を選んでください" in text(response)
+        response = client.post(f"/questions/{q.id}/close", data={"reason": reason, "note": "x"})
+        assert response.status_code == 422 and "理由を選んでください" in text(response)
+        assert form(response, f"/questions/{q.id}/close").data()["note"] == "x"  # the form back, text kept
     assert db.session.get(Question, q.id).status == "open"
 
 
@@ -71,9 +76,9 @@ def test_closing_a_closed_thread_is_409(client, auth):
     q = make_question(make_user("alice"))
     make_user("mod", role="moderator")
     auth.login("mod")
-    client.post(f"/questions/{q.id}/close", data={"reason": "spam"})
-    assert client.post(f"/questions/{q.id}/close", data={"reason": "spam"}).status_code == 409
-    assert client.post("/questions/99999/close", data={"reason": "spam"}).status_code == 404
+    client.post(f"/questions/{q.id}/close", data={"reason": "spam", "note": "宣伝です"})
+    assert client.post(f"/questions/{q.id}/close", data={"reason": "spam", "note": "宣伝です"}).status_code == 409
+    assert client.post("/questions/99999/close", data={"reason": "spam", "note": "宣伝です"}).status_code == 404
 
 
 def test_dashboard_access(client, auth):

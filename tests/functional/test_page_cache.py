@@ -93,7 +93,7 @@ def test_close_and_reopen_show_at_once(client, auth, guest, thread):
     make_user("mod", role="moderator")
     _cached(guest, path)
     auth.login("mod")
-    assert client.post(f"{path}/close", data={"reason": "off_topic", "note": ""}).status_code == 302
+    assert client.post(f"{path}/close", data={"reason": "off_topic", "note": "趣旨と異なります"}).status_code == 302
     assert "このスレッドはクローズされました" in _fresh(guest, path)
     _cached(guest, path)
     assert client.post(f"{path}/reopen").status_code == 302
@@ -106,12 +106,12 @@ def test_hide_and_restore_show_at_once(client, auth, guest, thread):
     answer = db.session.scalar(sa.select(Answer).where(Answer.question_id == thread.id))
     assert "仮払いを確認してから" in _cached(guest, path)
     auth.login("mod")
-    assert client.post(f"/moderation/posts/answer/{answer.id}/hide", data={"note": ""}).status_code == 303
+    assert client.post(f"/moderation/posts/answer/{answer.id}/hide", data={"note": "宣伝"}).status_code == 303
     assert "仮払いを確認してから" not in _fresh(guest, path)
     _cached(guest, path)
     assert client.post(f"/moderation/posts/answer/{answer.id}/restore", data={"note": ""}).status_code == 303
     assert "仮払いを確認してから" in _fresh(guest, path)
-    assert client.post(f"/moderation/posts/question/{thread.id}/hide", data={"note": ""}).status_code == 303
+    assert client.post(f"/moderation/posts/question/{thread.id}/hide", data={"note": "規則違反"}).status_code == 303
     assert guest.get(path).status_code == 404
 
 

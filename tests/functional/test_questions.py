@@ -204,7 +204,7 @@ def test_suspended_member_sees_why_they_cannot_answer(client, auth):
     db.session.commit()
     auth.login("bob")
     page = text(client.get(f"/questions/{q.id}"))
-    assert "利用停止中のため回答できません。" in page and f"/questions/{q.id}/answers" not in page
+    assert "利用停止中のため回答できません（" in page and "/contact" in page and f"/questions/{q.id}/answers" not in page
     assert client.post(f"/questions/{q.id}/answers", data={"body": "停止中の回答"}).status_code == 403
 
 

@@ -44,17 +44,17 @@ def test_state_changes_keep_search_in_step(app):
     db.session.commit()
     assert found("e-tax") == [question.id]
 
-    hide_post(mod, "answer", answer)
+    hide_post(mod, "answer", answer, "宣伝のため")
     assert found("三月") == [] and found("確定申告") == [question.id]
     restore_post(mod, "answer", answer)
     assert found("三月") == [question.id]
 
-    close_question(mod, question, "other")
+    close_question(mod, question, "other", "趣旨と異なるため")
     assert found("確定申告") == [] and index_rows() == 0
     reopen_question(mod, question)
     assert found("確定申告") == [question.id] and index_rows() == 1
 
-    hide_post(mod, "question", question)
+    hide_post(mod, "question", question, "規則違反のため")
     assert found("確定申告") == [] and index_rows() == 0
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from forum.extensions import db
 from forum.models import AuditLog, Question, Report, SearchDocument, User, utcnow
 from tests.factories import make_answer, make_question, make_user, resolved_thread
-from tests.functional.html import form, forms, text, visible_text
+from tests.functional.html import follow_link, form, forms, text, visible_text
 
 
 def _open_reports():
@@ -38,8 +38,12 @@ def test_report_hide_restore_an_answer(client, auth):
     page = visible_text(queue)
     assert "通報の対応待ち（1件）" in page and "通報 2件" in page
     assert "源泉徴収の扱いについて" in page and "月収100万円" in page and "宣伝です" in page
-    hide = form(queue, f"/moderation/posts/answer/{spam.id}/hide")
-    response = client.post(hide.action, data=hide.data())
+    confirm = follow_link(client, queue, f"action=hide&target=answer:{spam.id}")  # the confirmation step
+    assert "この回答を非表示にします" in visible_text(confirm) and "月収100万円" in visible_text(confirm)
+    hide = form(confirm, f"/moderation/posts/answer/{spam.id}/hide")
+    without = client.post(hide.action, data=hide.data())  # no reason: the form comes back
+    assert without.status_code == 422 and "理由を入力してください" in text(without)
+    response = client.post(hide.action, data=hide.data(note="宣伝のため"))
     assert response.status_code == 303 and response.headers["Location"].endswith("/moderation")
     assert _open_reports() == 0
     assert ("hide", "answer", spam.id) in _actions()
@@ -71,7 +75,8 @@ def test_hidden_question_is_404_for_all_but_moderators_and_can_be_restored(clien
     _report(client, auth, "carol", "question", q.id, "harassment")
     auth.logout()
     auth.login("mod")
-    hide = form(client.get("/moderation"), f"/moderation/posts/question/{q.id}/hide")
+    confirm = follow_link(client, client.get("/moderation"), f"action=hide&target=question:{q.id}")
+    hide = form(confirm, f"/moderation/posts/question/{q.id}/hide")
     client.post(hide.action, data=hide.data(note="確認のため"))
     assert db.session.get(Question, q.id).is_hidden
     assert db.session.get(SearchDocument, q.id) is None
@@ -105,7 +110,8 @@ def test_dismiss_and_close_from_the_queue(client, auth):
     assert body.index(f"queue-question-{q1.id}") < body.index(f"queue-answer-{a2.id}")  # oldest first
     dismiss = form(queue, f"/moderation/posts/question/{q1.id}/dismiss")
     client.post(dismiss.action, data=dismiss.data())
-    close = form(client.get("/moderation"), f"/moderation/posts/answer/{a2.id}/close")
+    confirm = follow_link(client, client.get("/moderation"), f"action=close&target=answer:{a2.id}")
+    close = form(confirm, f"/moderation/posts/answer/{a2.id}/close")
     assert "contact_exchange" in close.options["reason"]
     client.post(close.action, data=close.data(reason="contact_exchange", note="外部での取引の誘い"))
     assert _open_reports() == 0
@@ -125,7 +131,8 @@ def test_suspend_the_author_from_the_queue(client, auth):
     _report(client, auth, "carol", "answer", a.id, "harassment")
     auth.logout()
     auth.login("mod")
-    suspend = form(client.get("/moderation"), f"/moderation/posts/answer/{a.id}/suspend")
+    confirm = follow_link(client, client.get("/moderation"), f"action=suspend&target=answer:{a.id}")
+    suspend = form(confirm, f"/moderation/posts/answer/{a.id}/suspend")
     assert set(suspend.options["days"]) == {"1", "3", "7", "30", "365"}
     response = client.post(suspend.action, data=suspend.data(days="7", reason="他の会員への嫌がらせ"))
     assert response.status_code == 303
@@ -133,8 +140,8 @@ def test_suspend_the_author_from_the_queue(client, auth):
     assert troll.is_suspended() and troll.suspension_reason == "他の会員への嫌がらせ"
     assert timedelta(days=6, hours=23) < troll.suspended_until - utcnow() <= timedelta(days=7)
     assert _open_reports() == 0 and ("suspend", "user", troll.id) in _actions()
-    missing = client.post(suspend.action, data=suspend.data(days="7", reason=""), follow_redirects=True)
-    assert "理由を入力してください" in text(missing)
+    missing = client.post(suspend.action, data=suspend.data(days="7", reason=""))
+    assert missing.status_code == 422 and "理由を入力してください" in text(missing)
 
 
 def test_audit_log_filters_by_moderator_action_and_date(client, auth):

@@ -25,6 +25,8 @@ def _world(actor):
     answer = make_answer(q, bob, "外部で取引しませんか")
     hidden = make_answer(q, bob, "非表示の回答")
     hidden.is_hidden = True
+    held = make_answer(q, bob, "緑のアプリで kaito_mv を検索してください")
+    held.is_hidden = held.is_held = True
     victim = _bystander("victim")
     suspend(victim, "テスト")
     reporter = _bystander("reporter")
@@ -35,7 +37,7 @@ def _world(actor):
     db.session.add(comment)
     db.session.commit()
     own = make_question(actor, title="自分の質問ですよ") if actor else q
-    return {"q": q.id, "answer": answer.id, "hidden": hidden.id, "own": own.id,
+    return {"q": q.id, "answer": answer.id, "hidden": hidden.id, "own": own.id, "held": held.id,
             "me": actor.username if actor else "alice", "message": message.id,
             "comment": comment.id}
 
@@ -50,10 +52,16 @@ ACTIONS = {
     "edit own profile": ("GET", "/users/{me}/edit", None, (LOGIN, OK, OK, OK, OK, NO)),
     "edit others' profile": ("POST", "/users/alice/edit", {"bio": "x"}, (LOGIN, NO, NO, NO, NO, NO)),
     "see the queue": ("GET", "/moderation", None, (LOGIN, NO, NO, OK, OK, NO)),
-    "hide": ("POST", "/moderation/posts/answer/{answer}/hide", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
+    "hide": ("POST", "/moderation/posts/answer/{answer}/hide", {"note": "宣伝"}, (LOGIN, NO, NO, DONE, DONE, NO)),
+    "confirm hide": ("GET", "/moderation/confirm?action=hide&target=answer:{answer}", None,
+                     (LOGIN, NO, NO, OK, OK, NO)),
+    "confirm close": ("GET", "/moderation/confirm?action=close&target=question:{q}", None,
+                      (LOGIN, NO, NO, OK, OK, NO)),
+    "confirm suspend": ("GET", "/moderation/confirm?action=suspend&target=user:alice", None,
+                        (LOGIN, NO, NO, OK, OK, NO)),
     "restore": ("POST", "/moderation/posts/answer/{hidden}/restore", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
     "dismiss": ("POST", "/moderation/posts/answer/{answer}/dismiss", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
-    "close from queue": ("POST", "/moderation/posts/answer/{answer}/close", {"reason": "spam"},
+    "close from queue": ("POST", "/moderation/posts/answer/{answer}/close", {"reason": "spam", "note": "宣伝"},
                          (LOGIN, NO, NO, DONE, DONE, NO)),
     "suspend author": ("POST", "/moderation/posts/answer/{answer}/suspend", {"days": "7", "reason": "違反"},
                        (LOGIN, NO, NO, DONE, DONE, NO)),
@@ -61,6 +69,9 @@ ACTIONS = {
                        (LOGIN, NO, NO, DONE, DONE, NO)),
     "unsuspend": ("POST", "/moderation/users/victim/unsuspend", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
     "grant veteran": ("POST", "/moderation/users/alice/veteran/grant", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
+    "publish a held post": ("POST", "/moderation/posts/answer/{held}/publish", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
+    "reject a held post": ("POST", "/moderation/posts/answer/{held}/reject", {"note": "LINEの交換にあたります"},
+                           (LOGIN, NO, NO, DONE, DONE, NO)),
     "read contact messages": ("GET", "/moderation/contact", None, (LOGIN, NO, NO, NO, OK, NO)),
     "mark contact done": ("POST", "/moderation/contact/{message}/done", {}, (LOGIN, NO, NO, NO, DONE, NO)),
     # engagement: comments, 補足, follows, notifications
@@ -70,7 +81,8 @@ ACTIONS = {
                              (LOGIN, DONE, DONE, DONE, DONE, NO)),
     "edit others' comment": ("GET", "/comments/{comment}/edit", None, (LOGIN, NO, NO, OK, OK, NO)),
     "delete others' comment": ("POST", "/comments/{comment}/delete", {}, (LOGIN, NO, NO, NO, NO, NO)),
-    "hide a comment": ("POST", "/moderation/posts/comment/{comment}/hide", {}, (LOGIN, NO, NO, DONE, DONE, NO)),
+    "hide a comment": ("POST", "/moderation/posts/comment/{comment}/hide", {"note": "不適切"},
+                       (LOGIN, NO, NO, DONE, DONE, NO)),
     "supplement own question": ("POST", "/questions/{own}/supplements", {"body": "補足です。予算は3万円です。"},
                                 (LOGIN, DONE, DONE, DONE, DONE, NO)),
     "supplement others' question": ("POST", "/questions/{q}/supplements", {"body": "補足です。"},

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from forum.extensions import db
 from forum.models import Answer, AuditLog, ContactMessage, Question, Report, User
 from tests.factories import make_answer, make_question, make_user
-from tests.functional.html import form, text, visible_text
+from tests.functional.html import follow_link, form, text, visible_text
 from tests.trust.helpers import suspend
 
 
@@ -53,13 +53,16 @@ def test_moderator_suspends_and_lifts_from_the_profile(client, auth):
     make_user("mod", role="moderator")
     auth.login("mod")
     profile = client.get("/users/bob")
-    suspend_form = form(profile, "/moderation/users/bob/suspend")
+    assert "/moderation/users/bob/suspend" not in text(profile)  # a link to the confirmation step instead
+    confirm = follow_link(client, profile, "action=suspend&target=user:bob")
+    assert "bobさんを利用停止にします" in visible_text(confirm)
+    suspend_form = form(confirm, "/moderation/users/bob/suspend")
     client.post(suspend_form.action, data=suspend_form.data(days="1", reason="様子見"))
     bob = db.session.scalar(sa.select(User).where(User.username == "bob"))
     assert bob.is_suspended()
     assert "利用停止中" in visible_text(client.get("/users/bob"))
     lift = form(client.get("/users/bob"), "/moderation/users/bob/unsuspend")
-    client.post(lift.action, data=lift.data())
+    client.post(lift.action, data=lift.data(note="反省の連絡がありました"))
     assert not db.session.get(User, bob.id).is_suspended()
     actions = db.session.scalars(sa.select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions == ["suspend", "unsuspend"]
@@ -71,7 +74,8 @@ def test_nobody_suspends_an_admin_or_themself(client, auth):
     auth.login("mod")
     assert client.post("/moderation/users/boss/suspend", data={"days": "7", "reason": "x"}).status_code == 403
     assert client.post("/moderation/users/mod/suspend", data={"days": "7", "reason": "x"}).status_code == 403
-    assert "/moderation/users/boss/suspend" not in text(client.get("/users/boss"))
+    assert "action=suspend" not in text(client.get("/users/boss"))
+    assert client.get("/moderation/confirm?action=suspend&target=user:boss").status_code == 403
 
 
 def test_badge_is_granted_at_the_nth_best_answer(client, auth):

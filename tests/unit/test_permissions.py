@@ -23,14 +23,14 @@ def actor(role: str):
     return user
 
 
-def question(owner: str = "other", status: str = "open", hidden: bool = False) -> Question:
-    q = Question(title="t", body="b", category="want_to_know", status=status, is_hidden=hidden)
+def question(owner: str = "other", status: str = "open", hidden: bool = False, held: bool = False) -> Question:
+    q = Question(title="t", body="b", category="want_to_know", status=status, is_hidden=hidden or held, is_held=held)
     q.id, q.author_id = 1, (10 if owner == "own" else 20)
     return q
 
 
-def answer(owner: str = "other", hidden: bool = False) -> Answer:
-    a = Answer(body="b", is_hidden=hidden)
+def answer(owner: str = "other", hidden: bool = False, held: bool = False) -> Answer:
+    a = Answer(body="b", is_hidden=hidden or held, is_held=held)
     a.id, a.question_id, a.author_id = 5, 1, (10 if owner == "own" else 20)
     return a
 
@@ -56,6 +56,17 @@ EXPECTED = {
     "can_view_question:hidden":         (0, 0, 0, 1, 1, 0),
     "can_view_answer:visible":          (1, 1, 1, 1, 1, 1),
     "can_view_answer:hidden":           (0, 0, 0, 1, 1, 0),
+    # held by the contact guard: its author sees it (suspended too: reading is allowed), else moderators only
+    "can_view_question:held-own":       (0, 1, 1, 1, 1, 1),
+    "can_view_question:held-other":     (0, 0, 0, 1, 1, 0),
+    "can_view_answer:held-own":         (0, 1, 1, 1, 1, 1),
+    "can_view_answer:held-other":       (0, 0, 0, 1, 1, 0),
+    "can_view_post:visible":            (1, 1, 1, 1, 1, 1),
+    "can_view_post:hidden-own":         (0, 0, 0, 1, 1, 0),  # hidden by a moderator: not even its author
+    "can_view_post:held-own":           (0, 1, 1, 1, 1, 1),
+    "can_view_post:held-other":         (0, 0, 0, 1, 1, 0),
+    "can_review_held":                  (0, 0, 0, 1, 1, 0),
+    "is_held_by_guard":                 (1, 1, 1, 0, 0, 1),  # moderators' own posts are never held
     "can_ask":                          (0, 1, 1, 1, 1, 0),
     "can_answer:other":                 (0, 1, 1, 1, 1, 0),
     "can_answer:own":                   (0, 1, 1, 1, 1, 0),  # the asker may add a follow-up
@@ -115,6 +126,14 @@ CALLS = {
     "can_view_question:hidden": lambda f, u: f(u, question(hidden=True)),
     "can_view_answer:visible": lambda f, u: f(u, answer()),
     "can_view_answer:hidden": lambda f, u: f(u, answer(hidden=True)),
+    "can_view_question:held-own": lambda f, u: f(u, question("own", held=True)),
+    "can_view_question:held-other": lambda f, u: f(u, question(held=True)),
+    "can_view_answer:held-own": lambda f, u: f(u, answer("own", held=True)),
+    "can_view_answer:held-other": lambda f, u: f(u, answer(held=True)),
+    "can_view_post:visible": lambda f, u: f(u, answer()),
+    "can_view_post:hidden-own": lambda f, u: f(u, answer("own", hidden=True)),
+    "can_view_post:held-own": lambda f, u: f(u, answer("own", held=True)),
+    "can_view_post:held-other": lambda f, u: f(u, answer(held=True)),
     "can_answer:other": lambda f, u: f(u, question()),
     "can_answer:own": lambda f, u: f(u, question("own")),
     "can_answer:hidden": lambda f, u: f(u, question(hidden=True)),
