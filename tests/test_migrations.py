@@ -73,3 +73,34 @@ def test_upgrade_matches_models_and_downgrade_removes_everything(empty_database_
         assert set(db.metadata.tables) <= _engine_tables(engine)
         db.session.remove()
         engine.dispose()
+
+
+def test_upgrading_a_forum_with_threads_keeps_every_row(empty_database_url):
+    """Later migrations run on a forum that already has threads: batch mode on SQLite rebuilds
+    tables, and a rebuild with foreign keys enforced would delete every answer (ON DELETE
+    CASCADE) or lock up; nothing may be lost, and the new columns get their defaults."""
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        engine = db.engine
+        upgrade(revision="0001")
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO users (id, username, role, is_veteran, bio, created_at) "
+                                 "VALUES (1, 'asker', 'member', false, '', CURRENT_TIMESTAMP)"))
+            for qid in (1, 2):
+                conn.execute(sa.text(
+                    "INSERT INTO questions (id, author_id, category, asker_type, title, body, status, is_hidden,"
+                    " created_at, updated_at) VALUES (:id, 1, 'want_to_know', 'lancer', '題名です', '本文です',"
+                    " 'open', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"id": qid})
+                for n in range(3):
+                    conn.execute(sa.text(
+                        "INSERT INTO answers (question_id, author_id, body, is_hidden, created_at, updated_at)"
+                        " VALUES (:q, 1, :body, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                        {"q": qid, "body": f"回答{n}"})
+        upgrade()
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM questions")).scalar() == 2
+            assert conn.execute(sa.text("SELECT count(*) FROM answers")).scalar() == 6
+            counts = conn.execute(sa.text("SELECT answer_count FROM questions ORDER BY id")).scalars().all()
+            assert counts == [3, 3]
+        db.session.remove()
+        engine.dispose()
