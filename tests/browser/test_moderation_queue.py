@@ -41,9 +41,14 @@ def test_moderator_works_the_queue(new_page, live_server, base_url):
     expect(item).to_contain_text("見積もりの出し方を教えてください")
     expect(item).to_contain_text("今すぐ稼げる副業")
     expect(item).to_contain_text("副業の勧誘です")
-    item.get_by_role("button", name="投稿を非表示にする").click()
+    expect(moderator.locator("header.site-header a.moderation-link")).to_have_attribute("data-open-reports", "1")
+    item.get_by_role("link", name="投稿を非表示にする…").click()
+    # The confirmation step says what will happen and asks why (the author is told).
+    expect(moderator.locator(".consequence")).to_contain_text("この回答を非表示にします")
+    moderator.locator("textarea[name=note]").fill("副業の勧誘のため")
+    moderator.get_by_role("button", name="非表示にする").click()
     expect(moderator.locator(".flash-success")).to_contain_text("非表示にしました")
-    expect(moderator.locator(".queue")).to_contain_text("対応待ちの通報はありません")
+    expect(moderator.locator("section[aria-labelledby=queue-heading]")).to_contain_text("対応待ちの通報はありません")
     expect(moderator.locator("table.audit")).to_contain_text("非表示")
 
     # The answer has left the thread for the member; the moderator restores it from the thread.
@@ -51,6 +56,7 @@ def test_moderator_works_the_queue(new_page, live_server, base_url):
     expect(member.locator(f"#answer-{aid}")).to_have_count(0)
     moderator.goto(f"{base_url}/questions/{qid}")
     expect(moderator.locator(f"#answer-{aid} .notice")).to_contain_text("非表示")
+    moderator.locator(f"#answer-{aid} .answer-tools summary", has_text="再表示する").click()
     moderator.locator(f"#answer-{aid}").get_by_role("button", name="再表示する").click()
     member.goto(f"{base_url}/questions/{qid}")
     expect(member.locator(f"#answer-{aid}")).to_contain_text("今すぐ稼げる副業")
