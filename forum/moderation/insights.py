@@ -130,7 +130,7 @@ def _per_thread(since: datetime, until: datetime) -> list:
     answer, author = sa.orm.aliased(Answer), sa.orm.aliased(User)
     first = sa.func.min(answer.created_at)
     first_veteran = sa.func.min(sa.case((author.is_veteran.is_(True), answer.created_at)))
-    return db.session.execute(
+    return list(db.session.execute(
         sa.select(
             Question.category, _week(Question.created_at, since), Question.status,
             Question.best_answer_id.is_not(None),
@@ -141,7 +141,7 @@ def _per_thread(since: datetime, until: datetime) -> list:
         .outerjoin(author, author.id == answer.author_id)
         .where(Question.created_at >= since, Question.created_at < until, Question.is_hidden.is_(False))
         .group_by(Question.id, Question.category, Question.created_at, Question.status, Question.best_answer_id)
-    ).all()
+    ).all())
 
 
 def _median(values: list[float]) -> float | None:

@@ -2,6 +2,7 @@
 posts the contact guard held."""
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
@@ -76,7 +77,7 @@ def report_queue(limit: int = 50) -> list[QueueItem]:
 
 
 HELD_KINDS = ("question", "answer", "comment", "supplement")
-_HELD_MODELS = {"question": Question, "answer": Answer, "comment": Comment, "supplement": Supplement}
+_HELD_MODELS: dict[str, Any] = {"question": Question, "answer": Answer, "comment": Comment, "supplement": Supplement}
 
 
 @dataclass
