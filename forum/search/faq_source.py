@@ -1,9 +1,14 @@
 """The FAQ entries search reads, in one place: the FAQ admins edit (forum.lookups.faq_entries),
-with each entry's normalised text for matching."""
+with each entry's normalised text for matching. Every search looks at every entry, so they
+are kept per process until the next write (the page cache's content version says when)."""
 from functools import lru_cache
 
+from .. import pagecache
+from ..extensions import db
 from ..lookups import faq_entries as stored_entries
 from ..text import normalize
+
+_kept: dict[str, tuple[str, list[dict]]] = {}
 
 
 @lru_cache(maxsize=512)
@@ -13,5 +18,10 @@ def _normal(text: str) -> str:
 
 def faq_entries() -> list[dict]:
     """Every entry as {"q", "a", "anchor", "norm"}, in the FAQ page's order."""
-    return [{"q": e.question, "a": e.answer, "anchor": e.anchor, "norm": _normal(f"{e.question}\n{e.answer}")}
-            for e in stored_entries()]
+    database, version = str(db.engine.url), pagecache.current_version()
+    kept = _kept.get(database)
+    if kept is None or kept[0] != version:
+        entries = [{"q": e.question, "a": e.answer, "anchor": e.anchor, "norm": _normal(f"{e.question}\n{e.answer}")}
+                   for e in stored_entries()]
+        kept = _kept[database] = (version, entries)
+    return kept[1]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..models import Answer, HelpfulMark, SearchDocument
+from ..models import Question, SearchDocument
 from .backends import backend_for
 from .backends.base import DbSession
 from .ngrams import runs, sort_key
@@ -145,14 +145,11 @@ def _load(session: DbSession, ids: Sequence[int]) -> dict[int, tuple]:
     d = SearchDocument
     cols = [sa.func.substr(c, 1, FIELD_CHARS) for c in (d.norm_title, d.norm_body, d.norm_best_answer,
                                                          d.norm_answers)]
-    helpful = dict(session.execute(
-        sa.select(Answer.question_id, sa.func.count())
-        .join(HelpfulMark, HelpfulMark.answer_id == Answer.id)
-        .where(Answer.question_id.in_(ids), Answer.is_hidden.is_(False))
-        .group_by(Answer.question_id)).all())
     out = {}
-    for row in session.execute(sa.select(d.question_id, d.created_at, *cols).where(d.question_id.in_(ids))):
-        out[row[0]] = (tuple(x or "" for x in row[2:]), sort_key(row[1], row[0]), helpful.get(row[0], 0))
+    rows = session.execute(sa.select(d.question_id, d.created_at, Question.helpful_count, *cols)
+                           .join(Question, Question.id == d.question_id).where(d.question_id.in_(ids)))
+    for row in rows:
+        out[row[0]] = (tuple(x or "" for x in row[3:]), sort_key(row[1], row[0]), row[2] or 0)
     return out
 
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from ..extensions import db
-from ..models import Answer, HelpfulMark, Question, SearchDocument
+from ..models import Question, SearchDocument
 from ..text import normalize
 from .backends import backend_for
 from .faq_source import faq_entries
@@ -75,18 +75,6 @@ class _Parts:
             self.norm_body = normalize(self.body)
 
 
-def _counts(session, ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Visible answers and helpful marks of each thread."""
-    answers = dict(session.execute(
-        sa.select(Answer.question_id, sa.func.count()).where(Answer.question_id.in_(ids),
-                                                            Answer.is_hidden.is_(False))
-        .group_by(Answer.question_id)).all())
-    helpful = dict(session.execute(
-        sa.select(Answer.question_id, sa.func.count()).join(HelpfulMark, HelpfulMark.answer_id == Answer.id)
-        .where(Answer.question_id.in_(ids), Answer.is_hidden.is_(False)).group_by(Answer.question_id)).all())
-    return answers, helpful
-
-
 def search_threads(text: str, category: str | None, page: int, per_page: int) -> SearchResults:
     """Resolved threads by relevance: those with every word (or a spelling or synonym of it)
     first, then, when they are few, those with some of the words (see ranking.py)."""
@@ -110,7 +98,6 @@ def search_threads(text: str, category: str | None, page: int, per_page: int) ->
     questions = {q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(page_ids)))}
     docs = {d.question_id: d for d in session.scalars(
         sa.select(SearchDocument).where(SearchDocument.question_id.in_(page_ids)))}
-    answers, helpful = _counts(session, page_ids)
     marks = ranked.plan.marks
     for position, qid in enumerate(page_ids, start):
         question, doc = questions.get(qid), docs.get(qid)
@@ -118,8 +105,9 @@ def search_threads(text: str, category: str | None, page: int, per_page: int) ->
             continue
         part, snippet = snippet_for(_Parts(doc, [t.name for t in question.tags]), marks)
         title = highlight(doc.title, marks, window=200) or Markup.escape(doc.title)
-        results.items.append(SearchResult(question, part, snippet, title, answers.get(qid, 0),
-                                          helpful.get(qid, 0), partial=position >= ranked.head))
+        # The thread's own counters (visible answers, their helpful marks), kept on every write.
+        results.items.append(SearchResult(question, part, snippet, title, question.answer_count,
+                                          question.helpful_count, partial=position >= ranked.head))
     return results
 
 

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from ..text import normalize_with_map
 
 WINDOW = 60
-SCAN = 400  # characters of original text normalised to place the marks
+SCAN = 160  # characters of original text normalised to place the marks (the window and some slack)
 
 
 def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
