@@ -105,7 +105,8 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print(f"| {r['engine']} | {r['statements']} | {r['ms_median']:.0f} | {r['ms_max']:.0f} "
-              f"| {r['asked']:,} | {r['answered']:,} | {r['resolved']:,} | {r['median_first']} | {r['veterans']:,} | {r['import_s']:.1f} |")
+              f"| {r['asked']:,} | {r['answered']:,} | {r['resolved']:,} | {r['median_first']} "
+              f"| {r['veterans']:,} | {r['import_s']:.1f} |")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ def test_analyze_tells_a_rare_word_from_a_common_one(app, people, postgres_only)
     assert term_stats.index_terms(terms("納期", "発修計"), common) == terms("発修計")
     assert [i.question.title for i in search_threads("納期 発修計", None, 1, 20).items] == ["発修計について"]
     backend = backend_for(db.session)
+    assert isinstance(backend, PostgresBackend)  # postgres_only
     query, excludes = planned_terms(parse_query("納期 発修計"))
     rare = PostgresBackend._index_terms(db.session, query)
     sql, params = postgres_sql.matches_sql(query, excludes, None, 20, backend.count_cap, rare)

@@ -71,7 +71,7 @@ def sqlite_candidates(session: DbSession, groups: Groups, excludes: Sequence[str
     if conds and any("d." in c for c in conds):
         source += " JOIN search_documents d ON d.question_id = m.question_id"
     where = " AND ".join(conds) or "1 = 1"
-    sql = f"SELECT m.question_id, m.category, f.rowid FROM {source} WHERE {where} ORDER BY f.rowid DESC LIMIT :n"
+    sql = f"SELECT m.question_id, m.category, f.rowid FROM {source} WHERE {where} ORDER BY f.rowid DESC LIMIT :n"  # nosec B608 # our SQL; terms are bound
     return [(r[0], r[1]) for r in session.execute(sa.text(sql), params)]
 
 
@@ -107,7 +107,7 @@ def postgres_candidates(session: DbSession, groups: Groups, excludes: Sequence[s
     # bitmap (sort_key + 0: not from the btree). Only one branch runs.
     sql = (
         "WITH probe AS MATERIALIZED (SELECT count(*) >= :dense AS dense FROM (SELECT tokens "
-        f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {match}) "
+        f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {match}) "  # nosec B608 # our SQL; terms bound
         "(SELECT f.question_id, f.category, f.sort_key FROM (SELECT question_id, sort_key, category, tokens "
         "FROM search_fts "
         f"ORDER BY sort_key DESC LIMIT ALL) f{join} WHERE (SELECT dense FROM probe) AND {match}{where} LIMIT :n) "
