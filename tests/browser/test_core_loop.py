@@ -84,7 +84,8 @@ def test_ask_answer_resolve_search_close(new_page, live_server, base_url):
     sign_up(answerer, base_url, "senpai_hanako")
     answerer.goto(thread_url)
     answer_text = f"まず作業を進めて、期限までに{ANSWER_ONLY_WORD}してください。仮払い済みなら報酬は守られています。"
-    answerer.fill("textarea[name=body]", answer_text)
+    # The thread also has comment boxes (their textareas are named body too): use the answer form's.
+    answerer.fill("section.answer-form textarea[name=body]", answer_text)
     answerer.click("section.answer-form button[type=submit]")
     answer = answerer.locator("article.answer", has_text=ANSWER_ONLY_WORD)
     expect(answer).to_have_attribute("id", re.compile(r"^answer-\d+$"))
@@ -92,12 +93,17 @@ def test_ask_answer_resolve_search_close(new_page, live_server, base_url):
 
     # The asker adds a follow-up of their own, so "best answer first" is a real reordering.
     asker.goto(thread_url)
-    asker.fill("textarea[name=body]", "ありがとうございます。やってみます。")
+    asker.fill("section.answer-form textarea[name=body]", "ありがとうございます。やってみます。")
     asker.click("section.answer-form button[type=submit]")
     expect(asker.locator("article.answer")).to_have_count(2)
 
-    # 3. The asker resolves with that answer as best, from the button in its footer.
+    # 3. The asker resolves with that answer as best, from the button in its footer, through the
+    #    confirmation page that shows the chosen answer.
     asker.locator(f"#{answer_id}").get_by_role("button", name="ベストアンサーに選んで解決済みにする").click()
+    expect(asker).to_have_url(re.compile(rf"/questions/\d+/resolve\?best_answer_id={answer_id.split('-')[1]}$"))
+    expect(asker.locator("section.chosen-answer")).to_contain_text(ANSWER_ONLY_WORD)
+    asker.locator("form.resolve-confirm").get_by_role("button", name="ベストアンサーに選んで解決済みにする").click()
+    expect(asker).to_have_url(thread_url)
     expect(asker.locator(".thread-head .status-resolved")).to_have_text("解決済み")
     first = asker.locator("section.answers article.answer").first
     expect(first).to_have_attribute("id", answer_id)
@@ -112,14 +118,21 @@ def test_ask_answer_resolve_search_close(new_page, live_server, base_url):
     expect(result).to_have_count(1)
     expect(result.locator(".snippet mark").first).to_have_text(ANSWER_ONLY_WORD)
 
-    # 5. A moderator closes it with a reason and a note, through the form on the thread.
+    # 5. A moderator closes it with a reason and a note: from the folded panel on the thread to the
+    #    confirmation page, which says what will happen, and back to the thread.
     moderator = new_page()
     sign_in(moderator, base_url, "mod", PASSWORD)
     moderator.goto(thread_url)
+    moderator.locator("details.mod-box summary").click()
+    moderator.locator("details.mod-box").get_by_role("link", name="クローズする…").click()
+    expect(moderator).to_have_url(re.compile(r"/moderation/confirm\?"))
+    expect(moderator.locator(".consequence")).to_contain_text("このスレッドをクローズします")
+    expect(moderator.locator(".confirm-target")).to_contain_text(title)
     moderator.select_option("select[name=reason]", "off_topic")
     note = "サイトの趣旨と異なるためクローズしました。"
     moderator.fill("textarea[name=note]", note)
-    moderator.click("section.mod-box button.danger")
+    moderator.get_by_role("button", name="クローズする", exact=True).click()
+    expect(moderator).to_have_url(thread_url)
     closed_notice = moderator.locator(".notice.closed")
     expect(closed_notice).to_contain_text("クローズ")
     expect(closed_notice).to_contain_text("趣旨と異なる")
