@@ -24,4 +24,4 @@ class ReportForm(FlaskForm):
 
     def target_id_value(self) -> int | None:
         value = (self.target_id.data or "").strip()
-        return int(value) if value.isdigit() and len(value) < 10 else None
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None

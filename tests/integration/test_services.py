@@ -66,7 +66,7 @@ def test_asker_may_add_a_follow_up_answer(app):
 def test_post_answer_refused_on_closed_thread(app):
     alice, bob, mod = make_user("alice"), make_user("bob"), make_user("mod", role="moderator")
     q = make_question(alice)
-    close_question(mod, q, "spam")
+    close_question(mod, q, "spam", "宣伝のため")
     with pytest.raises(StateConflict) as err:
         services.post_answer(bob, q, "回答です")
     assert err.value.status_code == 409
@@ -205,7 +205,7 @@ def test_member_cannot_close_or_reopen(app):
     q = make_question(alice)
     with pytest.raises(PermissionDenied):
         close_question(alice, q, "spam")
-    close_question(mod, q, "spam")
+    close_question(mod, q, "spam", "宣伝のため")
     with pytest.raises(PermissionDenied):
         reopen_question(alice, q)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)) == 1
@@ -216,9 +216,9 @@ def test_close_twice_and_reopen_open_are_conflicts(app):
     q = make_question(alice)
     with pytest.raises(StateConflict):
         reopen_question(mod, q)
-    close_question(mod, q, "spam")
+    close_question(mod, q, "spam", "宣伝のため")
     with pytest.raises(StateConflict):
-        close_question(mod, q, "spam")
+        close_question(mod, q, "spam", "宣伝のため")
 
 
 # --- reading threads and lists ------------------------------------------------------------
