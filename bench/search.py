@@ -11,8 +11,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import CATEGORIES, Corpus  # noqa: E402
+from serving import pg_database  # noqa: E402
 
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -31,21 +30,6 @@ from forum.search.services import search_threads  # noqa: E402
 
 CONFIG = {"TESTING": False, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
           "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None}
-
-
-def pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    name = f"sodan_bench_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
-                             "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"))
-
-    def drop() -> None:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-    return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def like_scan(session, text: str, limit: int = 20) -> int:

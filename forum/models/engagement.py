@@ -6,9 +6,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..linkify import render_comment
-from ..text import render_markdown
 from .base import Model, UTCDateTime, utcnow
-from .question import Answer, Question, rendered
+from .question import Answer, MarkdownBody, Question
 from .user import User
 
 COMMENT_MAX = 500
@@ -64,7 +63,7 @@ class Comment(Model):
         return f"comment-{self.id}"
 
 
-class Supplement(Model):
+class Supplement(MarkdownBody, Model):
     """補足: the asker adds to the question later; shown under it with its time, not as an edit."""
 
     __tablename__ = "supplements"
@@ -82,15 +81,6 @@ class Supplement(Model):
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
     question: Mapped[Question] = relationship(foreign_keys=[question_id])
-
-    @validates("body")
-    def _render_body(self, key: str, body: str) -> str:
-        self.body_html = render_markdown(body)
-        return body
-
-    @property
-    def rendered_body(self) -> Markup:
-        return rendered(self.body, self.body_html)
 
 
 class Follow(Model):

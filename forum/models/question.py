@@ -32,6 +32,23 @@ def rendered(body: str, body_html: str | None) -> Markup:
     return Markup(body_html) if body_html is not None else render_markdown(body)  # nosec B704
 
 
+class MarkdownBody:
+    """A post whose Markdown `body` keeps its sanitised HTML in `body_html`, written with the
+    body (questions, answers, 補足); each model declares the two columns."""
+
+    body: str
+    body_html: str | None
+
+    @validates("body")
+    def _render_body(self, key: str, body: str) -> str:
+        self.body_html = stored_html(body)
+        return body
+
+    @property
+    def rendered_body(self) -> Markup:
+        return rendered(self.body, self.body_html)
+
+
 class Tag(Model):
     __tablename__ = "tags"
 
@@ -39,7 +56,7 @@ class Tag(Model):
     name: Mapped[str] = mapped_column(sa.String(40), unique=True)
 
 
-class Question(Model):
+class Question(MarkdownBody, Model):
     __tablename__ = "questions"
     __table_args__ = (
         # Each list reads its page of ids from one of these alone (forum/questions/services.py).
@@ -108,15 +125,6 @@ class Question(Model):
         passive_deletes=True,
     )
 
-    @validates("body")
-    def _render_body(self, key: str, body: str) -> str:
-        self.body_html = stored_html(body)
-        return body
-
-    @property
-    def rendered_body(self) -> Markup:
-        return rendered(self.body, self.body_html)
-
     @property
     def is_open(self) -> bool:
         return self.status == "open"
@@ -141,7 +149,7 @@ class Question(Model):
         return f"<Question {self.id} {self.status}>"
 
 
-class Answer(Model):
+class Answer(MarkdownBody, Model):
     __tablename__ = "answers"
     __table_args__ = (sa.Index("ix_answers_question_created", "question_id", "created_at"),)
 
@@ -159,15 +167,6 @@ class Answer(Model):
 
     author: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
     question: Mapped[Question] = relationship(back_populates="answers", foreign_keys=[question_id])
-
-    @validates("body")
-    def _render_body(self, key: str, body: str) -> str:
-        self.body_html = stored_html(body)
-        return body
-
-    @property
-    def rendered_body(self) -> Markup:
-        return rendered(self.body, self.body_html)
 
     def __repr__(self) -> str:
         return f"<Answer {self.id} on {self.question_id}>"
