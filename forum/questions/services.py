@@ -12,6 +12,7 @@ from ..holds import hold_if_needed, tag_text
 from ..lookups import MAX_ID, tags_by_name
 from ..models import Answer, Comment, HelpfulMark, Question, Supplement, Tag, User, question_tags, utcnow
 from ..search import index
+from ..search.related import RelatedLink, related_links
 from ..subscriptions import announce_new_question
 
 
@@ -117,6 +118,7 @@ class Thread:
     following: bool = False
     duplicate_of: Question | None = None  # the thread this one was closed as a duplicate of
     duplicates: list[Question] | None = None  # threads closed as duplicates of this one
+    related: list[RelatedLink] = field(default_factory=list)  # 関連する質問 (resolved threads)
 
 
 def open_thread(user, question: Question) -> Thread:
@@ -129,7 +131,8 @@ def open_thread(user, question: Question) -> Thread:
 
 def load_thread(user, question: Question) -> Thread:
     """The answers the user may see, best answer first, in one query; their comments, the
-    補足 and the follow state in one statement each."""
+    補足 and the follow state in one statement each; the related threads in two (whatever the
+    number of answers: they are ranked on the titles)."""
     answers = list(
         db.session.scalars(
             sa.select(Answer).where(Answer.question_id == question.id).order_by(Answer.created_at, Answer.id)
@@ -148,6 +151,8 @@ def load_thread(user, question: Question) -> Thread:
     thread.duplicates = [q for q in db.session.scalars(
         sa.select(Question).where(Question.duplicate_of_id == question.id).order_by(Question.id).limit(50))
         if permissions.can_view_question(user, q)]
+    # Last: on PostgreSQL the search's planner settings last until the transaction ends.
+    thread.related = related_links(question)
     return thread
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import make_answer, make_question, make_user
+from tests.factories import make_answer, make_question, make_user, resolved_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".tools"
@@ -50,6 +50,7 @@ def test_main_pages_have_no_html_errors(app, client, auth, vnu, tmp_path):
     question = make_question(asker, body="本文です。\n\n- 箇条書き\n- **太字**\n\n[リンク](https://example.com)")
     answer = make_answer(question, answerer)
     make_question(asker, title="もう一つの質問を書いています", category="urgent")
+    resolved_thread(asker, answerer, "仮払いの仕組みがわかりません", "本文です。", "回答です。")  # 関連する質問
     pages: dict[str, str] = {}
     guest_paths = ["/", "/questions", "/questions?status=resolved", f"/questions/{question.id}", "/search?q=仮払い",
                    "/search?q=存在しない言葉", "/faq", "/auth/login", "/auth/register", "/users/asker", "/contact",
@@ -65,5 +66,6 @@ def test_main_pages_have_no_html_errors(app, client, auth, vnu, tmp_path):
     auth.login("admin")
     for path in [f"/questions/{question.id}", "/moderation", "/users/asker", f"/answers/{answer.id}/edit"]:
         pages[f"admin {path}"] = client.get(path).get_data(as_text=True)
+    assert 'class="related"' in pages[f"guest /questions/{question.id}"]
     errors = _errors(vnu, pages, tmp_path)
     assert not errors, "\n".join(errors)

@@ -1,0 +1,122 @@
+"""A thread page's 関連する質問: up to five resolved threads like it, for guests and members;
+never the thread itself, nor an open, closed, expired, hidden or held thread."""
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.search import index
+from tests.factories import done, make_answer, make_question, make_user, resolved_thread
+
+SECTION = re.compile(r'<section class="related"[^>]*>(.*?)</section>', re.S)
+LINK = re.compile(r'<li><a href="/questions/(\d+)">([^<]*)</a>(.*?)</li>', re.S)
+
+
+def related_on(client, question_id: int) -> list[tuple[int, str, str]] | None:
+    """(id, title, the rest of the line) of each related link; None without the section."""
+    response = client.get(f"/questions/{question_id}")
+    assert response.status_code == 200
+    found = SECTION.search(response.get_data(as_text=True))
+    if found is None:
+        return None
+    return [(int(i), html.unescape(t), html.unescape(re.sub(r"<[^>]+>", "", rest)))
+            for i, t, rest in LINK.findall(found.group(1))]
+
+
+@pytest.fixture
+def people(app):
+    return make_user("asker"), make_user("answerer", veteran=True)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_related_thread_is_listed_and_an_unrelated_one_is_not(client, auth, people, signed_in):
+    asker, answerer = people
+    me = resolved_thread(asker, answerer, "確定申告の経費について", "本文です", "はい")
+    near = resolved_thread(asker, answerer, "確定申告で経費にできるもの", "本文です", "はい")
+    make_answer(near, answerer, "もう一つの回答です")
+    far = resolved_thread(asker, answerer, "確定申告のやり方", "本文です", "はい")
+    unrelated = resolved_thread(asker, answerer, "ロゴの納品形式", "経費の話ではありません", "はい")
+    if signed_in:
+        auth.login("asker")
+    links = related_on(client, me.id)
+    assert links is not None
+    assert [i for i, _, _ in links] == [near.id, far.id]  # both keywords first
+    assert links[0][1] == "確定申告で経費にできるもの"
+    assert "解決済み" in links[0][2] and "回答 2件" in links[0][2]
+    assert "回答 1件" in links[1][2]
+    assert unrelated.id not in [i for i, _, _ in related_on(client, near.id) or []]
+    assert me.id in [i for i, _, _ in related_on(client, near.id) or []]
+    assert related_on(client, unrelated.id) is None  # nothing like it: no empty section
+
+
+def test_at_most_five_best_first(client, people):
+    asker, answerer = people
+    me = resolved_thread(asker, answerer, "源泉徴収の計算方法", "本文です", "はい")
+    others = [resolved_thread(asker, answerer, f"源泉徴収について{i}", "本文です", "はい") for i in range(6)]
+    best = resolved_thread(asker, answerer, "源泉徴収の計算方法を知りたい", "本文です", "はい")
+    links = related_on(client, me.id) or []
+    assert len(links) == 5
+    assert links[0][0] == best.id
+    assert {i for i, _, _ in links} <= {q.id for q in others} | {best.id}
+
+
+def test_only_resolved_visible_threads_are_listed(client, auth, people):
+    asker, answerer = people
+    me = resolved_thread(asker, answerer, "報酬の振込日について", "本文です", "はい")
+    shown = resolved_thread(asker, answerer, "報酬の振込日が遅れています", "本文です", "はい")
+    hidden = resolved_thread(asker, answerer, "報酬の振込日を変えたい", "本文です", "はい")
+    hidden.is_hidden = True
+    index.refresh(hidden)
+    closed = resolved_thread(asker, answerer, "報酬の振込日の確認", "本文です", "はい")
+    closed.status, closed.status_before_close, closed.close_reason = "closed", "resolved", "off_topic"
+    index.refresh(closed)
+    expired = resolved_thread(asker, answerer, "報酬の振込日はいつ", "本文です", "はい")
+    expired.status = "expired"
+    index.refresh(expired)
+    held = resolved_thread(asker, answerer, "報酬の振込日と手数料", "本文です", "はい")
+    held.is_held = True  # held after an edit: still indexed, never listed
+    open_thread = make_question(asker, title="報酬の振込日がわからない", commit=False)
+    make_answer(open_thread, answerer, "回答です", commit=False)
+    db.session.commit()
+    for signed_in in (False, True):
+        if signed_in:
+            auth.login("asker")
+        assert [i for i, _, _ in related_on(client, me.id) or []] == [shown.id]
+        # A thread that is not in the knowledge base itself still lists the resolved ones.
+        assert {i for i, _, _ in related_on(client, open_thread.id) or []} == {shown.id, me.id}
+
+
+
+def test_a_guest_render_costs_the_same_for_1_and_50_answers(make_app, people):
+    """A guest page the page cache keeps is rendered in as many statements for 1 answer as for
+    50, related threads included."""
+    asker, answerer = people
+    small = resolved_thread(asker, answerer, "契約書の確認方法について", "本文です", "回答です")
+    big = resolved_thread(asker, answerer, "契約書の確認方法を教えてください", "本文です", "回答です")
+    for n in range(49):
+        make_answer(big, answerer, f"回答その{n}", commit=False)
+    done()
+    for i in range(6):
+        resolved_thread(asker, answerer, f"契約書の書き方{i}", "本文です", "回答です")
+    uncached = make_app(PAGE_CACHE_ENABLED=False)
+    with uncached.app_context():
+        engine = db.engine
+    client = uncached.test_client()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    counts = []
+    for question in (small, big):
+        assert len(related_on(client, question.id) or []) == 5  # also the warm-up
+        statements.clear()
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert client.get(f"/questions/{question.id}").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], statements
