@@ -60,7 +60,9 @@ def test_analyze_tells_a_rare_word_from_a_common_one(app, people, postgres_only)
         db.session.execute(sa.text("ALTER TABLE search_fts ALTER COLUMN tokens SET STATISTICS -1"))
     assert "b納期" in common and "t発修" not in common
     assert term_stats.index_terms(terms("納期", "発修計"), common) == terms("発修計")
-    assert [i.question.title for i in search_threads("納期 発修計", None, 1, 20).items] == ["発修計について"]
+    # Only one thread holds both words; the rest of the page is the any-word tail (納期 alone).
+    found = search_threads("納期 発修計", None, 1, 20)
+    assert [i.question.title for i in found.items if not i.partial] == ["発修計について"]
     backend = backend_for(db.session)
     assert isinstance(backend, PostgresBackend)  # postgres_only
     query, excludes = planned_terms(parse_query("納期 発修計"))
