@@ -12,6 +12,7 @@ a spelling of the same text); content_words() gives the words a natural phrasing
 """
 from functools import lru_cache
 from itertools import combinations
+from threading import Lock, local
 
 from sudachipy import Dictionary, SplitMode
 
@@ -22,14 +23,22 @@ _CONTENT = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞",
 _VU = {"バ": "ヴァ", "ビ": "ヴィ", "ブ": "ヴ", "ベ": "ヴェ", "ボ": "ヴォ"}
 MAX_LENGTH = 30  # longer query words are taken as written
 
-_tokenizer = None
+_dictionary: Dictionary | None = None
+_dictionary_lock = Lock()
+# A Sudachi tokenizer must not be used by two threads at once (threaded servers, the browser
+# tests' server): one per thread, all over the one dictionary.
+_per_thread = local()
 
 
 def _tokens(text: str, mode=SplitMode.C):
-    global _tokenizer
-    if _tokenizer is None:  # the dictionary is memory-mapped: workers share its pages
-        _tokenizer = Dictionary(dict="core").tokenizer()
-    return _tokenizer.tokenize(text, mode)
+    global _dictionary
+    tokenizer = getattr(_per_thread, "tokenizer", None)
+    if tokenizer is None:
+        with _dictionary_lock:
+            if _dictionary is None:  # the dictionary is memory-mapped: workers share its pages
+                _dictionary = Dictionary(dict="core")
+        tokenizer = _per_thread.tokenizer = _dictionary.tokenizer()
+    return tokenizer.tokenize(text, mode)
 
 
 @lru_cache(maxsize=4096)

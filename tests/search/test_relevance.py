@@ -1,11 +1,13 @@
 """Relevance: better threads before newer ones, the any-word tail, spelling variants and
 synonyms both ways, strict phrases and excludes, the page's labels, related threads, the
 similar-questions box and the blind graded set (both engines)."""
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from forum.extensions import db
 from forum.models import Question
-from forum.search import index
+from forum.search import index, variants
 from forum.search.query import parse_query
 from forum.search.ranking import rank
 from forum.search.related import related_threads
@@ -127,3 +129,15 @@ def test_graded_set(app):
     figures = graded_eval.evaluate(search)
     assert figures["ndcg@10"] >= GRADED_NDCG
     assert figures["recall@10 substring"] >= GRADED_RECALL
+
+
+def test_spelling_variants_from_many_threads_at_once():
+    """A threaded server tokenises queries in several threads at once: each needs its own
+    Sudachi tokenizer (a shared one raised "Tokenizer is already in use" and a 500)."""
+    words = ["申込", "受付", "取引", "売上", "サーバ", "連絡こない", "納品物", "見積書"] * 25
+
+    def tokenize(word: str) -> int:
+        return len(variants._tokens(word))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(n >= 1 for n in pool.map(tokenize, words))
