@@ -19,7 +19,7 @@ import pickle  # nosec B403 # only our own responses, written by this module, ar
 import secrets
 import time
 from collections import OrderedDict
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from threading import Lock
 
@@ -133,9 +133,11 @@ class RedisStore:
             log.warning("page cache: %s", error)
 
 
+@lru_cache(maxsize=4)
 def code_stamp(root: Path) -> str:
     """Changes whenever the code, templates, translations or styles change, so a deploy never
-    serves pages rendered by the code it replaced."""
+    serves pages rendered by the code it replaced. Read once per process (a deploy starts new
+    processes): every app the process builds (the test suite builds thousands) shares it."""
     digest = hashlib.blake2b(digest_size=8)
     for folder in ("forum", "templates", "translations", "static"):
         for path in sorted((root / folder).rglob("*")):
