@@ -14,6 +14,30 @@ from ..models import User
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{3,32}$")
 
 
+# Sign-up and password reset ask the same of an address and a new password: one rule each.
+# (Functions, so each form field gets validator objects of its own.)
+def _email_rules() -> list:
+    return [
+        DataRequired(message=_l("メールアドレスを入力してください。")),
+        Email(message=_l("メールアドレスの形式が正しくありません。"), check_deliverability=False),
+        Length(max=254),
+    ]
+
+
+def _new_password_rules() -> list:
+    return [
+        DataRequired(message=_l("パスワードを入力してください。")),
+        Length(min=8, max=128, message=_l("パスワードは%(min)d〜%(max)d文字にしてください。")),
+    ]
+
+
+def _confirmation_rules() -> list:
+    return [
+        DataRequired(message=_l("確認のためもう一度入力してください。")),
+        EqualTo("password", message=_l("パスワードが一致しません。")),
+    ]
+
+
 class RegisterForm(FlaskForm):
     username = StringField(
         _l("ユーザー名"), filters=[strip_whitespace],
@@ -22,27 +46,17 @@ class RegisterForm(FlaskForm):
     )
     email = StringField(
         _l("メールアドレス"), filters=[strip_whitespace],
-        validators=[
-            DataRequired(message=_l("メールアドレスを入力してください。")),
-            Email(message=_l("メールアドレスの形式が正しくありません。"), check_deliverability=False),
-            Length(max=254),
-        ],
+        validators=_email_rules(),
         description=_l("公開されません"),
     )
     password = PasswordField(
         _l("パスワード"),
-        validators=[
-            DataRequired(message=_l("パスワードを入力してください。")),
-            Length(min=8, max=128, message=_l("パスワードは%(min)d〜%(max)d文字にしてください。")),
-        ],
+        validators=_new_password_rules(),
         description=_l("8文字以上"),
     )
     password_confirm = PasswordField(
         _l("パスワード（確認）"),
-        validators=[
-            DataRequired(message=_l("確認のためもう一度入力してください。")),
-            EqualTo("password", message=_l("パスワードが一致しません。")),
-        ],
+        validators=_confirmation_rules(),
     )
 
     def validate_username(self, field):
@@ -76,11 +90,7 @@ class LoginForm(FlaskForm):
 class ResetRequestForm(FlaskForm):
     email = StringField(
         _l("メールアドレス"), filters=[strip_whitespace],
-        validators=[
-            DataRequired(message=_l("メールアドレスを入力してください。")),
-            Email(message=_l("メールアドレスの形式が正しくありません。"), check_deliverability=False),
-            Length(max=254),
-        ],
+        validators=_email_rules(),
         description=_l("登録したメールアドレスに、再設定用のリンクを送ります。"),
     )
 
@@ -88,16 +98,10 @@ class ResetRequestForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("新しいパスワード"),
-        validators=[
-            DataRequired(message=_l("パスワードを入力してください。")),
-            Length(min=8, max=128, message=_l("パスワードは%(min)d〜%(max)d文字にしてください。")),
-        ],
+        validators=_new_password_rules(),
         description=_l("8文字以上"),
     )
     password_confirm = PasswordField(
         _l("新しいパスワード（確認）"),
-        validators=[
-            DataRequired(message=_l("確認のためもう一度入力してください。")),
-            EqualTo("password", message=_l("パスワードが一致しません。")),
-        ],
+        validators=_confirmation_rules(),
     )
