@@ -72,7 +72,13 @@ class _Parts:
         suffix = " ".join(tags)
         if suffix and self.body.endswith("\n" + suffix):
             self.body = self.body[: -len(suffix) - 1]
-            self.norm_body = normalize(self.body)
+            # Cut the normalised tags off the stored normalised body (no fold reaches across the
+            # line break) rather than normalising the whole body again for every result.
+            norm_suffix = normalize("\n" + suffix)
+            if self.norm_body.endswith(norm_suffix):
+                self.norm_body = self.norm_body[: -len(norm_suffix)]
+            else:
+                self.norm_body = normalize(self.body)
 
 
 def search_threads(text: str, category: str | None, page: int, per_page: int) -> SearchResults:
