@@ -112,6 +112,8 @@ NOTIFICATION_LABELS = {
     "remind_resolve": _l("質問は解決しましたか？ベストアンサーを選んで解決済みにしてください"),
     "published": _l("確認待ちだったあなたの投稿が公開されました"),
     "rejected": _l("確認待ちだったあなたの投稿は、連絡先の交換にあたるため公開されませんでした"),
+    "new_question": _l("購読中のカテゴリ・タグに新しい質問が投稿されました"),
+    "urgent_alert": _l("急募の質問にまだ回答がありません"),
 }
 # Notifications about a moderator's decision on the member's post: they carry a link to appeal.
 APPEALABLE_NOTIFICATIONS = ("closed", "hidden", "rejected")

@@ -23,6 +23,8 @@ NOTIFICATION_KINDS = (
     "helpful",           # 参考になった on my answer, batched per answer and day (count)
     "remind_resolve",    # the stale-thread sweep asks me to resolve
     "published", "rejected",           # my held post (contact guard), by a moderator (note)
+    "new_question",      # a new question in a category or tag I subscribe to
+    "urgent_alert",      # a 急募 thread still without an answer (veterans who opted in)
 )
 
 
