@@ -34,6 +34,7 @@ from .question import (
 )
 from .search import SearchDocument
 from .site import ContentVersion
+from .synonym import SYNONYM_MAX, Synonym
 from .user import ROLES, User
 
 __all__ = [
@@ -42,6 +43,6 @@ __all__ = [
     "DELIVERIES", "DigestItem", "MailPreference", "OutboxMail", "Subscription",
     "ASKER_TYPES", "CATEGORIES", "FAQ_CATEGORIES", "FaqEntry", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
     "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "ContentVersion",
-    "HelpfulMark", "Question", "Report", "SearchDocument", "Tag", "User", "UTCDateTime",
+    "HelpfulMark", "Question", "Report", "SearchDocument", "SYNONYM_MAX", "Synonym", "Tag", "User", "UTCDateTime",
     "question_tags", "utcnow",
 ]

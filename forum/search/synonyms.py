@@ -1,14 +1,38 @@
 """The trade's own vocabulary: pairs of words that find each other at query time.
 
-Kept as data in synonyms.tsv (one pair a line, tab-separated, both directions), reviewed
-like code. Words are compared in normal form (forum.text.normalize).
+The pairs live in the `synonyms` table, which admins edit in the browser (synonym_admin.py).
+synonyms.tsv (one pair a line, tab-separated, both directions), reviewed like code, is its
+seed: migration 0007 fills the table from it, and `flask forum synonyms export` writes the
+table back to it. Words are compared in normal form (forum.text.normalize).
+
+Every search looks words up here, so the table is kept per process, keyed on the page
+cache's content version: any write through the ORM moves that version in its own
+transaction, so an admin's edit is seen by the next search on every worker. The version is
+read at most once per request (a guest's request has read it already, for the page cache)
+and again after a commit.
 """
 from functools import lru_cache
 from pathlib import Path
 
+import sqlalchemy as sa
+from flask import g, has_app_context
+from sqlalchemy import event, orm
+
+from .. import pagecache
+from ..extensions import db
+from ..models import Synonym
 from ..text import normalize
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.tsv")
+FILE_HEADER = (
+    "# The trade's own vocabulary: one pair of words a line, separated by a tab; each finds\n"
+    "# the other at query time (both directions). Lines starting with # are comments.\n"
+    "# Reviewed like code; see docs/search.md. Admins edit the pairs in the browser\n"
+    "# (/search/synonyms); `flask forum synonyms export` writes them back here.\n"
+)
+
+Table = dict[str, tuple[tuple[str, str], ...]]
+_kept: dict[str, tuple[str, Table]] = {}
 
 
 def read_pairs(path: Path = SYNONYMS_FILE) -> list[tuple[str, str]]:
@@ -23,17 +47,68 @@ def read_pairs(path: Path = SYNONYMS_FILE) -> list[tuple[str, str]]:
     return pairs
 
 
-@lru_cache(maxsize=1)
-def table() -> dict[str, tuple[tuple[str, str], ...]]:
+def file_text(pairs: list[tuple[str, str]]) -> str:
+    """The file's content for these pairs (what export writes; read_pairs reads it back)."""
+    return FILE_HEADER + "".join(f"{a}\t{b}\n" for a, b in pairs)
+
+
+@lru_cache(maxsize=4096)
+def normal(word: str) -> str:
+    """A word's normal form (kept: the table is rebuilt after every write to the forum)."""
+    return normalize(word)
+
+
+def build(pairs: list[tuple[str, str]]) -> Table:
     """normal form of a word → its synonyms as (normal form, as written)."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for a, b in read_pairs():
-        na, nb = normalize(a), normalize(b)
-        if na == nb:
+    for a, b in pairs:
+        na, nb = normal(a), normal(b)
+        if not na or not nb or na == nb:
             continue
         out.setdefault(na, []).append((nb, b))
         out.setdefault(nb, []).append((na, a))
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def file_table() -> Table:
+    """The file's table: what code running without a database (no app context) uses."""
+    return build(read_pairs())
+
+
+def stored_pairs() -> list[tuple[str, str]]:
+    """The table's pairs in the order they were added."""
+    return [(a, b) for a, b in db.session.execute(sa.select(Synonym.word, Synonym.other).order_by(Synonym.id))]
+
+
+_VERSION = "synonyms_content_version"  # flask.g: the version this request has read
+
+
+def _version() -> str:
+    version = g.get(_VERSION)
+    if version is None:
+        key = g.get("page_cache_key")  # code:version:locale:path, read by the page cache's lookup
+        version = key.split(":")[1] if key else pagecache.current_version()
+        g.setdefault(_VERSION, version)
+    return version
+
+
+@event.listens_for(orm.Session, "after_commit")
+def _forget_version(session: orm.Session) -> None:
+    """A commit may have moved the version: read it again on the next lookup."""
+    if has_app_context():
+        g.pop(_VERSION, None)
+
+
+def table() -> Table:
+    """The stored pairs as a lookup, read again only after a write (see the module doc)."""
+    if not has_app_context():
+        return file_table()
+    database, version = str(db.engine.url), _version()
+    kept = _kept.get(database)
+    if kept is None or kept[0] != version:
+        kept = _kept[database] = (version, build(stored_pairs()))
+    return kept[1]
 
 
 def synonyms_of(term: str) -> tuple[tuple[str, str], ...]:
