@@ -1,4 +1,4 @@
-"""Rate limits for sign-in, sign-up and posting; limit strings come from config."""
+"""Rate limits for sign-in, sign-up and posting (questions, answers, comments); limit strings come from config."""
 import math
 import time
 from datetime import timedelta
@@ -86,6 +86,12 @@ answer_per_account = limiter.limit(
     _posting_limit("RATELIMIT_ANSWER", "RATELIMIT_ANSWER_NEW_ACCOUNT"), key_func=_poster_key,
     methods=["POST"], scope="answer", deduct_when=_succeeded,
     error_message=_message(_l("短い時間に回答を投稿しすぎています。しばらく待ってからもう一度お試しください。")),
+)
+# Shared: comments under questions and under answers are one count (two routes, one limit).
+comment_per_account = limiter.shared_limit(
+    _posting_limit("RATELIMIT_COMMENT", "RATELIMIT_COMMENT_NEW_ACCOUNT"), scope="comment",
+    key_func=_poster_key, methods=["POST"], deduct_when=_succeeded,
+    error_message=_message(_l("短い時間にコメントを投稿しすぎています。しばらく待ってからもう一度お試しください。")),
 )
 # Reports are counted per member, so one person cannot flood the queue from several addresses.
 report_per_account = limiter.limit(

@@ -3,8 +3,9 @@
 An open thread with visible answers and no resolution reminds its asker once, STALE_REMIND_DAYS
 after it was asked; STALE_EXPIRE_DAYS after it was asked it expires (回答受付終了: readable, no
 new answers). A 急募 thread with no visible answer URGENT_ALERT_HOURS after it was asked is
-announced, once, to veterans who opted in. Each step is claimed with a conditional UPDATE on
-its timestamp column, so running the sweep again (or two at once) does nothing twice.
+announced, once, to veterans who opted in (a notification, and mail as they chose). Each step
+is claimed with a conditional UPDATE on its timestamp column, so running the sweep again (or two
+at once) does nothing twice.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from .extensions import db
 from .mail.compose import absolute_url
 from .mail.outbox import mail_event, queue_digests
+from .mail.preferences import deliveries_for
 from .models import Answer, Question, User
 from .notify import notify
 from .search import index
@@ -79,8 +81,17 @@ def expire(now: datetime) -> int:
     return count
 
 
+def opted_in_veterans() -> list[User]:
+    """Veterans who chose to hear of 急募 threads: their "urgent_alert" setting is anything but
+    "never" (its default). They are told in the app, and by mail as that setting says."""
+    veterans = list(db.session.scalars(sa.select(User).where(User.is_veteran.is_(True)).order_by(User.id)))
+    chosen = deliveries_for([v.id for v in veterans], "urgent_alert")
+    return [v for v in veterans if chosen[v.id] != "never"]
+
+
 def alert_urgent(now: datetime) -> int:
-    """Tell opted-in veterans of 急募 threads still without an answer (once per thread)."""
+    """Tell opted-in veterans of 急募 threads still without an answer: once per thread (the
+    claim on urgent_alerted_at), so once per thread and veteran; never the asker."""
     age = timedelta(hours=current_app.config["URGENT_ALERT_HOURS"])
     veterans = None
     count = 0
@@ -89,8 +100,10 @@ def alert_urgent(now: datetime) -> int:
         if _claim(question_id, Question.urgent_alerted_at, now, Question.status == "open"):
             question = db.session.get(Question, question_id)
             if veterans is None:
-                veterans = list(db.session.scalars(sa.select(User).where(User.is_veteran.is_(True))))
+                veterans = opted_in_veterans()
             if question is not None:
+                for veteran in veterans:
+                    notify(veteran, "urgent_alert", question.author_id, question)
                 mail_event(veterans, "urgent_alert", actor=question.author,
                            subject=_l("【相談室】急募の質問に回答がまだありません：「%(title)s」",
                                       title=question.title),

@@ -1,4 +1,6 @@
-"""Members who subscribed to a category or a tag hear of each new question there."""
+"""Members who subscribed to a category or a tag hear of each new question there: always in
+the app (a `new_question` notification), and by mail as their "subscription" setting says
+(at once, in the daily digest, or not at all)."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -7,6 +9,7 @@ from .labels import CATEGORY_LABELS
 from .mail.compose import absolute_url
 from .mail.outbox import mail_event
 from .models import Question, Subscription, User
+from .notify import notify
 
 
 def subscribers(question: Question) -> list[User]:
@@ -20,11 +23,18 @@ def subscribers(question: Question) -> list[User]:
 
 
 def announce_new_question(question: Question) -> None:
-    """Mail (or digest lines) for a new question, in the asking transaction (no commit)."""
+    """Notifications and mail (or digest lines) for a new question, in the asking transaction
+    (no commit). The asker is never told of their own question.
+
+    The mail is written here for all subscribers at once (one preference query), not by the
+    notification hook in forum/mail/notifications.py, which leaves `new_question` alone."""
     db.session.flush()
+    listeners = subscribers(question)
+    for member in listeners:
+        notify(member, "new_question", question.author_id, question)
     title, category = question.title, question.category
     mail_event(
-        subscribers(question), "subscription", actor=question.author,
+        listeners, "subscription", actor=question.author,
         subject=_l("【相談室】%(category)sに新しい質問：「%(title)s」",
                    category=CATEGORY_LABELS[category], title=title),
         line=_l("%(category)sに新しい質問：「%(title)s」", category=CATEGORY_LABELS[category], title=title),

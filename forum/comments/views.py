@@ -1,15 +1,19 @@
 """POST comments (under a question or an answer), edit and delete them; POST the asker's 補足.
-Refused input comes back on a small page of its own, the text kept, with the message."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+Refused input comes back on a small page of its own, the text kept, with the message; so does a
+comment over the rate limit (429, with the wait)."""
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 
 from .. import permissions
 from ..decorators import posting_allowed
-from ..exceptions import PermissionDenied
+from ..errors import render_error
+from ..exceptions import ForumError, PermissionDenied
 from ..forms import EmptyForm
 from ..holds import held_message
 from ..lookups import get_answer, get_comment, get_question
+from ..ratelimits import comment_per_account, retry_after_seconds, wait_text
 from . import services
 from .forms import CommentForm, SupplementForm
 
@@ -39,6 +43,7 @@ def _action(question, answer) -> str:
 @bp.post("/questions/<int:question_id>/comments", endpoint="question_comment")
 @login_required
 @posting_allowed
+@comment_per_account
 def question_comment(question_id: int):
     return _comment(get_question(current_user, question_id), None)
 
@@ -46,6 +51,7 @@ def question_comment(question_id: int):
 @bp.post("/answers/<int:answer_id>/comments", endpoint="answer_comment")
 @login_required
 @posting_allowed
+@comment_per_account
 def answer_comment(answer_id: int):
     answer = get_answer(current_user, answer_id)
     return _comment(answer.question, answer)
@@ -92,3 +98,27 @@ def supplement(question_id: int):
     supplement = services.add_supplement(current_user, question, form.body.data)
     flash(held_message() if supplement.is_held else _("補足を追加しました。"), "success")
     return _at(question.id, f"supplement-{supplement.id}")
+
+
+@bp.errorhandler(RateLimitExceeded)
+def rate_limited(error: RateLimitExceeded):
+    """Too many comments: the comment form comes back (429) with what the member wrote, why,
+    and how long to wait (in the text and in Retry-After)."""
+    wait = retry_after_seconds()
+    notice = f"{error.description} {wait_text(wait)}"
+    args = request.view_args or {}
+    try:  # the limit is checked before the view looks the question or answer up
+        if request.endpoint == "comments.answer_comment" and "answer_id" in args:
+            answer = get_answer(current_user, args["answer_id"])
+            question = answer.question
+        elif request.endpoint == "comments.question_comment" and "question_id" in args:
+            answer, question = None, get_question(current_user, args["question_id"])
+        else:
+            return render_error(429, notice)
+    except ForumError as missing:
+        return render_error(missing.status_code, missing.message)
+    page = render_template("comments/form.html", form=CommentForm(), question=question, answer=answer,
+                           action=_action(question, answer), notice=notice)
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(wait)
+    return response

@@ -9,7 +9,9 @@ from ..notify import notification_created
 from .compose import absolute_url
 from .outbox import mail_event
 
-# Notification kind -> the preference that governs its mail (forum/mail/kinds.py).
+# Notification kind -> the preference that governs its mail (forum/mail/kinds.py). Kinds not
+# listed are mailed by their sender for all recipients at once: "new_question"
+# (forum/subscriptions.py) and "urgent_alert" (forum/stale.py).
 PREFERENCE = {
     "answer": "answer", "comment": "comment", "best_answer": "best_answer",
     "followed_answer": "followed", "supplement": "followed",
