@@ -94,9 +94,11 @@ def connect() -> None:
 def mail_for_notification(notification, **extra) -> None:
     """Queue the mail (or digest line) for a notification just added to the session."""
     kind = notification.kind
+    if kind not in PREFERENCE:
+        return  # mailed by its sender (see PREFERENCE)
     recipient = db.session.get(User, notification.recipient_id)
     question = db.session.get(Question, notification.question_id)
-    if recipient is None or question is None or kind not in PREFERENCE:
+    if recipient is None or question is None:
         return
     actor = db.session.get(User, notification.actor_id) if notification.actor_id else None
     answer = db.session.get(Answer, notification.answer_id) if notification.answer_id else None

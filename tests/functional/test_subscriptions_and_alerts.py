@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.mail.preferences import set_delivery
-from forum.models import Notification, Subscription, Tag, User
+from forum.models import Notification, Question, Subscription, Tag, User
 from tests.factories import make_answer, make_question, make_user
 from tests.functional.html import text
 from tests.mail.helpers import digest_lines, mailed
@@ -180,3 +180,28 @@ def test_stale_reminder_is_one_notification_to_the_asker_at_the_boundary(app, ru
     _sweep(runner, asked + timedelta(days=14))
     _sweep(runner, asked + timedelta(days=14))
     assert _notes() == [("asker", "remind_resolve")]  # expiry notifies nobody
+
+
+HELD_BODY = "緑のアプリで kaito_mv を検索してください"  # uncertain contact details: the question is held
+
+
+def test_a_held_question_is_announced_when_published_not_before(app, runner, client, auth):
+    fan = make_user("fan")
+    _subscribe(fan, category="urgent")
+    make_user("asker")
+    make_user("mod", role="moderator")
+    keen, _daily, _quiet, _member = _veterans()
+    auth.login("asker")
+    response = client.post("/questions/new", data={"category": "urgent", "title": "急ぎで相談です",
+                                                   "body": HELD_BODY, "asker_type": "lancer", "tags": ""})
+    qid = int(response.headers["Location"].rsplit("/", 1)[1])
+    auth.logout()
+    asked = db.session.get(Question, qid).created_at
+    assert db.session.get(Question, qid).is_held
+    _sweep(runner, asked + timedelta(hours=7))  # held: hidden, so no 急募 alert either
+    assert _notes() == [] and mailed() == []
+    auth.login("mod")
+    assert client.post(f"/moderation/posts/question/{qid}/publish", data={"note": ""}).status_code == 303
+    assert _notes() == [("asker", "published"), ("fan", "new_question")]
+    _sweep(runner, asked + timedelta(hours=8))  # now public and still unanswered
+    assert _notes()[2:] == [("keen", "urgent_alert"), ("daily", "urgent_alert")]
