@@ -15,6 +15,7 @@ from .mail import worker as mail_worker
 from .models import ROLES, Answer, Question, User, utcnow
 from .rendering import render_all
 from .search import index
+from .search.synonyms_cli import synonyms_cli
 from .transfer import CopyRefused, copy_database, export_records, import_lines
 
 DEMO_FILE = Path(__file__).parent / "demo" / "threads.jsonl"
@@ -24,6 +25,7 @@ DEMO_MEMBER = ("demo_user", "demo_user@example.com", "sodan-demo-user")
 
 
 forum_cli = click.Group("forum", help="Sodan management commands.")
+forum_cli.add_command(synonyms_cli)  # flask forum synonyms export
 
 
 @forum_cli.command("create-user")

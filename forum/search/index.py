@@ -14,10 +14,14 @@ from ..models import Answer, Question, SearchDocument, Tag, question_tags
 from ..text import normalize, plain_text
 from .backends import backend_for
 
+# Indexed statuses: resolved threads are the knowledge base; 回答受付終了 (expired) threads are
+# indexed too, but searched only when asked for (the candidates' filter, backends/candidates.py).
+INDEXED_STATUSES = ("resolved", "expired")
+
 
 def is_searchable(question: Question) -> bool:
-    """Only resolved, not-hidden threads are in the knowledge base."""
-    return question.status == "resolved" and not question.is_hidden
+    """Only resolved (or expired), not-hidden threads are in the index."""
+    return question.status in INDEXED_STATUSES and not question.is_hidden
 
 
 def document_row(question_id: int, category: str, created_at, title: str, body: str,
@@ -113,7 +117,7 @@ def reindex(batch_size: int = 2000, progress: Callable[[int], None] | None = Non
         questions = session.execute(
             sa.select(Question.id, Question.category, Question.created_at, Question.title,
                       Question.body, Question.best_answer_id)
-            .where(Question.id > last_id, Question.status == "resolved", Question.is_hidden.is_(False))
+            .where(Question.id > last_id, Question.status.in_(INDEXED_STATUSES), Question.is_hidden.is_(False))
             .order_by(Question.id)
             .limit(batch_size)
         ).all()

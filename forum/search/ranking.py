@@ -187,15 +187,17 @@ def _scores(docs: dict[int, tuple], features: list[Feature], n: int, used: set[s
 
 
 def rank(session: DbSession, query: ParsedQuery, category: str | None = None, tail: bool = True,
-         count: bool = True, without: Iterable[int] = (), synonyms: bool = True) -> Ranked:
-    """The ranked threads of a query (see the module doc); `without`: ids to leave out."""
+         count: bool = True, without: Iterable[int] = (), synonyms: bool = True, expired: bool = False) -> Ranked:
+    """The ranked threads of a query (see the module doc); `without`: ids to leave out;
+    `expired`: 回答受付終了 threads too."""
     p = plan(query, synonyms)
     backend = backend_for(session)
     cap = backend.count_cap
     skip = set(without)
     if not p.groups:
         return Ranked([], 0, 0, {}, False, p)
-    head_rows = backend.candidates(session, p.groups, p.excludes, "all", limit=(cap + 1) if count else POOL)
+    head_rows = backend.candidates(session, p.groups, p.excludes, "all", limit=(cap + 1) if count else POOL,
+                                  expired=expired)
     by_category: dict[str, int] = {}
     for _, cat in head_rows:
         by_category[cat] = by_category.get(cat, 0) + 1
@@ -206,7 +208,7 @@ def rank(session: DbSession, query: ParsedQuery, category: str | None = None, ta
     total = len(in_cat)
     if category and capped:
         in_cat = [q for q, _ in backend.candidates(session, p.groups, p.excludes, "all", category=category,
-                                                   limit=cap + 1)]
+                                                   limit=cap + 1, expired=expired)]
         total = len(in_cat)
         by_category = {category: total}
     if not capped and not category:
@@ -214,7 +216,7 @@ def rank(session: DbSession, query: ParsedQuery, category: str | None = None, ta
     head_ids = list(dict.fromkeys(q for q in in_cat[:POOL] if q not in skip))
     if len(in_cat) > min(POOL, cap):  # older title matches are scored too
         titles = backend.candidates(session, p.groups, p.excludes, "all", title_only=True, category=category,
-                                    limit=TITLE_POOL)
+                                    limit=TITLE_POOL, expired=expired)
         head_ids.extend(q for q, _ in titles if q not in skip and q not in head_ids)
     tail_ids: list[int] = []
     wider = len(p.groups) > 1 or p.parts or p.synonyms != p.groups
@@ -223,7 +225,7 @@ def rank(session: DbSession, query: ParsedQuery, category: str | None = None, ta
         seen = set(head_ids) | skip
         for title_only, limit in ((True, TITLE_POOL), (False, POOL)):
             for q, _ in backend.candidates(session, any_groups, p.excludes, "any", title_only=title_only,
-                                           category=category, limit=limit):
+                                           category=category, limit=limit, expired=expired):
                 if q not in seen:
                     seen.add(q)
                     tail_ids.append(q)

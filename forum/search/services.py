@@ -9,10 +9,12 @@ from ..models import Question, SearchDocument
 from ..text import normalize
 from .backends import backend_for
 from .faq_source import faq_entries
+from .nearest import nearest
 from .query import ParsedQuery, parse_query
 from .ranking import rank
 from .related import keywords
 from .snippets import highlight, snippet_for
+from .synonyms import refresh as refresh_synonyms
 
 
 @dataclass
@@ -25,6 +27,7 @@ class SearchResult:
     helpful: int = 0
     partial: bool = False  # matches only some of the words (the tail)
     open: bool = False
+    expired: bool = False  # 回答受付終了 (shown only when the filter asks for them)
 
 
 @dataclass
@@ -44,6 +47,8 @@ class SearchResults:
     tail: int = 0           # threads with some of the words, shown after the others
     also: list[str] = field(default_factory=list)  # spellings and synonyms searched too
     faq: list[dict] = field(default_factory=list)  # FAQ entries that match, shown first
+    expired: bool = False   # 回答受付終了 threads included (the filter)
+    nearest: list[Question] = field(default_factory=list)  # nothing matched: threads sharing bigrams
 
     def is_capped(self, n: int) -> bool:
         return n > self.count_cap
@@ -81,17 +86,21 @@ class _Parts:
                 self.norm_body = normalize(self.body)
 
 
-def search_threads(text: str, category: str | None, page: int, per_page: int) -> SearchResults:
+def search_threads(text: str, category: str | None, page: int, per_page: int,
+                   expired: bool = False) -> SearchResults:
     """Resolved threads by relevance: those with every word (or a spelling or synonym of it)
-    first, then, when they are few, those with some of the words (see ranking.py)."""
+    first, then, when they are few, those with some of the words (see ranking.py); with
+    `expired`, 回答受付終了 threads too. When nothing matches, the nearest threads (nearest.py)."""
     query = parse_query(text)
     page = max(1, page)
-    results = SearchResults(text=text, query=query, category=category, page=page, per_page=per_page)
+    results = SearchResults(text=text, query=query, category=category, page=page, per_page=per_page,
+                            expired=expired)
     if query.is_empty:
         return results
     session = db.session
+    refresh_synonyms()  # an admin's edit applies from the next search on
     results.count_cap = backend_for(session).count_cap
-    ranked = rank(session, query, category)
+    ranked = rank(session, query, category, expired=expired)
     results.total, results.category_counts, results.capped = ranked.total, ranked.by_category, ranked.capped
     results.tail = len(ranked.ids) - ranked.head
     results.also = [w for w in ranked.plan.shown if normalize(w) in ranked.used]
@@ -99,6 +108,8 @@ def search_threads(text: str, category: str | None, page: int, per_page: int) ->
         results.faq = search_faq(ranked.plan.synonyms)
     start = (page - 1) * per_page
     page_ids = ranked.ids[start:start + per_page]
+    if not ranked.ids:
+        results.nearest = nearest(session, query, category, expired)
     if not page_ids:
         return results
     questions = {q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(page_ids)))}
@@ -113,7 +124,8 @@ def search_threads(text: str, category: str | None, page: int, per_page: int) ->
         title = highlight(doc.title, marks, window=200) or Markup.escape(doc.title)
         # The thread's own counters (visible answers, their helpful marks), kept on every write.
         results.items.append(SearchResult(question, part, snippet, title, question.answer_count,
-                                          question.helpful_count, partial=position >= ranked.head))
+                                          question.helpful_count, partial=position >= ranked.head,
+                                          expired=question.status == "expired"))
     return results
 
 
@@ -140,6 +152,7 @@ def suggest(text: str, limit: int = 5, open_limit: int = 3) -> list[tuple[Questi
     if not words:
         return []
     session = db.session
+    refresh_synonyms()
     ranked = rank(session, parse_query(" ".join(words)), count=False)
     ids = ranked.ids[:limit]
     found = {q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(ids)))} if ids else {}

@@ -7,9 +7,9 @@ table back to it. Words are compared in normal form (forum.text.normalize).
 
 Every search looks words up here, so the table is kept per process, keyed on the page
 cache's content version: any write through the ORM moves that version in its own
-transaction, so an admin's edit is seen by the next search on every worker. The version is
-read at most once per request (a guest's request has read it already, for the page cache)
-and again after a commit.
+transaction, and a search first compares it (refresh), so an admin's edit is seen by the
+next search on every worker. The version is read at most once per request (a guest's
+request has read it already, for the page cache) and again after a commit.
 """
 from functools import lru_cache
 from pathlib import Path
@@ -100,14 +100,27 @@ def _forget_version(session: orm.Session) -> None:
         g.pop(_VERSION, None)
 
 
-def table() -> Table:
-    """The stored pairs as a lookup, read again only after a write (see the module doc)."""
+def refresh() -> None:
+    """Reload the table if the content version moved since it was read. The search page and
+    the ask form's similar questions call this first, so an admin's edit applies to the next
+    search on every worker; other lookups (a thread page's related threads) take the table as
+    this process last read it, and cost no statement."""
     if not has_app_context():
-        return file_table()
+        return
     database, version = str(db.engine.url), _version()
     kept = _kept.get(database)
     if kept is None or kept[0] != version:
-        kept = _kept[database] = (version, build(stored_pairs()))
+        _kept[database] = (version, build(stored_pairs()))
+
+
+def table() -> Table:
+    """The stored pairs as a lookup (see refresh); the file's when there is no app."""
+    if not has_app_context():
+        return file_table()
+    kept = _kept.get(str(db.engine.url))
+    if kept is None:
+        refresh()
+        kept = _kept[str(db.engine.url)]
     return kept[1]
 
 

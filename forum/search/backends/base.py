@@ -102,11 +102,11 @@ class SearchBackend(ABC):
     @abstractmethod
     def candidates(self, session: DbSession, groups: Sequence[Sequence[str]], excludes: Sequence[str],
                    mode: str = "all", title_only: bool = False, category: str | None = None,
-                   limit: int = 100) -> list[tuple[int, str]]:
+                   limit: int = 100, expired: bool = False) -> list[tuple[int, str]]:
         """(question_id, category) of ranked search's candidates, newest first, at most
         `limit` (see candidates.py): every group ("all") or some group ("any") has one of its
         alternatives as a substring of a field (the title only: `title_only`), and no
-        exclude is in any field."""
+        exclude is in any field; 回答受付終了 threads only with `expired`."""
 
     @abstractmethod
     def explain(self, session: DbSession, query: ParsedQuery) -> str:

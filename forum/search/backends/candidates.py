@@ -13,6 +13,8 @@ from . import postgres_sql, sqlite_tiers
 from .base import NORM_COLUMNS, TIERS, DbSession
 
 Groups = Sequence[Sequence[str]]
+# 回答受付終了 threads are indexed but searched only when asked for (few rows: a hashed set).
+NOT_EXPIRED = "{0} NOT IN (SELECT id FROM questions WHERE status = 'expired')"
 PROBE_ROWS = postgres_sql.PROBE_ROWS
 DENSE = postgres_sql.DENSE
 
@@ -45,7 +47,8 @@ def _excluded(excludes: list[Term], params: dict, position: str) -> str:
 
 
 def sqlite_candidates(session: DbSession, groups: Groups, excludes: Sequence[str], mode: str,
-                      title_only: bool, category: str | None, limit: int) -> list[tuple[int, str]]:
+                      title_only: bool, category: str | None, limit: int,
+                      expired: bool = False) -> list[tuple[int, str]]:
     planned = _planned(groups)
     if not planned:
         return []
@@ -67,6 +70,8 @@ def sqlite_candidates(session: DbSession, groups: Groups, excludes: Sequence[str
     if category:
         params["category"] = category
         conds.append("m.category = :category")
+    if not expired:
+        conds.append(NOT_EXPIRED.format("m.question_id"))
     source = "search_fts(:q) f JOIN search_fts_meta m ON m.sort_key = f.rowid"
     if conds and any("d." in c for c in conds):
         source += " JOIN search_documents d ON d.question_id = m.question_id"
@@ -77,7 +82,7 @@ def sqlite_candidates(session: DbSession, groups: Groups, excludes: Sequence[str
 
 def postgres_candidates(session: DbSession, groups: Groups, excludes: Sequence[str], mode: str,
                         title_only: bool, category: str | None, limit: int,
-                        settings: str) -> list[tuple[int, str]]:
+                        settings: str, expired: bool = False) -> list[tuple[int, str]]:
     planned = _planned(groups)
     if not planned:
         return []
@@ -99,6 +104,8 @@ def postgres_candidates(session: DbSession, groups: Groups, excludes: Sequence[s
     if category:
         params["category"] = category
         conds.append("f.category = :category")
+    if not expired:
+        conds.append(NOT_EXPIRED.format("f.question_id"))
     join = " JOIN search_documents d ON d.question_id = f.question_id + 0" if any("d." in c for c in conds) else ""
     where = "".join(f" AND {c}" for c in conds)
     match = "f.tokens @@ CAST(:q AS tsquery)"

@@ -151,8 +151,9 @@ class PostgresBackend(SearchBackend):
             return cur.fetchall()
 
     def candidates(self, session: DbSession, groups, excludes, mode="all", title_only=False,
-                   category=None, limit=100) -> list[tuple[int, str]]:
-        return postgres_candidates(session, groups, excludes, mode, title_only, category, limit, SETTINGS)
+                   category=None, limit=100, expired=False) -> list[tuple[int, str]]:
+        return postgres_candidates(session, groups, excludes, mode, title_only, category, limit, SETTINGS,
+                                   expired=expired)
 
     def explain(self, session: DbSession, query: ParsedQuery) -> str:
         """The generic plans that searches use, of the matches statement and of the page

@@ -41,8 +41,8 @@ class SQLiteBackend(SearchBackend):
         return SearchPage.of(ids, counts, category)
 
     def candidates(self, session: DbSession, groups, excludes, mode="all", title_only=False,
-                   category=None, limit=100) -> list[tuple[int, str]]:
-        return sqlite_candidates(session, groups, excludes, mode, title_only, category, limit)
+                   category=None, limit=100, expired=False) -> list[tuple[int, str]]:
+        return sqlite_candidates(session, groups, excludes, mode, title_only, category, limit, expired=expired)
 
     def explain(self, session: DbSession, query: ParsedQuery) -> str:
         """The plan of the first tier's page query."""
