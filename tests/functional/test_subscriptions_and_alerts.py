@@ -205,3 +205,24 @@ def test_a_held_question_is_announced_when_published_not_before(app, runner, cli
     assert _notes() == [("asker", "published"), ("fan", "new_question")]
     _sweep(runner, asked + timedelta(hours=8))  # now public and still unanswered
     assert _notes()[2:] == [("keen", "urgent_alert"), ("daily", "urgent_alert")]
+
+
+def test_hide_and_restore_tell_the_author_with_the_reason_never_the_moderator(client, auth):
+    asker, bob, mod = make_user("asker"), make_user("bob"), make_user("mod", role="moderator")
+    question = make_question(asker)
+    answer, own = make_answer(question, bob), make_answer(question, mod, "モデレーター自身の回答です。")
+    auth.login("mod")
+    for post in (answer, own):
+        assert client.post(f"/moderation/posts/answer/{post.id}/hide", data={"note": "宣伝のため"}).status_code == 303
+        assert client.post(f"/moderation/posts/answer/{post.id}/restore",
+                           data={"note": "誤りでした"}).status_code == 303
+    mine = make_question(mod, title="モデレーター自身の質問です")
+    for thread in (question, mine):
+        closed = client.post(f"/questions/{thread.id}/close", data={"reason": "off_topic", "note": "趣旨と異なります"})
+        assert closed.status_code in (302, 303)
+    assert _notes() == [("bob", "hidden"), ("bob", "restored"), ("asker", "closed")]
+    assert _unread(client) == 0
+    auth.logout()
+    auth.login("bob")
+    page = text(client.get("/notifications"))
+    assert "宣伝のため" in page and "誤りでした" in page
