@@ -20,7 +20,7 @@ from sqlalchemy import event, orm
 
 from .. import pagecache
 from ..extensions import db
-from ..models import Synonym
+from ..models import SYNONYM_MAX, Synonym
 from ..text import normalize
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.tsv")
@@ -79,6 +79,21 @@ def file_table() -> Table:
 def stored_pairs() -> list[tuple[str, str]]:
     """The table's pairs in the order they were added."""
     return [(a, b) for a, b in db.session.execute(sa.select(Synonym.word, Synonym.other).order_by(Synonym.id))]
+
+
+def add_missing(pairs: list[tuple[str, str]]) -> int:
+    """Store the pairs the table lacks (compared in normal form, in either order); commits.
+    Pairs of one word with itself, or with a word of only symbols, are skipped."""
+    known = {frozenset((normal(a), normal(b))) for a, b in stored_pairs()}
+    added = 0
+    for a, b in pairs:
+        key = frozenset((normal(a), normal(b)))
+        if len(key) == 2 and all(key) and key not in known and max(len(a), len(b)) <= SYNONYM_MAX:
+            db.session.add(Synonym(word=a, other=b))
+            known.add(key)
+            added += 1
+    db.session.commit()
+    return added
 
 
 _VERSION = "synonyms_content_version"  # flask.g: the version this request has read

@@ -185,3 +185,19 @@ def test_export_writes_the_table_back_in_the_file_format(app, runner, tmp_path):
     assert stored[-1] == ("ミーアキャット", "スリカータ")
     assert f"wrote {len(stored)} pairs" in result.output
     assert target.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_import_adds_what_the_reviewed_file_gained(app, runner, tmp_path):
+    mine = Synonym(word="ミーアキャット", other="スリカータ")  # an admin's pair, not in the file
+    db.session.add(mine)
+    db.session.commit()
+    source = tmp_path / "synonyms.tsv"
+    source.write_text("# reviewed\nフォトショ\tPhotoshop\nphotoshop\tフォトショ\nマングース\tミーアキャット\n"
+                      "同じ\t同じ\n", encoding="utf-8")
+    result = runner.invoke(args=["forum", "synonyms", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "added 1 pairs" in result.output  # the known pair (either order) and the same word are skipped
+    db.session.expire_all()
+    assert _pair("マングース", "ミーアキャット") is not None
+    assert _pair("ミーアキャット", "スリカータ") is not None
+    assert runner.invoke(args=["forum", "synonyms", "import", str(source)]).output.strip() == "added 0 pairs"
