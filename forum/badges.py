@@ -5,6 +5,9 @@ from flask import current_app
 from . import pagecache
 from .extensions import db
 from .models import Answer, AuditLog, Question, User
+from .models.counters import first_answers_statement
+
+CHUNK = 5000  # member ids per statement (within SQLite's bound-parameter limit)
 
 
 def best_answer_count(user: User) -> int:
@@ -59,11 +62,15 @@ def award_all_earned() -> int:
                ~sa.select(later.id).where(later.target_type == "user", later.target_id == User.id,
                                           later.action == "grant_veteran", later.id > last.id).exists())
     )
-    result = db.session.execute(
+    granted = list(db.session.scalars(
         sa.update(User).where(User.is_veteran.is_(False), User.id.in_(earned), ~revoked.exists())
-        .values(is_veteran=True).execution_options(synchronize_session=False)
-    )
-    granted = result.rowcount or 0  # type: ignore[attr-defined]
+        .values(is_veteran=True).returning(User.id).execution_options(synchronize_session=False)
+    ))
     if granted:
-        pagecache.bump(db.session.connection())  # a Core UPDATE skips the flush that counts writes
-    return granted
+        connection = db.session.connection()
+        # A Core UPDATE skips the flush listener: the threads these members answered get their
+        # first-veteran-answer times here, and the write is counted for the page cache.
+        for start in range(0, len(granted), CHUNK):
+            connection.execute(first_answers_statement(answered_by=granted[start:start + CHUNK]))
+        pagecache.bump(connection)
+    return len(granted)

@@ -4,11 +4,42 @@ Any ORM flush that adds, changes or removes an answer or a 参考になった ma
 threads it touched, in the same transaction, so every writer (answering, hiding, restoring,
 marking, and features yet to come) keeps the counts without knowing about them. Bulk writers
 that bypass the ORM write the counts themselves (forum/transfer/jsonl.py).
+
+The same statement keeps questions.first_answer_at and first_veteran_answer_at (the insight's
+waits): an answer posted, hidden, restored, held, published or deleted recounts its thread, and
+a member who gains or loses the 先輩 badge re-dates every thread they answered (the veteran wait
+counts answers by members who hold the badge now). Bulk writers call first_answers_statement.
 """
 import sqlalchemy as sa
 from sqlalchemy import event, orm
 
 from .question import Answer, HelpfulMark, Question
+from .user import User
+
+
+def _first_answers(q: sa.Table) -> dict:
+    """The two first-answer times of the questions row `q` as correlated subqueries: the first
+    visible answer by someone other than the asker, and the first such one by a 先輩."""
+    a = Answer.__table__.alias("fa")
+    u = User.__table__.alias("fu")
+    by_others = sa.and_(a.c.question_id == q.c.id, a.c.is_hidden.is_(False), a.c.author_id != q.c.author_id)
+    first = sa.select(sa.func.min(a.c.created_at)).where(by_others).scalar_subquery()
+    veteran = (sa.select(sa.func.min(a.c.created_at)).select_from(a.join(u, u.c.id == a.c.author_id))
+               .where(by_others, u.c.is_veteran.is_(True)).scalar_subquery())
+    return {"first_answer_at": first, "first_veteran_answer_at": veteran}
+
+
+def first_answers_statement(question_ids=None, answered_by=None) -> sa.Update:
+    """UPDATE questions' first-answer times: all, these ids (a list or a subquery), and/or the
+    threads these members (ids) answered."""
+    q = Question.__table__
+    stmt = sa.update(q).values(_first_answers(q))
+    if question_ids is not None:
+        stmt = stmt.where(q.c.id.in_(question_ids))
+    if answered_by is not None:
+        a = Answer.__table__
+        stmt = stmt.where(q.c.id.in_(sa.select(a.c.question_id).where(a.c.author_id.in_(sorted(answered_by)))))
+    return stmt
 
 
 def recount_statement(question_ids=None) -> sa.Update:
@@ -20,7 +51,7 @@ def recount_statement(question_ids=None) -> sa.Update:
                .where(a.c.question_id == q.c.id, a.c.is_hidden.is_(False)).scalar_subquery())
     marks = (sa.select(sa.func.count()).select_from(h.join(a, a.c.id == h.c.answer_id))
              .where(a.c.question_id == q.c.id, a.c.is_hidden.is_(False)).scalar_subquery())
-    stmt = sa.update(q).values(answer_count=answers, helpful_count=marks)
+    stmt = sa.update(q).values(answer_count=answers, helpful_count=marks, **_first_answers(q))
     if question_ids is not None:
         stmt = stmt.where(q.c.id.in_(sorted(question_ids)))
     return stmt
@@ -30,18 +61,25 @@ def recount_statement(question_ids=None) -> sa.Update:
 def _recount_on_flush(session: orm.Session, flush_context) -> None:
     question_ids: set[int] = set()
     answer_ids: set[int] = set()
+    badge_changed: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Answer) and obj.question_id is not None:
             question_ids.add(obj.question_id)
         elif isinstance(obj, HelpfulMark):
             answer_ids.add(obj.answer_id)
-    if not question_ids and not answer_ids:
+    for obj in session.dirty:  # a new member has answered nothing yet
+        if isinstance(obj, User) and sa.inspect(obj).attrs.is_veteran.history.has_changes():
+            badge_changed.add(obj.id)
+    if not question_ids and not answer_ids and not badge_changed:
         return
     connection = session.connection()
     if answer_ids:
         question_ids.update(connection.scalars(
             sa.select(Answer.question_id).where(Answer.id.in_(sorted(answer_ids)))))
-    connection.execute(recount_statement(question_ids))
+    if question_ids:
+        connection.execute(recount_statement(question_ids))
+    if badge_changed:
+        connection.execute(first_answers_statement(answered_by=badge_changed))
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, Question) and obj.id in question_ids:
-            session.expire(obj, ["answer_count", "helpful_count"])
+        if isinstance(obj, Question) and (obj.id in question_ids or badge_changed):
+            session.expire(obj, ["answer_count", "helpful_count", "first_answer_at", "first_veteran_answer_at"])

@@ -70,6 +70,9 @@ class Question(MarkdownBody, Model):
         sa.Index("ix_questions_listing_helpful", "status", "is_hidden", "helpful_count", "created_at", "id",
                  "category"),
         sa.Index("ix_questions_hidden_helpful", "is_hidden", "helpful_count", "created_at", "id", "category"),
+        # The operators' insight reads a period's threads from this index alone (no table rows).
+        sa.Index("ix_questions_insight", "is_hidden", "created_at", "category", "status", "first_answer_at",
+                 "first_veteran_answer_at", "best_answer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +110,11 @@ class Question(MarkdownBody, Model):
     # visible answers, and 参考になった marks on visible answers.
     answer_count: Mapped[int] = mapped_column(default=0, server_default="0")
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the first visible answer by someone other than the asker came, and the first such
+    # answer by a member who holds the 先輩 badge now; NULL while there is none. Kept by
+    # forum/models/counters.py (answers, badge changes) and the bulk writers (the insight).
+    first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_veteran_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,8 +1,11 @@
 """The operators' insight: what happened to the threads asked in a period, per category and in total.
 
-Every figure comes from a fixed number of statements (seven), whatever the period or the
-forum's size; one join finds each thread's first answers, and the figures are added up in
-one pass over the period's threads. Definitions:
+Every figure comes from a fixed number of statements (eight), whatever the period or the
+forum's size. Each thread stores when its first answer and its first veteran answer came
+(questions.first_answer_at, first_veteran_answer_at, kept by forum/models/counters.py), so the
+period's threads are counted by the engine in groups and the waits' percentiles are computed
+there too (PostgreSQL's ordered-set aggregates, SQLite's window ranks): no thread is loaded into
+Python, and the period is a range of one covering index (ix_questions_insight). Definitions:
 - a thread counts in the period it was asked in (Tokyo calendar days, both ends included),
   hidden threads left out; its outcome is its state now;
 - answered: at least one visible answer by someone other than the asker;
@@ -21,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from ..models import CATEGORIES, Answer, AuditLog, ContactMessage, Question, Report, User
+from ..models import CATEGORIES, Answer, AuditLog, ContactMessage, Question, Report
 from ..models.operators import DailyCounter
 
 TOTAL = "total"
@@ -124,24 +127,47 @@ def _week(column, since: datetime):
 
 # --- the statements ----------------------------------------------------------------------------
 
-def _per_thread(since: datetime, until: datetime) -> list:
-    """One row per thread asked in the period: its category, week and state, and the minutes to
-    its first answer and first veteran answer (one join of the period's threads and answers)."""
-    answer, author = sa.orm.aliased(Answer), sa.orm.aliased(User)
-    first = sa.func.min(answer.created_at)
-    first_veteran = sa.func.min(sa.case((author.is_veteran.is_(True), answer.created_at)))
-    return list(db.session.execute(
-        sa.select(
-            Question.category, _week(Question.created_at, since), Question.status,
-            Question.best_answer_id.is_not(None),
-            _minutes(first, Question.created_at), _minutes(first_veteran, Question.created_at),
-        )
-        .outerjoin(answer, sa.and_(answer.question_id == Question.id, answer.is_hidden.is_(False),
-                                   answer.author_id != Question.author_id))
-        .outerjoin(author, author.id == answer.author_id)
-        .where(Question.created_at >= since, Question.created_at < until, Question.is_hidden.is_(False))
-        .group_by(Question.id, Question.category, Question.created_at, Question.status, Question.best_answer_id)
-    ).all())
+def _in_period(since: datetime, until: datetime):
+    """The period's visible threads: a range of ix_questions_insight, which holds every column
+    the thread figures read (no table rows)."""
+    return sa.and_(Question.is_hidden.is_(False), Question.created_at >= since, Question.created_at < until)
+
+
+def _waits():
+    """Minutes to the first answer and to the first veteran answer (NULL while none), to the
+    hundredth: SQLite's julianday arithmetic is a float, and 59.9999998 minutes is 60."""
+    def hundredths(minutes):  # PostgreSQL rounds to a number of places a numeric only
+        return sa.func.round(sa.cast(minutes, sa.Numeric) if _postgres() else minutes, 2)
+
+    return (hundredths(_minutes(Question.first_answer_at, Question.created_at)),
+            hundredths(_minutes(Question.first_veteran_answer_at, Question.created_at)))
+
+
+def _counts(since: datetime, until: datetime, figures: dict[str, Figures], weeks: list[Week]) -> None:
+    """Counts and the weekly series: the period's threads grouped by what is counted (a few
+    hundred rows for a year, whatever the number of threads)."""
+    week = _week(Question.created_at, since)
+    answered = Question.first_answer_at.is_not(None)
+    has_best = Question.best_answer_id.is_not(None)
+    rows = db.session.execute(
+        sa.select(Question.category, week, Question.status, has_best, answered, sa.func.count())
+        .where(_in_period(since, until))
+        .group_by(Question.category, week, Question.status, has_best, answered)
+    ).all()
+    for category, week_number, status, best, was_answered, n in rows:
+        resolved = status == "resolved"
+        for key in (category, TOTAL):
+            f = figures.setdefault(key, Figures())
+            f.asked += n
+            f.answered += n if was_answered else 0
+            f.resolved_best += n if resolved and best else 0
+            f.resolved_self += n if resolved and not best else 0
+            f.expired += n if status == "expired" else 0
+            f.closed += n if status == "closed" else 0
+        if 0 <= week_number < len(weeks):
+            weeks[week_number].asked += n
+            weeks[week_number].answered += n if was_answered else 0
+            weeks[week_number].resolved += n if resolved else 0
 
 
 def _median(values: list[float]) -> float | None:
@@ -150,48 +176,89 @@ def _median(values: list[float]) -> float | None:
     return (values[(n - 1) // 2] + values[n // 2]) / 2 if n else None
 
 
-def _p90(values: list[float]) -> float | None:
-    """The 90th percentile by nearest rank; values sorted."""
-    return values[-(-9 * len(values) // 10) - 1] if values else None
+def _median_rank(n: int) -> tuple[int, int]:
+    """The 1-based ranks of the middle value (the two middle values) of n."""
+    return (n + 1) // 2, n // 2 + 1
+
+
+def _p90_rank(n: int) -> int:
+    """The 1-based nearest rank of the 90th percentile of n: ceil(0.9 n)."""
+    return (9 * n + 9) // 10
+
+
+def _percentiles_postgres(since: datetime, until: datetime, figures: dict[str, Figures]) -> None:
+    """Ordered-set aggregates per category and, by ROLLUP, for the total: one statement."""
+    first, veteran = _waits()
+    rows = db.session.execute(
+        sa.select(Question.category, sa.func.grouping(Question.category),
+                  sa.func.percentile_cont(0.5).within_group(first),
+                  sa.func.percentile_disc(0.9).within_group(first),
+                  sa.func.percentile_cont(0.5).within_group(veteran),
+                  sa.func.percentile_disc(0.9).within_group(veteran))
+        .where(_in_period(since, until))
+        .group_by(sa.func.rollup(Question.category))
+    ).all()
+
+    def number(value) -> float | None:
+        return None if value is None else float(value)
+
+    for category, is_total, median_first, p90_first, median_veteran, p90_veteran in rows:
+        f = figures.setdefault(TOTAL if is_total else category, Figures())
+        f.median_first, f.p90_first = number(median_first), number(p90_first)
+        f.median_veteran, f.p90_veteran = number(median_veteran), number(p90_veteran)
+
+
+def _percentiles_ranked(since: datetime, until: datetime, figures: dict[str, Figures]) -> None:
+    """SQLite: each wait ranked within its category and within the total (window functions),
+    and only the rows at the median's and the 90th percentile's ranks returned: one statement."""
+    first, veteran = _waits()
+    selects = []
+    for kind, wait in (("first", first), ("veteran", veteran)):
+        waits = (sa.select(Question.category.label("category"), wait.label("wait"))
+                 .where(_in_period(since, until), wait.is_not(None)).subquery())
+        ranked = sa.select(
+            sa.literal(kind).label("kind"), waits.c.category, waits.c.wait,
+            sa.func.row_number().over(partition_by=waits.c.category, order_by=waits.c.wait).label("rank"),
+            sa.func.count().over(partition_by=waits.c.category).label("n"),
+            sa.func.row_number().over(order_by=waits.c.wait).label("total_rank"),
+            sa.func.count().over().label("total_n"),
+        ).subquery()
+
+        def wanted(rank, n):
+            return rank.in_([(n + 1) // 2, n // 2 + 1, (9 * n + 9) // 10])  # the ranks below
+
+        selects.append(sa.select(ranked).where(sa.or_(wanted(ranked.c.rank, ranked.c.n),
+                                                      wanted(ranked.c.total_rank, ranked.c.total_n))))
+    values: dict[tuple[str, str], tuple[int, dict[int, float]]] = {}
+    for kind, category, wait, rank, n, total_rank, total_n in db.session.execute(sa.union_all(*selects)):
+        for key, r, count in ((category, rank, n), (TOTAL, total_rank, total_n)):
+            values.setdefault((kind, key), (count, {}))[1][r] = float(wait)
+    for (kind, key), (n, at_rank) in values.items():
+        low, high = _median_rank(n)
+        median, p90 = (at_rank[low] + at_rank[high]) / 2, at_rank[_p90_rank(n)]
+        f = figures.setdefault(key, Figures())
+        if kind == "first":
+            f.median_first, f.p90_first = median, p90
+        else:
+            f.median_veteran, f.p90_veteran = median, p90
 
 
 def _threads(since: datetime, until: datetime, figures: dict[str, Figures], weeks: list[Week]) -> None:
-    """Counts, weekly series and both waits' percentiles from one statement."""
-    waits: dict[str, tuple[list[float], list[float]]] = {key: ([], []) for key in figures}
-    for category, week, status, has_best, first, veteran in _per_thread(since, until):
-        resolved = status == "resolved"
-        for key in (category, TOTAL):
-            f = figures.setdefault(key, Figures())
-            f.asked += 1
-            f.answered += first is not None
-            f.resolved_best += resolved and bool(has_best)
-            f.resolved_self += resolved and not has_best
-            f.expired += status == "expired"
-            f.closed += status == "closed"
-            # SQLite's julianday arithmetic is a float: 59.9999998 minutes is 60.
-            if first is not None:
-                waits.setdefault(key, ([], []))[0].append(round(float(first), 2))
-            if veteran is not None:
-                waits.setdefault(key, ([], []))[1].append(round(float(veteran), 2))
-        if 0 <= week < len(weeks):
-            weeks[week].asked += 1
-            weeks[week].answered += first is not None
-            weeks[week].resolved += resolved
-    for key, (firsts, veterans) in waits.items():
-        firsts.sort()
-        veterans.sort()
-        f = figures[key]
-        f.median_first, f.p90_first = _median(firsts), _p90(firsts)
-        f.median_veteran, f.p90_veteran = _median(veterans), _p90(veterans)
+    """Counts, weekly series and both waits' percentiles, from the stored first-answer times
+    (two statements; no thread is loaded into Python)."""
+    _counts(since, until, figures, weeks)
+    if _postgres():
+        _percentiles_postgres(since, until, figures)
+    else:
+        _percentiles_ranked(since, until, figures)
 
 
 def _urgent_waiting() -> tuple[list[tuple[int, str, datetime]], int]:
     """急募 threads open right now with no visible answer from anyone but the asker, longest first."""
-    answered = sa.select(Answer.id).where(Answer.question_id == Question.id, Answer.is_hidden.is_(False),
-                                          Answer.author_id != Question.author_id).exists()
     rows = db.session.execute(
         sa.select(Question.id, Question.title, Question.created_at, sa.func.count().over())
-        .where(Question.status == "open", Question.is_hidden.is_(False), Question.category == "urgent", ~answered)
+        .where(Question.status == "open", Question.is_hidden.is_(False), Question.category == "urgent",
+               Question.first_answer_at.is_(None))
         .order_by(Question.created_at, Question.id).limit(URGENT_LIMIT)
     ).all()
     return [(r[0], r[1], r[2]) for r in rows], (rows[0][3] if rows else 0)

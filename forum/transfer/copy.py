@@ -16,6 +16,9 @@ the ids as they are. Steps:
 4. The search engine's own tables (search_fts*) are not copied: the target rebuilds them with
    the ordinary reindex. The target gets a content-version epoch of its own, so it never
    serves a guest page cached from the source.
+5. The 先輩 badge rule (forum/badges.py) is applied on the target, after the checks: a member
+   with N best answers and no badge in the source (data that arrived past the rule) has it
+   there; a badge a moderator revoked stays revoked (the audit log came along).
 """
 import secrets
 import tempfile
@@ -29,6 +32,7 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy.schema import ForeignKeyConstraint, sort_tables_and_constraints
 
+from .. import badges
 from ..database.bulk import insert_many
 from ..extensions import db
 from ..models import ContentVersion
@@ -62,6 +66,7 @@ class TableCheck:
 class CopyReport:
     tables: list[TableCheck] = field(default_factory=list)
     indexed: int = 0
+    badges_granted: int = 0
 
     @property
     def rows(self) -> int:
@@ -106,9 +111,11 @@ def copy_database(factory: AppFactory, target_url: str, force: bool = False,
                 raise CopyRefused(f"counts or checksums differ, nothing was copied: {', '.join(wrong)}")
         with target_app.app_context():
             report.indexed = index.reindex()
+            report.badges_granted = badges.award_all_earned()
             db.session.execute(sa.update(ContentVersion).values(epoch=secrets.token_hex(8)))
             db.session.commit()
         log(f"search index rebuilt on the target: {report.indexed} threads")
+        log(f"先輩 badge rule applied on the target: {report.badges_granted} granted")
         return report
     finally:
         with target_app.app_context():

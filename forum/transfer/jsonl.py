@@ -16,6 +16,7 @@ from .. import badges, pagecache
 from ..database.bulk import insert_many
 from ..extensions import db
 from ..models import Answer, Question, Tag, User, question_tags
+from ..models.counters import first_answers_statement
 from ..search import index
 from .records import best_answer, prepared
 
@@ -147,6 +148,7 @@ class _Importer:
         bests = [(row["id"], row.pop("_best")) for row in question_rows]
         insert_many(conn, Question.__table__, question_rows)
         insert_many(conn, Answer.__table__, answer_rows)
+        conn.execute(first_answers_statement(question_ids))  # the insight's waits (counters.py)
         self._set_best_answers(conn, [(qid, best) for qid, best in bests if best is not None])
         insert_many(conn, question_tags, tag_rows)
         documents, index_data = [], []
