@@ -108,7 +108,8 @@ def search(text: str, category: str | None, page: int, per_page: int) -> Listing
     if query.is_empty:
         return Listing([], page, per_page, 0)
     found = backend_for(db.session).search(db.session, query, category, per_page, (page - 1) * per_page)
-    visible = [q for q in _in_order(list(found.question_ids)) if not q.is_hidden]
+    # The index also holds 回答受付終了 threads (the search page's filter); the API lists resolved ones.
+    visible = [q for q in _in_order(list(found.question_ids)) if not q.is_hidden and q.status == "resolved"]
     return Listing([question_summary(q) for q in visible], page, per_page, found.total)
 
 

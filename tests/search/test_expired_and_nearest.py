@@ -96,3 +96,9 @@ def test_nearest_respects_the_expired_filter(client, threads):
     kept, stale_one = threads
     assert nearest(db.session, parse_query("発行xx")) == []
     assert nearest(db.session, parse_query("発行xx"), expired=True) == [stale_one]
+
+
+def test_the_read_api_lists_resolved_threads_only(client, threads):
+    kept, stale_one = threads
+    found = client.get("/api/v1/search", query_string={"q": "請求書"}).get_json()
+    assert [q["id"] for q in found["items"]] == [kept.id]
