@@ -42,6 +42,7 @@ def test_expired_threads_are_left_out_unless_the_filter_asks(client, threads):
     assert 'name="expired"' in text(page) and "checked" not in text(page).split('id="search-expired"')[1][:40]
     included = client.get("/search?q=請求書&expired=1")
     assert set(_titles(included)) == {"請求書の宛名を変えたい", "請求書の発行が遅れている"}
+    assert "解決済み・回答受付終了の質問 2件" in text(included)
     body = text(included)
     cards = {re.sub(r"<[^>]+>", "", re.search(r'class="card-title">(.*?)</h2>', c, re.S).group(1)): c
              for c in body.split('<li class="card')[1:] if 'class="card-title"' in c}
