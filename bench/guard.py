@@ -6,7 +6,8 @@ Each line of a set is {"id", "text", "contact": bool, "kind": "phone"|"email"|"l
 A contact line is found *certain* when some finding is certain, *held* when it has only uncertain
 findings, and *missed* when it has none. An ordinary line is *refused* when any finding is certain,
 *held* when it has only uncertain findings, and *clean* otherwise. The timing is the slowest of a
-few runs over a 10,000-character post built from the set's ordinary sentences.
+few runs over a 10,000-character post built from the set's ordinary sentences, then the slowest over
+posts of the same length made of one hostile shape repeated (runs of spaces, digits, service names...).
 """
 from __future__ import annotations
 
@@ -49,6 +50,31 @@ def _long_post(rows: list[dict]) -> str:
         size += len(parts[-1]) + 1
         i += 1
     return "\n".join(parts)[:POST_LENGTH]
+
+
+# Shapes a hostile or odd post can take, each repeated to 10,000 characters: long runs of one
+# character, of digits, of service names and of half-finished contact details. A pattern that starts
+# again at every character of a run, or a check that compares every finding with every other, shows
+# up here as seconds instead of milliseconds.
+HOSTILE_UNITS = (
+    " ", "\u3000", "\n", "*", "0", "0123456789 ", "090-1234-", "a1", "O8O-", "+81 ", "ゼロイチニサン", "〇一二三",
+    "ｾﾞﾛｷｭｳ ", "LINE ", "LINE ID: abc_def ", "IDは abc_def。", "L*NE ", "ライン", "Slack ", "gmail ",
+    "taro@gmail.com ", "a@b ", "a.", "a dot ", "(.)", "a アット ", "kenta#4421 discord ", "Zoom ID 123 456 7890 pass ",
+    "meet abc-defg-hij ", "https://t.me/", "naoki_photo2023 ", "「a」を検索", "lorem ipsum dolor sit amet ",
+)
+
+
+def _hostile_posts() -> list[tuple[str, str]]:
+    return [(unit, (unit * (POST_LENGTH // len(unit) + 1))[:POST_LENGTH]) for unit in HOSTILE_UNITS]
+
+
+def _slowest(post: str) -> float:
+    slowest = 0.0
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        find_contact_info(post)
+        slowest = max(slowest, time.perf_counter() - t0)
+    return slowest
 
 
 def _show(row: dict, verdict: str, findings: list) -> str:
@@ -104,12 +130,10 @@ def main(argv: list[str] | None = None) -> int:
               f"refusal rate {ordinary['certain'] / m:.1%}, hold rate {ordinary['held'] / m:.1%}")
 
     post = _long_post(rows)
-    slowest = 0.0
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        find_contact_info(post)
-        slowest = max(slowest, time.perf_counter() - t0)
-    print(f"slowest of {RUNS} runs on a {len(post):,}-character post: {slowest * 1000:.1f} ms")
+    print(f"slowest of {RUNS} runs on a {len(post):,}-character post: {_slowest(post) * 1000:.1f} ms")
+    hostile = max((_slowest(text), unit) for unit, text in _hostile_posts())
+    print(f"slowest of {RUNS} runs on {len(HOSTILE_UNITS)} hostile {POST_LENGTH:,}-character posts: "
+          f"{hostile[0] * 1000:.1f} ms ({hostile[1]!r} repeated)")
 
     if args.show_misses:
         for title, lines in (("missed contacts", misses), ("refused ordinary lines", refused),

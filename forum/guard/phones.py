@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .text import View
 
@@ -26,9 +27,13 @@ _KANA_ALT = "|".join(sorted((w for words in _KANA.values() for w in words.split(
 _WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
           "seven": "7", "eight": "8", "nine": "9"}
 _SEPARATORS = "-‐‑‒–—―−ーｰ~ ./･・()[]「」\t_*→⇒>、,◆◇■□●○★☆♪"
+# The look-ahead names every character a token can begin with, so the rest of a post is skipped quickly.
+_TOKEN_FIRST = re.escape("".join(sorted({w[0] for w in _KANA_DIGIT} | {w[0] for w in _WORDS}
+                                        | {w[0].upper() for w in _WORDS})))
 _TOKEN = re.compile(
-    rf"(?P<n>[0-9{''.join(_KANJI_DIGITS)}])|(?P<k>{_KANA_ALT})"
-    rf"|(?P<e>(?i:(?<![a-z])(?:{'|'.join(_WORDS)})(?![a-z])))|(?P<l>[OoIlSB|])"
+    rf"(?=[0-9{''.join(_KANJI_DIGITS)}{_TOKEN_FIRST}OoIlSB|])"
+    rf"(?:(?P<n>[0-9]+|[{''.join(_KANJI_DIGITS)}])|(?P<k>{_KANA_ALT})"
+    rf"|(?P<e>(?i:(?<![a-z])(?:{'|'.join(_WORDS)})(?![a-z])))|(?P<l>[OoIlSB|]))"
 )
 # Letters standing in for digits: "O8O 3l47 2296", "O9O-5528-1O73".
 _LETTER_DIGITS = re.compile(r"(?<![A-Za-z0-9])[0-9OoIlSB|]{2,}(?![A-Za-z0-9])")
@@ -46,12 +51,15 @@ _CONTEXT = re.compile(r"電話|でんわ|tel|☎|📞|携帯|ケータイ|けい
 _REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 
 
-@dataclass
-class Group:
-    digits: str
-    start: int
-    end: int
-    kinds: str  # one letter per token: d digit, n kanji, k kana, e English word, l letter for a digit
+# A group of digits written together: (digits, start, end, kinds), kinds one letter per token: d digit,
+# n kanji, k kana, e English word, l letter for a digit. A plain tuple of strings and numbers, read with
+# the names below: the garbage collector stops tracking those, so a post of thousands of digit groups
+# does not set off a full collection of the process (a named tuple, being a subclass, stays tracked).
+Group = tuple[str, int, int, str]
+DIGITS: Final = 0
+START: Final = 1
+END: Final = 2
+KINDS: Final = 3
 
 
 @dataclass(frozen=True)
@@ -73,13 +81,14 @@ def _letter_positions(text: str) -> set[int]:
 
 
 def _tokens(text: str) -> list[tuple[str, int, int, str]]:
+    """(kinds, start, end, digits): a run of numerals is one token ("ddd"), anything else one digit."""
     letters = _letter_positions(text)
     out: list[tuple[str, int, int, str]] = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "n"
         word = m.group()
         if kind == "n":
-            out.append(("d" if word.isascii() else "n", m.start(), m.end(), _KANJI_DIGITS.get(word, word)))
+            out.append(("d" * len(word) if word.isascii() else "n", m.start(), m.end(), _KANJI_DIGITS.get(word, word)))
         elif kind == "k":
             out.append(("k", m.start(), m.end(), _KANA_DIGIT[word]))
         elif kind == "e":
@@ -90,22 +99,22 @@ def _tokens(text: str) -> list[tuple[str, int, int, str]]:
 
 
 def _keep(text: str, g: Group) -> bool:
-    dotted = "・" in (text[g.start - 1:g.start] + text[g.end:g.end + 1])  # "ゼロ・ハチ・ゼロ、イチ・サン・ゴ"
-    if g.kinds in ("e", "k") and (g.kinds == "e" or (g.end - g.start < 2 and not dotted)):
+    dotted = "・" in (text[g[START] - 1:g[START]] + text[g[END]:g[END] + 1])  # "ゼロ・ハチ・ゼロ、イチ・サン・ゴ"
+    if g[KINDS] in ("e", "k") and (g[KINDS] == "e" or (g[END] - g[START] < 2 and not dotted)):
         return False  # one English word, or one kana (に, し, ご) on its own, is an ordinary word
-    if g.start and text[g.start - 1] in _NOT_PHONE_BEFORE:
+    if g[START] and text[g[START] - 1] in _NOT_PHONE_BEFORE:
         return False
-    return not (g.kinds[-1] in "dnl" and _COUNTER.match(text, g.end))
+    return not (g[KINDS][-1] in "dnl" and _COUNTER.match(text, g[END]))
 
 
 _JOINS = {"d": "dl", "l": "dl", "n": "nk", "k": "nk", "e": "e"}
 
 
-def _joins(text: str, cur: Group, kind: str, start: int) -> bool:
+def _joins(text: str, last_kind: str, end: int, kind: str, start: int) -> bool:
     """Digits of one sort written together: 090, ゼロ九ゼロ, "zero nine zero" (not "7710に")."""
-    if kind not in _JOINS[cur.kinds[-1]]:
+    if kind[0] not in _JOINS[last_kind]:
         return False
-    return start == cur.end or (kind == "e" and not text[cur.end:start].strip(" -"))
+    return start == end or (kind == "e" and not text[end:start].strip(" -"))
 
 
 def groups(text: str) -> list[Group]:
@@ -113,29 +122,34 @@ def groups(text: str) -> list[Group]:
     out: list[Group] = []
     cur: Group | None = None
     for kind, start, end, digit in _tokens(text):
-        if cur is not None and _joins(text, cur, kind, start):
-            cur.digits += digit
-            cur.end = end
-            cur.kinds += kind
+        if cur is not None and _joins(text, cur[KINDS][-1], cur[END], kind, start):
+            cur = (cur[DIGITS] + digit, cur[START], end, cur[KINDS] + kind)
             continue
         if cur is not None and _keep(text, cur):
             out.append(cur)
-        cur = Group(digit, start, end, kind)
+        cur = (digit, start, end, kind)
     if cur is not None and _keep(text, cur):
         out.append(cur)
     return out
 
 
-def _runs(text: str, gs: list[Group]) -> list[list[Group]]:
+Run = tuple[Group, ...]
+
+
+def _runs(text: str, gs: list[Group]) -> list[Run]:
     """Groups joined by short separators ("090-1234-5678", "〇九〇の一二三四", "zero nine zero, four ...")."""
-    runs: list[list[Group]] = []
+    runs: list[Run] = []
+    cur: list[Group] = []
     for g in gs:
-        if runs:
-            gap = text[runs[-1][-1].end:g.start]
+        if cur:
+            gap = text[cur[-1][END]:g[START]]
             if len(gap) <= _MAX_SEPARATOR and all(c in _SEPARATORS or c in " の" for c in gap):
-                runs[-1].append(g)
+                cur.append(g)
                 continue
-        runs.append([g])
+            runs.append(tuple(cur))
+        cur = [g]
+    if cur:
+        runs.append(tuple(cur))
     return runs
 
 
@@ -169,12 +183,12 @@ def plausible_loose(digits: str) -> bool:
     return 10 <= len(digits) <= 11 and digits[0] == "0" and digits[1] != "0"
 
 
-def _loose(text: str, run: list[Group]) -> bool:
+def _loose(text: str, run: Run) -> bool:
     """Nearly a number: read out in kana with a digit short or over, 090-1234-567, or 90-1234-5678."""
-    digits = "".join(g.digits for g in run)
-    if any(c in "nk" for g in run for c in g.kinds) and plausible_loose(digits):
+    digits = "".join(g[DIGITS] for g in run)
+    if any(c in "nk" for g in run for c in g[KINDS]) and plausible_loose(digits):
         return True
-    context = _context(text, run[0].start, run[-1].end, 12, 12)
+    context = _context(text, run[0][START], run[-1][END], 12, 12)
     if context and len(digits) == 10 and digits.startswith(("070", "080", "090")):
         return True
     return context and len(digits) == 10 and digits.startswith(("70", "80", "90")) and len(run) != 2
@@ -205,25 +219,25 @@ def _context(text: str, start: int, end: int, before: int, after: int) -> bool:
     return bool(_CONTEXT.search(text, max(0, start - before), min(len(text), end + after)))
 
 
-def _whole(text: str, run: list[Group]) -> list[PhoneHit]:
+def _whole(text: str, run: Run) -> list[PhoneHit]:
     """Whole numbers inside one run of groups (one to five groups of it at a time)."""
-    if len(run) >= 10 and all(len(g.digits) == 1 for g in run):  # "0 9 0 → 1 ..." one digit at a time
-        run = [Group("".join(g.digits for g in run), run[0].start, run[-1].end, "".join(g.kinds for g in run))]
+    if len(run) >= 10 and all(len(g[DIGITS]) == 1 for g in run):  # "0 9 0 → 1 ..." one digit at a time
+        run = (("".join(g[DIGITS] for g in run), run[0][START], run[-1][END], "".join(g[KINDS] for g in run)),)
     hits: list[PhoneHit] = []
     i = 0
     while i < len(run):
         for j in range(min(len(run), i + 5), i, -1):
-            start, end = run[i].start, run[j - 1].end
-            digits = [g.digits for g in run[i:j]]
+            start, end = run[i][START], run[j - 1][END]
+            digits = [g[DIGITS] for g in run[i:j]]
             national = _national(text, start, digits)
             if national is not None:
                 digits = national
                 plus = text.rfind("+", max(0, start - 2), start)
                 start = plus if plus >= 0 else start
-            if is_phone(digits, _context(text, start, start, 12, 0)):
+            if plausible("".join(digits)) and is_phone(digits, _context(text, start, start, 12, 0)):
                 if start and text[start - 1] in "([「":  # keep "(03)1234-5678" whole
                     start -= 1
-                sure = "l" not in "".join(g.kinds for g in run[i:j]) and not _placeholder(digits)
+                sure = "l" not in "".join(g[KINDS] for g in run[i:j]) and not _placeholder(digits)
                 hits.append(PhoneHit(start, end, sure))
                 i = j
                 break
@@ -232,47 +246,49 @@ def _whole(text: str, run: list[Group]) -> list[PhoneHit]:
     return hits
 
 
-def _without_particle(text: str, run: list[Group]) -> list[Group] | None:
+def _without_particle(text: str, run: Run) -> Run | None:
     """"…ロク・ハチに電話を": the last に (or し, ご, く) is a particle, not a digit."""
     last = run[-1]
-    if last.kinds[-1] != "k" or text[last.end - 1] not in "にしごくニシゴク" or len(last.digits) < 2:
+    if last[KINDS][-1] != "k" or text[last[END] - 1] not in "にしごくニシゴク" or len(last[DIGITS]) < 2:
         return None
-    return run[:-1] + [Group(last.digits[:-1], last.start, last.end - 1, last.kinds[:-1])]
+    return run[:-1] + ((last[DIGITS][:-1], last[START], last[END] - 1, last[KINDS][:-1]),)
 
 
-def _in_run(text: str, run: list[Group]) -> list[PhoneHit]:
+def _in_run(text: str, run: Run) -> list[PhoneHit]:
     """Numbers in a run: whole, nearly whole (held), or written backwards (held)."""
+    if sum(len(g[DIGITS]) for g in run) < 10:  # every number read here has ten digits or more
+        return []
     hits = _whole(text, run)
     trimmed = None if hits else _without_particle(text, run)
     if trimmed:
         run = trimmed
         hits = _whole(text, run)
     if not hits and _loose(text, run):
-        hits.append(PhoneHit(run[0].start, run[-1].end, False))  # a digit short or over, or no leading 0
+        hits.append(PhoneHit(run[0][START], run[-1][END], False))  # a digit short or over, or no leading 0
     if not hits:
-        backwards = [g.digits[::-1] for g in reversed(run)]
-        if is_phone(backwards, True) and _context(text, run[0].start, run[-1].end, 20, 20) \
-                and _REVERSED.search(text, max(0, run[0].start - 20), run[-1].end + 20):
-            hits.append(PhoneHit(run[0].start, run[-1].end, False))
+        backwards = [g[DIGITS][::-1] for g in reversed(run)]
+        if is_phone(backwards, True) and _context(text, run[0][START], run[-1][END], 20, 20) \
+                and _REVERSED.search(text, max(0, run[0][START] - 20), run[-1][END] + 20):
+            hits.append(PhoneHit(run[0][START], run[-1][END], False))
     return hits
 
 
-def _split(text: str, runs: list[list[Group]]) -> list[PhoneHit]:
+def _split(text: str, runs: list[Run]) -> list[PhoneHit]:
     """A number split across a sentence: "頭が080で、真ん中が7731、お尻が0462です" (held, not refused)."""
     hits: list[PhoneHit] = []
     for i, first in enumerate(runs):
-        digits = "".join(g.digits for g in first)
+        digits = "".join(g[DIGITS] for g in first)
         if not digits.startswith("0") or len(digits) < 2 or len(digits) > 8:
             continue
         for j in range(i + 1, min(len(runs), i + 4)):
-            gap = text[runs[j - 1][-1].end:runs[j][0].start]
-            part = "".join(g.digits for g in runs[j])
+            gap = text[runs[j - 1][-1][END]:runs[j][0][START]]
+            part = "".join(g[DIGITS] for g in runs[j])
             if len(gap) > 24 or "\n" in gap or len(part) < 2:
                 break
             digits += part
             if len(digits) > 11:
                 break
-            start, end = first[0].start, runs[j][-1].end
+            start, end = first[0][START], runs[j][-1][END]
             mobile = _mobile_split(runs[i:j + 1])
             if plausible(digits) and (mobile or _context(text, start, end, 30, 30)):
                 hits.append(PhoneHit(start, end, False))
@@ -280,9 +296,9 @@ def _split(text: str, runs: list[list[Group]]) -> list[PhoneHit]:
     return hits
 
 
-def _mobile_split(runs: list[list[Group]]) -> bool:
+def _mobile_split(runs: list[Run]) -> bool:
     """090 … 1234 … 5678: a mobile prefix and two groups of four, however far apart in the sentence."""
-    parts = ["".join(g.digits for g in run) for run in runs]
+    parts = ["".join(g[DIGITS] for g in run) for run in runs]
     return len(parts) == 3 and parts[0].startswith(_MOBILE) and [len(p) for p in parts] == [3, 4, 4]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A symbol standing in for one letter: "L*NE", "LI◯E", "ディス◯ード", "ラ〇ン".
 CENSOR = "*＊◯○●〇◎×✕■□☆★?？"
@@ -53,29 +54,37 @@ def _kana_fuzzy(name: str) -> str:
 def _compile() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds: dict[str, str] = {}
     ascii_parts, kana_parts = [], []
+    first = set(CENSOR)  # every character a name can begin with, to skip the rest of a post quickly
     for kind, ascii_names, other_names in _SERVICES:
         for name in ascii_names.split():
             kinds[name.replace("-", "")] = kind
             ascii_parts.append(_ascii_fuzzy(name))
+            first.update(name[0] + name[0].upper() + _LEET.get(name[0], ""))
         for name in other_names.split():
             kinds[name] = kind
             kana_parts.append(_kana_fuzzy(name))
-    pattern = (rf"(?<![A-Za-z])(?:{'|'.join(ascii_parts)})\.?(?![A-Za-z])"
-               rf"|(?<![ァ-ヺ])(?:{'|'.join(kana_parts)})(?![ァ-ヺ])")
+            first.add(name[0])
+    lead = re.escape("".join(sorted(first)))
+    pattern = (rf"(?=[{lead}])(?:(?<![A-Za-z])(?:{'|'.join(ascii_parts)})\.?(?![A-Za-z])"
+               rf"|(?<![ァ-ヺ])(?:{'|'.join(kana_parts)})(?![ァ-ヺ]))")
     return re.compile(pattern, re.IGNORECASE), kinds
 
 
 SERVICE, _KINDS = _compile()
+_BY_LENGTH: dict[int, list[tuple[str, str]]] = {}
+for _name, _kind in _KINDS.items():
+    _BY_LENGTH.setdefault(len(_name), []).append((_name, _kind))
 _STRIP = re.compile(r"[.\-・]")
 
 
+@lru_cache(maxsize=1024)
 def service_kind(word: str) -> str | None:
     """'line', 'chat', or None when the match is too far from any name (more than one letter replaced)."""
     plain = _STRIP.sub("", word).lower()
     if plain in _KINDS:
         return _KINDS[plain]
-    for name, kind in _KINDS.items():
-        if len(name) == len(plain) and len(name) >= 4:
+    for name, kind in _BY_LENGTH.get(len(plain), ()):
+        if len(name) >= 4:
             wrong = sum(a != b for a, b in zip(name, plain, strict=True))
             if wrong <= 1 or (wrong == 2 and len(name) >= 7):
                 return kind
