@@ -1,6 +1,7 @@
 """gunicorn settings for `make serve` and production; every value can come from the environment."""
 import multiprocessing
 import os
+import sys
 
 # Behind a reverse proxy on the same machine keep 127.0.0.1; GUNICORN_BIND=0.0.0.0:8000 when the
 # proxy is on another machine. PORT is honoured for platforms that set it.
@@ -11,9 +12,18 @@ bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
 
-# Off on purpose: each worker imports the app after the fork and so opens its own database
-# engine and pool; a pool created before fork would share sockets between processes.
-preload_app = False
+# The app is built once in the master and the workers are forked from it, so they share its
+# memory (the Sudachi dictionary's pages, compiled templates, imported code): forum/prefork.py
+# loads them before the fork, and app.py makes each worker open its own database connections.
+# (A HUP then restarts workers on the same code: deploy new code with a restart.)
+preload_app = True
+
+
+def when_ready(server):
+    """In the master, once the app is loaded and before any worker is forked."""
+    prefork = sys.modules.get("forum.prefork")
+    if prefork is not None:
+        prefork.prepare(server.app.wsgi())
 
 # A request taking 30 s is stuck (the database gives up connecting after 5 s); kill the worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -1,4 +1,4 @@
-"""Spelling variants of query words from SudachiPy's core dictionary (query time only).
+"""Spelling variants of query words from a SudachiPy dictionary (query time only).
 
 Sudachi's normalised form folds okurigana and katakana variants (申込 → 申し込み, 受付 →
 受け付け, サーバ → サーバー). A query word is searched as written and as its normalised
@@ -10,6 +10,7 @@ alternative, and 1- and 2-character matches work as before, on both engines.
 Inflected words keep their spelling (the normalised form of わから is 分かる, a lemma, not
 a spelling of the same text); content_words() gives the words a natural phrasing is made of.
 """
+import os
 from functools import lru_cache
 from itertools import combinations
 from threading import Lock, local
@@ -23,6 +24,11 @@ _CONTENT = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞",
 _VU = {"バ": "ヴァ", "ビ": "ヴィ", "ブ": "ヴ", "ベ": "ヴェ", "ボ": "ヴォ"}
 MAX_LENGTH = 30  # longer query words are taken as written
 
+# Sudachi's small dictionary by default: it folds the same spellings (申込/申し込み, サーバ/
+# サーバー, …) as the core one for the words it has, and a first query maps 40 MB of it
+# instead of 150 MB (pages every worker shares, but which count against a small machine).
+# SUDACHI_DICTIONARY=core (with the sudachidict-core package) for the larger vocabulary.
+DICTIONARY = os.environ.get("SUDACHI_DICTIONARY", "small")
 _dictionary: Dictionary | None = None
 _dictionary_lock = Lock()
 # A Sudachi tokenizer must not be used by two threads at once (threaded servers, the browser
@@ -36,9 +42,16 @@ def _tokens(text: str, mode=SplitMode.C):
     if tokenizer is None:
         with _dictionary_lock:
             if _dictionary is None:  # the dictionary is memory-mapped: workers share its pages
-                _dictionary = Dictionary(dict="core")
+                _dictionary = Dictionary(dict=DICTIONARY)
         tokenizer = _per_thread.tokenizer = _dictionary.tokenizer()
     return tokenizer.tokenize(text, mode)
+
+
+def load_dictionary(sample: str = "申込の受付とサーバの売上を取引する") -> None:
+    """Open the dictionary and read the pages a first query touches, now: a server that
+    forks its workers after this (gunicorn's preload_app) has them once for all workers."""
+    for mode in (SplitMode.A, SplitMode.C):
+        _tokens(sample, mode)
 
 
 @lru_cache(maxsize=4096)
