@@ -2,17 +2,24 @@
 permissions, and the usage counters behind the help funnel (cache hits included)."""
 import csv
 import io
+import json
+import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
+from forum import create_app
 from forum.extensions import db
-from forum.models import Answer, AuditLog, ContactMessage, Question, Report
+from forum.models import Answer, AuditLog, ContactMessage, Question, Report, UTCDateTime
 from forum.models.operators import DailyCounter
 from forum.moderation import insights
+from forum.moderation import services as moderation
+from forum.questions import services as questions
 from forum.usage import today
+from tests.conftest import BASE_CONFIG, TEST_PASS, create_pg_database, drop_pg_database, postgres_server_url
 from tests.factories import make_user
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -166,3 +173,140 @@ def test_faq_views_and_empty_searches_are_counted_cache_hits_included(client, ap
         assert client.get("/search?q=存在しない言葉ですね").status_code == 200
     client.get("/search?q=")  # an empty query is not a search
     assert _count("search_empty") == 2
+
+
+# --- the stored first-answer times (questions.first_answer_at, first_veteran_answer_at) ---------
+
+def _stored(question_id: int) -> tuple:
+    db.session.expire_all()
+    return tuple(db.session.execute(sa.select(Question.first_answer_at, Question.first_veteran_answer_at)
+                                    .where(Question.id == question_id)).one())
+
+
+def test_stored_first_answer_times_follow_every_answer_and_badge_event(app):
+    mod = make_user("mod", role="moderator")
+    asker, m1, m2, m3, vet = (make_user(n) for n in ("asker", "m1", "m2", "m3", "vet"))
+    moderation.set_veteran(mod, vet, True)
+    q = _q(asker, "want_to_know", at(3))
+    qid, t = q.id, q.created_at
+    db.session.commit()
+    assert _stored(qid) == (None, None)
+    _a(q, asker, 1)
+    db.session.commit()
+    assert _stored(qid) == (None, None)  # the asker's own reply is no answer to them
+    a_m1 = _a(q, m1, 10)
+    db.session.commit()
+    assert _stored(qid) == (t + timedelta(minutes=10), None)
+    a_vet = _a(q, vet, 20)
+    db.session.commit()
+    assert _stored(qid) == (t + timedelta(minutes=10), t + timedelta(minutes=20))
+    a_m2 = _a(q, m2, 5)  # an earlier answer arriving late (as an import can bring)
+    db.session.commit()
+    assert _stored(qid)[0] == t + timedelta(minutes=5)
+    moderation.hide_post(mod, "answer", a_m2, "連絡先の交換")
+    assert _stored(qid) == (t + timedelta(minutes=10), t + timedelta(minutes=20))
+    moderation.hide_post(mod, "answer", a_vet, "規約違反")
+    assert _stored(qid) == (t + timedelta(minutes=10), None)
+    moderation.restore_post(mod, "answer", a_vet)
+    assert _stored(qid) == (t + timedelta(minutes=10), t + timedelta(minutes=20))
+    db.session.delete(a_m1)
+    db.session.commit()
+    assert _stored(qid) == (t + timedelta(minutes=20), t + timedelta(minutes=20))
+    moderation.set_veteran(mod, vet, False, note="取り消し")  # the badge now, not when they answered
+    assert _stored(qid) == (t + timedelta(minutes=20), None)
+    moderation.set_veteran(mod, m2, True)  # m2's answer is hidden: it does not count
+    assert _stored(qid) == (t + timedelta(minutes=20), None)
+    moderation.restore_post(mod, "answer", a_m2)
+    assert _stored(qid) == (t + timedelta(minutes=5), t + timedelta(minutes=5))
+    # Held by the contact guard: hidden until a moderator publishes it.
+    held = Answer(question_id=qid, author=m3, body="回答です。", is_hidden=True, is_held=True,
+                  created_at=t + timedelta(minutes=1))
+    db.session.add(held)
+    db.session.commit()
+    assert _stored(qid) == (t + timedelta(minutes=5), t + timedelta(minutes=5))
+    moderation.publish_held(mod, "answer", held)
+    assert _stored(qid) == (t + timedelta(minutes=1), t + timedelta(minutes=5))
+    # m3 earns the badge by the rule (best answers chosen through the service): re-dated too.
+    for i in range(app.config["VETERAN_BEST_ANSWERS"]):
+        other = questions.ask_question(asker, category="want_to_know", title=f"別の質問その{i}です",
+                                       body="教えてください。", tags=[])
+        answer = questions.post_answer(m3, other, "こうするとよいです。")
+        assert _stored(other.id)[0] == answer.created_at  # posted through the service
+        questions.resolve_question(asker, other, answer.id)
+    assert db.session.get(type(m3), m3.id).is_veteran
+    assert _stored(qid) == (t + timedelta(minutes=1), t + timedelta(minutes=1))
+    # The insight reads the stored times.
+    figures = insights.compute(date(2025, 3, 3), date(2025, 3, 3)).figures["want_to_know"]
+    assert (figures.asked, figures.answered, figures.median_first, figures.median_veteran) == (1, 1, 1.0, 1.0)
+
+
+def _thread_line(external_id: str, author: str, answers: list[tuple[str, int]], best: int | None = None) -> str:
+    created = datetime(2025, 3, 3, 9, 0, tzinfo=TOKYO)
+    return json.dumps({
+        "external_id": external_id, "category": "urgent", "title": f"インポートした質問 {external_id}",
+        "body": "教えてください。", "author": author, "created_at": created.isoformat(),
+        "status": "resolved" if best is not None else "open",
+        "answers": [{"author": name, "body": "こうします。", "best": i == best,
+                     "created_at": (created + timedelta(minutes=minutes)).isoformat()}
+                    for i, (name, minutes) in enumerate(answers)],
+    }, ensure_ascii=False)
+
+
+def test_import_stores_first_answer_times_with_the_badges_it_grants(app, runner, tmp_path):
+    make_user("oldvet", veteran=True)
+    n = app.config["VETERAN_BEST_ANSWERS"]
+    lines = [_thread_line("own", "asker", [("asker", 2), ("newbie", 30)]),
+             _thread_line("old", "asker", [("newbie", 40), ("oldvet", 50)]),
+             _thread_line("late", "asker", [("rising", 25), ("newbie", 15)])]  # rising: not best here
+    lines += [_thread_line(f"best-{i}", "asker", [("rising", 60)], best=0) for i in range(n)]
+    data = tmp_path / "threads.jsonl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert runner.invoke(args=["forum", "import", str(data)]).exit_code == 0
+    t = datetime(2025, 3, 3, 9, 0, tzinfo=TOKYO)
+    ids = dict(db.session.execute(sa.select(Question.external_id, Question.id)).all())
+    assert _stored(ids["own"]) == (t + timedelta(minutes=30), None)
+    assert _stored(ids["old"]) == (t + timedelta(minutes=40), t + timedelta(minutes=50))
+    # rising became 先輩 by the import's best answers: their answers count as a veteran's.
+    assert _stored(ids["late"]) == (t + timedelta(minutes=15), t + timedelta(minutes=25))
+    assert _stored(ids["best-0"]) == (t + timedelta(minutes=60), t + timedelta(minutes=60))
+
+
+def test_the_migration_fills_the_times_of_existing_threads(tmp_path):
+    """A forum upgraded from 0007 gets each thread's first answer times (and the insight's index)."""
+    if TEST_PASS == "postgresql":
+        server, name = postgres_server_url(), f"sodan_first_{uuid.uuid4().hex[:10]}"
+        url = create_pg_database(server, name)
+    else:
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    try:
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0007_synonyms")
+            t = at(3)
+            users = sa.table("users", sa.column("id"), sa.column("username"), sa.column("role"),
+                             sa.column("is_veteran"), sa.column("bio"), sa.column("created_at", UTCDateTime))
+            qs = sa.table("questions", *(sa.column(c) for c in ("id", "author_id", "category", "title", "body",
+                                                                 "answer_count")),
+                          sa.column("created_at", UTCDateTime), sa.column("updated_at", UTCDateTime))
+            answers = sa.table("answers", *(sa.column(c) for c in ("question_id", "author_id", "body", "is_hidden")),
+                               sa.column("created_at", UTCDateTime), sa.column("updated_at", UTCDateTime))
+            with db.engine.begin() as conn:
+                conn.execute(sa.insert(users), [
+                    {"id": i, "username": name, "role": "member", "is_veteran": name == "vet", "bio": "",
+                     "created_at": t} for i, name in ((1, "asker"), (2, "m1"), (3, "vet"))])
+                conn.execute(sa.insert(qs), [
+                    {"id": i, "author_id": 1, "category": "want_to_know", "title": "題名です", "body": "本文です",
+                     "answer_count": count, "created_at": t, "updated_at": t} for i, count in ((1, 3), (2, 0))])
+                conn.execute(sa.insert(answers), [
+                    {"question_id": 1, "author_id": author, "body": "回答", "is_hidden": hidden,
+                     "created_at": t + timedelta(minutes=m), "updated_at": t}
+                    for author, m, hidden in ((1, 1, False), (2, 2, True), (2, 5, False), (3, 9, False))])
+            upgrade()
+            assert _stored(1) == (t + timedelta(minutes=5), t + timedelta(minutes=9))
+            assert _stored(2) == (None, None)
+            assert "ix_questions_insight" in {i["name"] for i in sa.inspect(db.engine).get_indexes("questions")}
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if TEST_PASS == "postgresql":
+            drop_pg_database(server, name)
