@@ -214,3 +214,39 @@ def test_copy_onto_itself_or_from_an_older_schema_is_refused(tmp_path):
     _dispose(app)
     behind = _copy(source, f"sqlite:///{tmp_path / 'target.db'}")
     assert behind.exit_code != 0 and "flask db upgrade" in behind.output
+
+
+def test_the_copy_applies_the_badge_rule_on_the_target(tmp_path, request):
+    """Best answers that arrived past the rule (here: written straight into the source) earn the
+    先輩 badge on the target; a badge a moderator revoked stays revoked; the threads the new
+    veteran answered get their first veteran answer time."""
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    target = (request.getfixturevalue("pg_databases")() if TEST_PASS == "postgresql"
+              else f"sqlite:///{tmp_path / 'target.db'}")
+    _fill(source)
+    app = _app(source)
+    with app.app_context():
+        n = app.config["VETERAN_BEST_ANSWERS"]
+        asker, mod = User.by_name("hanako"), User.by_name("kanri")
+        earned, revoked, few = make_user("earned"), make_user("revoked"), make_user("few")
+        for member, count in ((earned, n), (revoked, n + 1), (few, n - 1)):
+            for i in range(count):
+                resolved_thread(asker, member, f"{member.username} の質問 その{i}", "教えてください。", "こうします。")
+        db.session.add(AuditLog(actor_id=mod.id, action="revoke_veteran", target_type="user", target_id=revoked.id))
+        db.session.commit()
+        assert not any(u.is_veteran for u in (earned, revoked, few))  # the factories bypass the rule
+        earned_thread = db.session.scalar(sa.select(Question.id).where(Question.title == "earned の質問 その0"))
+        first_answer = db.session.get(Question, earned_thread).first_answer_at
+        assert first_answer is not None and db.session.get(Question, earned_thread).first_veteran_answer_at is None
+    _dispose(app)
+
+    result = _copy(source, target)
+    assert result.exit_code == 0, result.output
+    assert "先輩 badge rule applied on the target: 1 granted" in result.output
+    app = _app(target)
+    with app.app_context():
+        veterans = set(db.session.scalars(sa.select(User.username).where(User.is_veteran)))
+        assert veterans == {"senpai", "earned"}
+        copied = db.session.get(Question, earned_thread)
+        assert copied.first_answer_at == first_answer and copied.first_veteran_answer_at == first_answer
+    _dispose(app)
