@@ -1,13 +1,14 @@
 """The 先輩 badge rule holds however the best answers arrived: import, the demo, a copy."""
 import json
+import re
 
 import sqlalchemy as sa
 
 from forum.audit import log_action
 from forum.badges import best_answer_count
 from forum.extensions import db
-from forum.models import User
-from tests.factories import make_user
+from forum.models import Answer, Question, User
+from tests.factories import make_user, resolved_thread
 
 
 def _thread(i: int, answerer: str, best: bool = True) -> str:
@@ -33,20 +34,48 @@ def test_import_grants_the_badge_to_members_with_enough_best_answers(app, runner
     assert veterans == {"many"}  # 3 best answers (VETERAN_BEST_ANSWERS); a hand revoke stays
 
 
+def test_import_counts_best_answers_already_in_the_forum_and_stays_right_when_run_again(app, runner, tmp_path):
+    asker, member = make_user("asker"), make_user("halfway")
+    for i in range(app.config["VETERAN_BEST_ANSWERS"] - 1):  # one short, written past the rule
+        resolved_thread(asker, member, f"以前の質問その{i}です", "教えてください。", "こうします。")
+    assert not member.is_veteran
+    member_id = member.id
+    data = tmp_path / "threads.jsonl"
+    data.write_text(_thread(1, "halfway") + "\n", encoding="utf-8")
+    for _ in range(2):  # the second run imports nothing and changes nothing
+        assert runner.invoke(args=["forum", "import", str(data)]).exit_code == 0
+        db.session.expire_all()
+        assert db.session.get(User, member_id).is_veteran
+
+
 def test_the_demo_data_shows_its_best_answerers_as_veterans(app, runner, client):
-    assert runner.invoke(args=["forum", "demo"]).exit_code == 0
-    for user in db.session.scalars(sa.select(User)):
+    for _ in range(2):  # `flask forum demo` is safe to run again
+        assert runner.invoke(args=["forum", "demo"]).exit_code == 0
+    db.session.expire_all()
+    users = list(db.session.scalars(sa.select(User)))
+    for user in users:
         assert user.is_veteran == (best_answer_count(user) >= app.config["VETERAN_BEST_ANSWERS"]), user.username
-    veteran = db.session.scalars(sa.select(User).where(User.is_veteran)).first()
-    assert veteran is not None
+    veteran = max(users, key=best_answer_count)
+    assert veteran.is_veteran and best_answer_count(veteran) >= 7  # the issue's 10 and 7 best answers
     page = client.get(f"/users/{veteran.username}").get_data(as_text=True)
     assert "先輩" in page
+    # ... and beside their name on the thread where their answer was chosen best.
+    question_id = db.session.scalar(sa.select(Question.id).join(Answer, Answer.id == Question.best_answer_id)
+                                    .where(Answer.author_id == veteran.id).limit(1))
+    thread = client.get(f"/questions/{question_id}").get_data(as_text=True)
+    assert re.search(rf'>{re.escape(veteran.username)}</a> <span class="badge veteran"', thread)
 
 
-def test_flask_forum_badges_applies_the_rule_after_a_copy(app, runner):
-    user = make_user("copied")
-    # As a raw copy leaves it: best answers present, the badge not set.
-    db.session.execute(sa.update(User).where(User.id == user.id).values(is_veteran=False))
+def test_flask_forum_badges_applies_the_rule_to_data_that_arrived_past_it(app, runner):
+    asker, member, revoked = make_user("asker"), make_user("copied"), make_user("revoked")
+    for answerer in (member, revoked):
+        for i in range(app.config["VETERAN_BEST_ANSWERS"]):
+            resolved_thread(asker, answerer, f"{answerer.username}の質問その{i}", "教えてください。", "こうします。")
+    log_action(make_user("mod", role="moderator"), "revoke_veteran", "user", revoked.id)
     db.session.commit()
+    assert not member.is_veteran  # the factories write best answers past the rule, as a raw copy does
     result = runner.invoke(args=["forum", "badges"])
-    assert result.exit_code == 0 and "granted 0" in result.output
+    assert result.exit_code == 0 and "granted 1" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, member.id).is_veteran and not db.session.get(User, revoked.id).is_veteran
+    assert "granted 0" in runner.invoke(args=["forum", "badges"]).output
