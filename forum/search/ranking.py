@@ -10,8 +10,14 @@ computed here on the candidates' normalised text (the same on both engines), wit
 weights, a gentle prior for the thread's helpful marks, and recency breaking ties.
 
 Work is bounded: at most POOL + TITLE_POOL head candidates (the newest matches, and the
-newest title matches) and as many tail candidates are scored, each field on its first
-FIELD_CHARS characters.
+newest title matches) and TAIL_POOL + TITLE_POOL tail candidates are scored, each field on
+its first FIELD_CHARS characters; the fields of threads a recent search read are kept
+(kept_fields.py).
+
+The parameters were set on the blind graded set (tests/search/graded/): a high K1 (a word
+found again, or in several fields, keeps adding), light weights for the content words of a
+longer query word and for its bigrams (they find natural phrasings, and must not outrank
+the words themselves).
 """
 import math
 import time
@@ -21,6 +27,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from ..models import Question, SearchDocument
+from . import kept_fields
 from .backends import backend_for
 from .backends.base import DbSession
 from .ngrams import runs, sort_key
@@ -28,18 +35,19 @@ from .query import ParsedQuery
 from .synonyms import synonyms_of
 from .variants import content_words, spelling, variants
 
-POOL = 200          # newest head matches scored
-TITLE_POOL = 100    # and the newest head matches in the title
+POOL = 150          # newest head matches scored
+TITLE_POOL = 50     # and the newest head matches in the title
 TAIL_BELOW = 10     # the tail follows when fewer head matches than this
-FIELD_CHARS = 4000  # each field is scored on its first characters
+TAIL_POOL = 150     # newest tail matches scored (and TITLE_POOL in the title)
+FIELD_CHARS = 1000  # each field is scored on its first characters (bounded work per thread)
 # title, body (with tags), best answer, other answers
 WEIGHTS = (3.0, 1.0, 1.2, 0.5)
 B = (0.3, 0.75, 0.75, 0.75)
-K1 = 1.2
+K1 = 5.0            # high: a term repeated, or found in several fields, keeps counting
 SYNONYM_WEIGHT = 0.7
-PART_WEIGHT = 0.6     # a content word of a longer query word
+PART_WEIGHT = 0.35    # a content word of a longer query word
 HELPFUL_PRIOR = 0.08  # × log(1 + helpful marks)
-FUZZ = 0.25           # each bigram of a longer query word (natural phrasings)
+FUZZ = 0.1            # each bigram of a longer query word (natural phrasings)
 HEAD_STRICT = True    # synonyms count for the score and the tail, not for the head
 N_TTL = 300.0         # seconds the document count is kept
 
@@ -139,17 +147,22 @@ def _documents(session: DbSession, at_least: int) -> int:
 
 
 def _load(session: DbSession, ids: Sequence[int]) -> dict[int, tuple]:
-    """(fields, recency key, helpful marks) of each thread, fields cut to FIELD_CHARS."""
-    if not ids:
-        return {}
+    """(fields, recency key, helpful marks) of each thread, fields cut to FIELD_CHARS; those
+    a recent search read are kept (kept_fields.py)."""
+    return kept_fields.fields(session, ids, lambda missing: _read(session, missing))
+
+
+def _read(session: DbSession, ids: Sequence[int]) -> dict[int, tuple]:
+    """_load() from the database, in two statements: joined, SQLite reads each question's
+    whole row (its body and stored HTML come before the counters)."""
     d = SearchDocument
     cols = [sa.func.substr(c, 1, FIELD_CHARS) for c in (d.norm_title, d.norm_body, d.norm_best_answer,
                                                          d.norm_answers)]
+    helpful = dict(session.execute(sa.select(Question.id, Question.helpful_count).where(Question.id.in_(ids)))
+                   .all())
     out = {}
-    rows = session.execute(sa.select(d.question_id, d.created_at, Question.helpful_count, *cols)
-                           .join(Question, Question.id == d.question_id).where(d.question_id.in_(ids)))
-    for row in rows:
-        out[row[0]] = (tuple(x or "" for x in row[3:]), sort_key(row[1], row[0]), row[2] or 0)
+    for row in session.execute(sa.select(d.question_id, d.created_at, *cols).where(d.question_id.in_(ids))):
+        out[row[0]] = (tuple(x or "" for x in row[2:]), sort_key(row[1], row[0]), helpful.get(row[0]) or 0)
     return out
 
 
@@ -157,23 +170,27 @@ def _scores(docs: dict[int, tuple], features: list[Feature], n: int, used: set[s
     if not docs:
         return {}
     lengths = [sum(len(f[0][i]) for f in docs.values()) / len(docs) or 1.0 for i in range(4)]
+    # Per thread: its fields joined (one `in` rules out a feature it lacks) and each
+    # non-empty field with its weight over its BM25 length normalisation.
+    prepared = {qid: ("\0".join(fields),
+                      [(text, WEIGHTS[i] / (1 - B[i] + B[i] * len(text) / lengths[i]))
+                       for i, text in enumerate(fields) if text])
+                for qid, (fields, _, _) in docs.items()}
     tfs: dict[int, list[float]] = {qid: [] for qid in docs}
     dfs = []
     for feature in features:
+        pairs = list(zip(feature.alternatives, feature.weights, strict=True))
         df = 0
-        for qid, (fields, _, _) in docs.items():
+        for qid, (whole, fields) in prepared.items():
             wtf = 0.0
-            for i, text in enumerate(fields):
-                if not text:
+            for alt, aw in pairs:
+                if alt not in whole:
                     continue
-                tf = 0.0
-                for alt, aw in zip(feature.alternatives, feature.weights, strict=True):
+                used.add(alt)
+                for text, fw in fields:
                     c = text.count(alt)
                     if c:
-                        tf += aw * c
-                        used.add(alt)
-                if tf:
-                    wtf += WEIGHTS[i] * tf / (1 - B[i] + B[i] * len(text) / lengths[i])
+                        wtf += fw * aw * c
             tfs[qid].append(wtf)
             df += wtf > 0
         dfs.append(df)
@@ -223,7 +240,7 @@ def rank(session: DbSession, query: ParsedQuery, category: str | None = None, ta
     if tail and len(in_cat) < TAIL_BELOW and wider:
         any_groups = list(p.synonyms) + [(w,) for w in p.parts]
         seen = set(head_ids) | skip
-        for title_only, limit in ((True, TITLE_POOL), (False, POOL)):
+        for title_only, limit in ((True, TITLE_POOL), (False, TAIL_POOL)):
             for q, _ in backend.candidates(session, any_groups, p.excludes, "any", title_only=title_only,
                                            category=category, limit=limit, expired=expired):
                 if q not in seen:

@@ -4,18 +4,50 @@ Bounded work: the match is found in the stored normalised text (a C-speed `find`
 a window of the original text around it (SCAN characters) goes through the character-by-
 character normalisation that maps positions back, whatever the length of the thread.
 """
+import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from ..text import normalize_with_map
+from ..text import normalize, normalize_with_map
 
 WINDOW = 60
+# What normalize() may drop from NFKC-stable text: ー, and the dashes it reads as ー
+# after katakana (forum/text.py).
+_DROPPED = frozenset("\u30fc\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\uff0d")
 SCAN = 160  # characters of original text normalised to place the marks (the window and some slack)
 
 
+@lru_cache(maxsize=8192)
+def _one(ch: str) -> str:
+    return normalize(ch)
+
+
+def _mapped(text: str) -> tuple[str, Sequence[int]]:
+    """normalize_with_map(text), in one pass for most text: each character normalised on
+    its own (kept per character) is matched against normalize(text), and the ー (or dashes
+    read as ー) that normalize() drops after kana are passed over. Text that does not line
+    up so (combining marks, half-width voiced kana) takes normalize_with_map's walk."""
+    norm = normalize(text)
+    if len(norm) == len(text) and unicodedata.is_normalized("NFKC", text) and len(text.casefold()) == len(text):
+        return norm, range(len(text))  # every character normalises to one, in place
+    offsets: list[int] = []
+    j = 0
+    for i, ch in enumerate(text):
+        one = _one(ch)
+        if one and norm.startswith(one, j):
+            offsets.extend([i] * len(one))
+            j += len(one)
+        elif one not in _DROPPED:
+            return normalize_with_map(text)
+    if j != len(norm):
+        return normalize_with_map(text)
+    return norm, offsets
+
+
 def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    norm, offsets = normalize_with_map(text)
+    norm, offsets = _mapped(text)
     spans = []
     for term in terms:
         start = norm.find(term)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from forum.extensions import db
-from forum.search import index, ranking
+from forum.search import index, kept_fields, ranking
 from tests.factories import make_user
 
 
@@ -25,3 +25,4 @@ def fresh_document_count():
     """Each test counts its own documents (the count is cached per database URL, and the
     PostgreSQL pass reuses one database)."""
     ranking._doc_count.clear()
+    kept_fields.forget()

@@ -1,0 +1,79 @@
+"""The scoring fields of recently ranked threads, kept per process between searches.
+
+A search scores its candidates on their normalised text (ranking.py), and candidates are
+mostly the newest matches, so one search after another reads the same threads again. Their
+fields are kept here, per database, for as long as the content version stays where it was
+(pagecache.py: every write that changes what readers see moves it, so an edited thread is
+read again by the next search on every worker), at most MAX_THREADS of them (least recently
+used go first; about 3 KB each).
+
+Only scores come from here: which threads match is always asked of the index, and what a
+result shows is read fresh, so nothing kept can bring back a hidden or changed thread.
+Rows read inside a transaction that wrote are not kept (they may never be committed).
+"""
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from threading import Lock
+
+from flask import g, has_app_context
+
+from .. import pagecache
+from .backends.base import DbSession
+
+MAX_THREADS = 2000
+_WROTE = "pagecache_bumped"  # session.info flag set by the page cache when a transaction writes
+
+
+class _Kept:
+    def __init__(self, version: str):
+        self.version = version
+        self.rows: OrderedDict[int, tuple] = OrderedDict()
+
+
+_kept: dict[str, _Kept] = {}
+_lock = Lock()  # threaded servers: one search at a time touches the maps
+
+
+def _version() -> str:
+    """This request's content version: the one a guest's page-cache lookup read already,
+    else one primary-key read."""
+    key = g.get("page_cache_key")  # code:version:locale:path (pagecache._lookup)
+    return key.split(":")[1] if key else pagecache.current_version()
+
+
+def fields(session: DbSession, ids: Sequence[int], read: Callable[[list[int]], dict[int, tuple]]) -> dict[int, tuple]:
+    """`read(ids)` for the threads not kept, the kept rows for the others."""
+    if not ids:
+        return {}
+    version = _version() if has_app_context() else "none"
+    if version == "none":  # no version row (an emptied database): nothing to key on
+        return read(list(ids))
+    database = str(session.get_bind().engine.url)
+    found: dict[int, tuple] = {}
+    missing: list[int] = []
+    with _lock:
+        kept = _kept.get(database)
+        if kept is None or kept.version != version:
+            kept = _kept[database] = _Kept(version)
+        for i in ids:
+            row = kept.rows.get(i)
+            if row is None:
+                missing.append(i)
+            else:
+                kept.rows.move_to_end(i)
+                found[i] = row
+    if missing:
+        fresh = read(missing)
+        found.update(fresh)
+        if not session.info.get(_WROTE):
+            with _lock:
+                kept.rows.update(fresh)
+                while len(kept.rows) > MAX_THREADS:
+                    kept.rows.popitem(last=False)
+    return found
+
+
+def forget() -> None:
+    """Drop everything kept (tests)."""
+    with _lock:
+        _kept.clear()
