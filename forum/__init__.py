@@ -31,6 +31,7 @@ from .search import views as search_views
 from .seo import register_template_helpers as register_seo_helpers
 from .settings import views as settings_views
 from .syndication import views as syndication_views
+from .templating import ForumEnvironment
 from .text import render_markdown
 from .users import views as users_views
 
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    app.jinja_environment = ForumEnvironment  # before anything builds app.jinja_env
     app.request_class = FormRequest  # form values: one kind of line break, no control characters
     app.config.from_object(Config)
     if config:

@@ -143,7 +143,11 @@ def load_thread(user, question: Question) -> Thread:
     if best is not None:
         visible = [best] + [a for a in visible if a is not best]
     ids = [a.id for a in visible]
-    thread = Thread(question, visible, best, helpful_counts(ids), _marked_by(user, ids))
+    # The thread's counter sums the marks on its visible answers: when it is 0 and no hidden
+    # answer is shown (to a moderator or its author), every count is 0 without asking.
+    counted = question.helpful_count or any(a.is_hidden for a in visible)
+    thread = Thread(question, visible, best, helpful_counts(ids) if counted else {},
+                    _marked_by(user, ids if counted else []))
     _add_discussion(user, thread)
     if question.duplicate_of_id is not None:
         target = db.session.get(Question, question.duplicate_of_id)

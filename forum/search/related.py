@@ -51,10 +51,10 @@ def related_threads(question: Question, limit: int = 5) -> list[Question]:
     return [found[i] for i in ids if i in found]
 
 
-# The newest title matches scored for a thread page's related links. The scoring is Python,
-# paid on every member's page view: with 50 the whole section takes about 2 ms on a
-# 2,000-thread forum (SQLite), half of it the candidates statement.
-CANDIDATES = 50
+# The newest title matches scored for a thread page's related links, paid on every uncached
+# page view: reading the candidates and scoring them in Python both grow with their number
+# (50 took 2.0 ms of CPU a page on a 20,000-thread forum on SQLite, 24 take 1.3 ms).
+CANDIDATES = 24
 
 # The candidates that may be listed, with what the page shows and the ranking reads; built
 # once (building the expression took half the statement's time).

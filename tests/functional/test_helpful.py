@@ -79,3 +79,25 @@ def test_hidden_or_unknown_answers_are_404(client, auth):
     auth.login("reader")
     assert client.post(f"/answers/{answer.id}/helpful").status_code == 404
     assert client.post("/answers/99999999999/helpful").status_code == 404
+
+
+def test_a_hidden_answers_marks_still_show_to_a_moderator_when_the_visible_ones_have_none(client, auth):
+    """The thread's counter counts marks on visible answers only, so a thread whose visible
+    answers have none may still hold marked hidden answers: a moderator sees their count."""
+    question, plain = _thread()
+    marked = make_answer(question, make_user("other"), "契約前の連絡先交換は規約違反です。")
+    for name in ("r1", "r2"):
+        make_user(name)
+        auth.login(name)
+        client.post(f"/answers/{marked.id}/helpful")
+        auth.logout()
+    marked.is_hidden = True
+    db.session.commit()
+    db.session.refresh(question)
+    assert question.helpful_count == 0
+    make_user("mod", role="moderator")
+    auth.login("mod")
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    block = page.split(f'id="answer-{marked.id}"', 1)[1].split("</article>", 1)[0]
+    assert "参考になった 2" in block
+    assert f'id="answer-{plain.id}"' in page
