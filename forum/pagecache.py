@@ -13,8 +13,10 @@ token (a page that made one modified the session, and is not kept). Signed-in me
 get a freshly rendered page. Responses carry an ETag made of the version, so a browser or a
 reverse proxy revalidates with If-None-Match and gets a 304 while nothing changed.
 """
+import contextlib
 import hashlib
 import logging
+import os
 import pickle  # nosec B403 # only our own responses, written by this module, are unpickled
 import secrets
 import time
@@ -22,6 +24,7 @@ from collections import OrderedDict
 from functools import lru_cache, wraps
 from pathlib import Path
 from threading import Lock
+from typing import Any
 
 import redis
 import sqlalchemy as sa
@@ -50,9 +53,55 @@ _VERSION_SQL = f"SELECT epoch, version FROM content_version WHERE id = {_VERSION
 def current_version() -> str:
     """The committed content version with the database's epoch (one primary-key read,
     sent as plain SQL: on a cache hit it is the request's only statement)."""
-    with db.engine.connect() as connection:  # not the ORM session: a hit needs nothing else
-        row = connection.exec_driver_sql(_VERSION_SQL).first()
+    engine = db.engine
+    row: Any = _read_version_directly(engine) if engine.dialect.name == "postgresql" else _NO_ROW
+    if row is _NO_ROW:
+        with engine.connect() as connection:  # not the ORM session: a hit needs nothing else
+            row = connection.exec_driver_sql(_VERSION_SQL).first()
     return f"{row[0]}.{row[1]}" if row is not None else "none"
+
+
+# On PostgreSQL a pooled read costs three round trips: the pool's liveness ping, the read, and
+# the rollback when the connection goes back. Each process keeps one connection of its own per
+# database for this read instead, in autocommit: one round trip (psycopg connections may be
+# shared by threads). When it fails (the server restarted) it is dropped and the read goes
+# through the pool, which reconnects or raises the error the pages answer 503 to; the next
+# read opens a new one.
+_NO_ROW = object()
+_version_connections: dict[tuple[int, str], object] = {}
+_version_lock = Lock()
+
+
+def _read_version_directly(engine: sa.Engine):
+    """The version row over this process's own autocommit connection; _NO_ROW when it failed."""
+    key = (os.getpid(), str(engine.url))  # a forked child opens its own
+    connection = _version_connections.get(key)
+    if connection is None:
+        with _version_lock:
+            connection = _version_connections.get(key) or _open_direct(engine)
+            if connection is None:
+                return _NO_ROW
+            _version_connections[key] = connection
+    try:
+        return connection.execute(_VERSION_SQL).fetchone()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - any failure of this shortcut falls back to the pool
+        _version_connections.pop(key, None)
+        with contextlib.suppress(Exception):
+            connection.close()  # type: ignore[attr-defined]
+        return _NO_ROW
+
+
+def _open_direct(engine: sa.Engine):
+    """A connection taken out of the pool for good, in autocommit; None when it cannot be had."""
+    try:
+        pooled = engine.raw_connection()
+        driver = pooled.driver_connection  # the psycopg connection itself
+        pooled.detach()  # ours now: the pool neither pings nor resets it, nor hands it out
+        driver.rollback()  # type: ignore[union-attr]
+        driver.autocommit = True  # type: ignore[union-attr]
+        return driver
+    except Exception:  # noqa: BLE001 - the pooled read then raises what the pages answer
+        return None
 
 
 def bump(connection: sa.Connection) -> None:
