@@ -5,7 +5,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from .emails import strong_handle
-from .services import EUPHEMISM, services
+from .services import CHAT_EUPHEMISM, EUPHEMISM, services
 from .text import View
 
 _HANDLE = r"@?[a-z0-9][a-z0-9._\-]{1,31}(?:#\d{4})?"
@@ -37,25 +37,47 @@ _CHAT_LINKS = re.compile(
     r"|skype:[a-z0-9.:_\-]{3,}|(?<![a-z])live:\.?[a-z0-9._\-]{3,})",
     re.IGNORECASE,
 )
+# Between ID and the handle: a few words, or a note in brackets ("ID（先頭に@なし）nozomi_0123").
 _ID_CLAUSE = re.compile(
-    rf"{_ID_WORD}(?P<gap>[^\n@a-z0-9]{{0,16}}?)(?:{_ASSIGN_MARK}|は|で|を)?\s*{_OPEN_QUOTE}\s*(?P<h>{_HANDLE})",
+    rf"{_ID_WORD}(?P<gap>(?:[(（][^)）\n]{{0,16}}[)）]|[^\n@a-z0-9(（]){{0,24}}?)(?:{_ASSIGN_MARK}|は|で|を)?\s*"
+    rf"{_OPEN_QUOTE}\s*(?P<h>{_HANDLE})",
     re.IGNORECASE,
 )
+# The handle in quotes a little after ID, or in pieces: "IDは @ の後ろ「kazu.freelance」",
+# "IDの最初の3文字は「mir」で、後ろは「ai_77」".
+_ID_QUOTED = re.compile(rf"{_ID_WORD}[^\n。!?！？]{{0,24}}?[「『\"“](?P<h>[a-z0-9._\-]{{1,32}})[」』\"”]",
+                        re.IGNORECASE)
+_NEXT_QUOTED = re.compile(r"[^\n。!?！？「『]{0,12}[「『\"“](?P<h>[a-z0-9._\-]{1,32})[」』\"”]", re.IGNORECASE)
+# "ユーザー名と同じ", "この掲示板の名前と一緒": the handle is the one they use here.
+_SAME_AS_HERE = re.compile(r"(?:掲示板|サイト|フォーラム|ここ|こちら)の?"
+                           r"(?:ユーザー?名|ユーザーネーム|名前|ニックネーム|ハンドル|id)と(?:同じ|一緒)",
+                           re.IGNORECASE)
+# Asking to swap LINE, or sending its QR code, with no ID written: "ライン交換しませんか", "QRコードを貼るので".
+_SWAP = re.compile(r"交換(?:しませんか|しましょう|しよう|できますか|できません|お願い|して(?:ください|もらえ|くれ))"
+                   r"|ふるふる"
+                   r"|qr\s*(?:コード)?(?:を|も)?\s*(?:貼|送|載せ|読み取|読みと|はる|おく|置)", re.IGNORECASE)
+_THEN_HANDLE = re.compile(rf"[^\n]{{0,20}}?(?:追加|検索|申請|フォロー|登録)[^\n a-z0-9]{{0,10}}\s*(?P<h>{_HANDLE})",
+                          re.IGNORECASE)
+_SEARCH_QUOTED = re.compile(r"(?:検索|サーチ|search)[^\n「『]{0,4}[「『][^」』\n]{2,30}[」』]"
+                            r"|[「『][^」』\n]{2,30}[」』]\s*(?:で|と)?\s*(?:検索|出て|ヒット|見つか)", re.IGNORECASE)
 _SPELLED_ID = re.compile(rf"{_ID_WORD}[^\n。]{{0,20}}?(?:ローマ字|ひらがな|平仮名|カタカナ|アンダーバー|アンダースコア"
                          r"|ぴりおど|ピリオド|アルファベット|小文字|大文字)", re.IGNORECASE)
 _AFTER_SERVICE = re.compile(rf"\s*(?:の|で|も)?\s*(?:{_ID_WORD}|dm|名前?|ネーム)?\s*(?P<mark>{_ASSIGN_MARK}|は)?"
                             rf"\s*{_OPEN_QUOTE}\s*(?P<h>{_HANDLE})", re.IGNORECASE)
-_NEAR_SERVICE = re.compile(rf"[^\n。!?！？]{{0,14}}?{_OPEN_QUOTE}(?<![a-z0-9._\-])(?P<h>{_HANDLE})", re.IGNORECASE)
+_NEAR_SERVICE = re.compile(rf"[^\n。!?！？]{{0,14}}?{_OPEN_QUOTE}(?<![a-z0-9._\-])(?!i ?d(?![a-z0-9]))(?P<h>{_HANDLE})",
+                           re.IGNORECASE)
 _X_WORD = r"(?:(?<![a-z0-9])x(?![a-z0-9])\s*(?:\(\s*旧\s*twitter\s*\))?)"
 _AT_HANDLE = r"(?<![a-z0-9._%+\-])@[a-z0-9_][a-z0-9_.]{1,30}(?![a-z0-9_@])"
 _SNS = r"(?:dm|ダイレクトメッセージ|フォロー|友だち追加|友達追加|フレンド申請|コンタクト申請|コンタクト追加)"
 _AT_AFTER_SNS = re.compile(rf"(?:{_SNS}|{_X_WORD})[^\n@]{{0,12}}?(?P<h>{_AT_HANDLE})", re.IGNORECASE)
 _AT_BEFORE_SNS = re.compile(rf"(?P<h>{_AT_HANDLE})[^\n@]{{0,12}}?{_SNS}", re.IGNORECASE)
-_MEETING_ID = re.compile(r"(?:(?:ミーティング|会議|meeting|ルーム)\s*)?(?:(?<![a-z])id|番号)\s*(?:は|:|=)?\s*"
+_MEETING_ID = re.compile(r"(?:(?:ミーティング|会議|meeting|ルーム)\s*(?:(?<![a-z])id|番号)?|(?<![a-z])id|番号)"
+                         r"\s*(?:は|:|=)?\s*"
                          r"(?P<n>\d{3}[ \-]?\d{3,4}[ \-]?\d{3,5})(?!\d)", re.IGNORECASE)
-_PASSCODE = re.compile(r"パスコード|パスワード|passcode|password|pass|pw|pwd|暗証", re.IGNORECASE)
+_PASSCODE = re.compile(r"パスコード|パスワード|パス|passcode|password|pass|pw|pwd|暗証", re.IGNORECASE)
 _REVERSE_DOMAIN = re.compile(r"(?:com|jp|net|org|io|co)\.", re.IGNORECASE)
-_INTRODUCING = re.compile(r"検索|追加|登録|入力|入れ|小文字|大文字|ローマ字|半角")
+_INTRODUCING = re.compile(r"検索|追加|登録|入力|入れ|小文字|大文字|ローマ字|半角|書|同じ|一緒|[)）」』\"”]$")
+_REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 _DISCORD_TAG = re.compile(r"(?<![a-z0-9._\-])[a-z0-9._]{2,32}#\d{4}(?!\d)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CODE_WORDS = frozenset(["api", "bot", "bots", "sdk", "app", "apps", "business", "pay", "graph", "for", "webhook",
@@ -87,13 +109,25 @@ def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tupl
     for m in _ID_CLAUSE.finditer(text):
         handle = m.group("h")
         gap = m.group("gap").strip()
-        if not (strong_handle(handle.lstrip("@")) or (not gap and _letters(handle) >= 3)) \
+        backwards = not strong_handle(handle.lstrip("@")) and strong_handle(handle[::-1]) \
+            and bool(_REVERSED.search(text, m.start(), m.end("h") + 20))  # "IDを逆から書くと 3302_onik"
+        if not (strong_handle(handle.lstrip("@")) or backwards or (not gap and _letters(handle) >= 3)) \
                 or _REVERSE_DOMAIN.match(handle) or (gap and not _introduced(text, m)):
             continue
         near = _kind_near(names, m.start(), m.end())
         kind = near[0] if near else "line"
-        certain = near is not None and len(gap) <= 12 and not _SENTENCE_END.search(gap)
+        certain = near is not None and len(gap) <= 12 and not _SENTENCE_END.search(gap) and not backwards
         hits.append((m.start(), m.end("h"), kind, certain))
+    for m in _ID_QUOTED.finditer(text):
+        handle, end = m.group("h"), m.end()
+        for _ in range(3):  # "「mir」で、後ろは「ai_77」": a handle in up to four pieces
+            more = _NEXT_QUOTED.match(text, end)
+            if more is None or strong_handle(handle):
+                break
+            handle, end = handle + more.group("h"), more.end()
+        if strong_handle(handle):
+            near = _kind_near(names, m.start(), end)
+            hits.append((m.start(), end, near[0] if near else "line", False))
     for m in _SPELLED_ID.finditer(text):
         near = _kind_near(names, m.start(), m.end())
         if near or EUPHEMISM.search(text, max(0, m.start() - 40), m.end() + 20):
@@ -104,18 +138,19 @@ def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tupl
 def _introduced(text: str, m: re.Match[str]) -> bool:
     """After words between ID and the handle, the handle is marked: "ID検索で nagi_0303", "ID（…）: kazu"."""
     before = text[m.end("gap"):m.start("h")].strip()
-    return bool(before) or bool(_INTRODUCING.search(m.group("gap")))
+    return bool(before) or m.group("h").startswith("@") or bool(_INTRODUCING.search(m.group("gap").strip()))
 
 
 def _letters(word: str) -> int:
     return sum(c.isalpha() for c in word)
 
 
-def _after_service(text: str, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+def _after_service(view: View, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
     """ "LINE: taro_88", "Telegram @taro_tg", "ライン→ hana.works123", "Lineやってたら daichi1225 で追加"."""
+    text = view.text
     hits = []
     for start, end, kind, _plain in names:
-        word = text[start:end]
+        word = view.source(start, end)  # as written: "line" in lower case is likely the English word
         m = _AFTER_SERVICE.match(text, end)
         if m and _explicit(text, m, kind, word):
             hits.append((start, m.end("h"), kind, True))
@@ -126,11 +161,38 @@ def _after_service(text: str, names: list[tuple[int, int, str, bool]]) -> list[t
             hits.append((start, near.end("h"), kind, quoted and not word.islower()))
         elif (search := _QUOTED_SEARCH.match(text, end)) is not None:
             hits.append((start, search.end(), kind, False))  # "Chatworkで「山田 太郎」を検索"
-    for m in EUPHEMISM.finditer(text):  # "緑のアプリで kaito_mv を検索": held, never refused
-        near = _NEAR_SERVICE.match(text, m.end())
-        if near and strong_handle(near.group("h").lstrip("@")):
-            hits.append((m.start(), near.end("h"), "line", False))
+    for pattern, kind in ((EUPHEMISM, "line"), (CHAT_EUPHEMISM, "chat")):
+        for m in pattern.finditer(text):  # "緑のアプリで kaito_mv を検索": held, never refused
+            near = _NEAR_SERVICE.match(text, m.end())
+            if near and strong_handle(near.group("h").lstrip("@")):
+                hits.append((m.start(), near.end("h"), kind, False))
     return hits
+
+
+def _invitations(text: str, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """Held: a service named with a way to find the person but no plain handle beside it.
+
+    "LINEやってる人いたら追加して！ yu-ta.0921" (a handle after the request), "名前検索で「Ayumi Kondo」",
+    "インスタのアカウントはこの掲示板のユーザー名と同じ", "ライン交換しませんか", "QRコードを貼るので".
+    """
+    hits = []
+    for start, end, kind, _plain in names:
+        then = _THEN_HANDLE.match(text, end)
+        if then is not None and strong_handle(then.group("h").lstrip("@")):
+            hits.append((start, then.end("h"), kind, False))
+    for pattern, reach in ((_SEARCH_QUOTED, 60), (_SAME_AS_HERE, 40), (_SWAP, 30)):
+        for m in pattern.finditer(text):
+            near = _nearest_name(names, m.start(), m.end(), reach)
+            if near is not None:
+                hits.append((min(near[0], m.start()), max(near[1], m.end()), near[2], False))
+    return hits
+
+
+def _nearest_name(names: list[tuple[int, int, str, bool]], start: int, end: int,
+                  reach: int) -> tuple[int, int, str, bool] | None:
+    first = bisect_left(names, start - reach, key=lambda n: n[1])
+    last = bisect_right(names, end + reach, lo=first, key=lambda n: n[0])
+    return min(names[first:last], key=lambda n: max(0, start - n[1], n[0] - end), default=None)
 
 
 def _explicit(text: str, m: re.Match[str], kind: str, word: str) -> bool:
@@ -178,7 +240,8 @@ def find_chats(view: View) -> list[tuple[int, int, str, bool]]:
             hits.append((m.start("h"), m.end("h"), near[0] if near else "chat", True))
     if names or "id" in text.lower() or "ID" in text:
         hits += _id_clauses(text, names)
-    hits += _after_service(text, names)
+    hits += _after_service(view, names)
+    hits += _invitations(text, names)
     discord = [n for n in names if text[n[0]:n[1]].lower().startswith(("discord", "ディス"))]
     for m in _DISCORD_TAG.finditer(text) if discord else ():  # "kenta#4421" with Discord named nearby
         if _kind_near(discord, m.start(), m.end(), 80, 60):

@@ -48,7 +48,7 @@ def find_contact_info(text: str) -> list[Finding]:
     for s, e, kind, certain in find_chats(view):
         candidates.append(Finding(kind, *view.span(s, e), certain))
     for hit in find_phones(view):
-        candidates.append(Finding("phone", *view.span(hit.start, hit.end), hit.certain))
+        candidates.append(Finding("phone", hit.start, hit.end, hit.certain))
     return _merge(candidates)
 
 

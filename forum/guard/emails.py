@@ -35,7 +35,10 @@ _AT_WORD = r"(?:アットマーク|あっとまーく|[@＠] ?マーク|アッ�
 _DOT_WORD = r"(?:ドット|どっと|ピリオド|ぴりおど|てん|点|period)"
 _GAP = r"[ 、,]*"
 _SPELLED = (
-    (re.compile(rf"(?<! ) *{_OPEN} *(?:at|@|{_AT_WORD}) *{_CLOSE} *", re.IGNORECASE), "@"),  # (?<! ): see text.py
+    # (?<! ): see text.py. "morita(a)gmail.com": a bracketed a, at or @ between a name and a domain.
+    (re.compile(rf"(?<! )(?<=[A-Za-z0-9_.\-]) *{_OPEN} *(?:at|a|@|{_AT_WORD}) *{_CLOSE} *(?=[A-Za-z0-9])",
+                re.IGNORECASE), "@"),
+    (re.compile(rf"(?<! ) *{_OPEN} *(?:at|@|{_AT_WORD}) *{_CLOSE} *", re.IGNORECASE), "@"),
     (re.compile(rf"(?<=[A-Za-z0-9_.\-]){_GAP}{_AT_WORD}{_GAP}(?=[A-Za-z0-9])", re.IGNORECASE), "@"),
     (re.compile(r"(?<=[A-Za-z0-9_.\-]) *(?:\+ *@ *\+|@ +| +@) *(?=[A-Za-z0-9])"), "@"),
     (re.compile(rf"(?<=[A-Za-z0-9_]) +at +(?=(?:{_PROVIDERS}|live|me|mac)\b)", re.IGNORECASE), "@"),
@@ -134,6 +137,57 @@ def _near_provider(view: View) -> list[tuple[int, int]]:
     return spans
 
 
+# "kato@ の後に kato-translations.com": the name and @ here, the domain a few words on.
+_DANGLING = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?![A-Za-z0-9])")
+# "ユーザー名は info", "その頭に info を付けた": the name part, said near a domain.
+_LOCAL_INTRO = re.compile(r"(?:ユーザー?名|ユーザーネーム|アカウント名?|名前の部分|前の部分|頭|先頭|前)"
+                          r"\s*(?:は|が|に|:)?\s*"
+                          r"[「『\"]?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{1,30})(?![A-Za-z0-9.@])")
+# "名前のローマ字＋生まれ年でgmailを取ってます": how to make the address up, instead of the address.
+_RECIPE = re.compile(r"ローマ字|アルファベット")
+_RECIPE_PARTS = re.compile(r"名前|苗字|名字|生まれ|誕生|数字|ユーザー?名")
+# ...with the pieces given: "ハヤシ ミキ 1995", "「いのうえ ゆうき ろくに」" (not a question about how to choose one).
+_RECIPE_GIVEN = re.compile(r"\d{2,}|[「『]")
+_RECIPE_MAIL = re.compile(rf"(?:{_PROVIDERS})|メールアドレス|メアド|アドレス", re.IGNORECASE)
+_REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
+_AT_PAIR = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._\-]{2,}@[A-Za-z0-9._\-]{2,}")
+_REACH = 50
+
+
+def _parts_near_domains(text: str) -> list[tuple[int, int]]:
+    """A domain, and near it a name part given apart: "kato@ の後に x.com", "ドメインは x.jp で、ユーザー名は info"."""
+    if not _MAIL_WORDS.search(text):
+        return []
+    spans = []
+    for d in _DOMAIN.finditer(text):
+        lo, hi = max(0, d.start() - _REACH), min(len(text), d.end() + _REACH)
+        dangling = _DANGLING.search(text, lo, d.start())
+        local = dangling or _LOCAL_INTRO.search(text, lo, hi)
+        if local is not None and not (d.start() <= local.start() < d.end()):
+            spans.append((min(local.start(), d.start()), max(local.end(), d.end())))
+    return spans
+
+
+def _recipes(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _RECIPE.finditer(text):
+        lo, hi = max(0, m.start() - 40), min(len(text), m.end() + 40)
+        mail = _RECIPE_MAIL.search(text, lo, hi)
+        if mail is not None and _RECIPE_PARTS.search(text, lo, hi) and _RECIPE_GIVEN.search(text, lo, hi):
+            spans.append((min(mail.start(), m.start()), max(mail.end(), m.end())))
+    return spans
+
+
+def _reversed(text: str) -> list[tuple[int, int]]:
+    """"moc.liamg@okieak ←逆から読んでください": an address written backwards."""
+    spans = []
+    for m in _AT_PAIR.finditer(text):
+        backwards = _ADDRESS.fullmatch(m.group()[::-1])
+        if backwards and _address(backwards) and _REVERSED.search(text, max(0, m.start() - 30), m.end() + 30):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def find_emails(base: View) -> list[tuple[int, int, bool]]:
     """(start, end, certain) in original offsets."""
     view = _email_view(base)
@@ -149,6 +203,6 @@ def find_emails(base: View) -> list[tuple[int, int, bool]]:
                 found.append((*symbol.span(m.start(), m.end()), False))
     for m in _BARE_PROVIDER.finditer(view.text):
         found.append((*view.span(m.start(), m.end()), False))
-    for s, e in _near_provider(view):
+    for s, e in _near_provider(view) + _parts_near_domains(view.text) + _recipes(view.text) + _reversed(view.text):
         found.append((*view.span(s, e), False))
     return found

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import permutations
 from typing import Final
 
 from .text import View
@@ -24,7 +25,7 @@ _KANA = {
 _KANA_DIGIT = {w.split("(")[0]: d for d, words in _KANA.items() for w in words.split()}
 _KANA_ALT = "|".join(sorted((w for words in _KANA.values() for w in words.split()),
                             key=lambda w: -len(w.split("(")[0])))
-_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
           "seven": "7", "eight": "8", "nine": "9"}
 _SEPARATORS = "-‐‑‒–—―−ーｰ~ ./･・()[]「」\t_*→⇒>、,◆◇■□●○★☆♪"
 # The look-ahead names every character a token can begin with, so the rest of a post is skipped quickly.
@@ -42,12 +43,14 @@ _LETTER_NEXT = re.compile(r"[\-‐−ー_ .・*]{1,2}[0-9OIlSB]")
 # A number followed by one of these counts something else: 3日, 4桁, 100枚, 5万円.
 _COUNTER = re.compile(r" ?(?:[年月日時分秒円件個本枚回人歳才桁割万千百億週%倍階名社行号部冊点番度]"
                       r"|ページ|文字|ヶ月|か月)")
-_NOT_PHONE_BEFORE = "¥$#〒№"
+_NOT_PHONE_BEFORE = "¥$#№"
+# 〒 before a postal code (123-4567); "〒090-2281-3364" is a mobile number dressed up as one.
+_POSTAL = re.compile(r"〒 ?\d{3}[-‐ー−]?\d{4}(?![-‐ー−]?\d)")
 _MAX_SEPARATOR = 3
 _MOBILE = ("020", "050", "060", "070", "080", "090")
 _FREE = ("0120", "0570", "0800", "0990", "0088")
 _CONTEXT = re.compile(r"電話|でんわ|tel|☎|📞|携帯|ケータイ|けいたい|fax|ファックス|call|コール|架電|連絡先|番号"
-                      r"|かけて|掛けて|架けて|着信|通話|ダイヤル|押して", re.IGNORECASE)
+                      r"|自宅|固定|かけて|掛けて|架けて|着信|通話|ダイヤル|押して", re.IGNORECASE)
 _REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 
 
@@ -80,6 +83,13 @@ def _letter_positions(text: str) -> set[int]:
     return found
 
 
+_OKURIGANA = frozenset(["に", "し", "ご", "く", "まる"])
+
+
+def _is_word_kanji(ch: str) -> bool:
+    return "一" <= ch <= "龥" and ch not in _KANJI_DIGITS
+
+
 def _tokens(text: str) -> list[tuple[str, int, int, str]]:
     """(kinds, start, end, digits): a run of numerals is one token ("ddd"), anything else one digit."""
     letters = _letter_positions(text)
@@ -90,6 +100,8 @@ def _tokens(text: str) -> list[tuple[str, int, int, str]]:
         if kind == "n":
             out.append(("d" * len(word) if word.isascii() else "n", m.start(), m.end(), _KANJI_DIGITS.get(word, word)))
         elif kind == "k":
+            if word in _OKURIGANA and m.start() and _is_word_kanji(text[m.start() - 1]):
+                continue  # "頭に〇", "始まる": a particle or the end of a word, not a digit read out
             out.append(("k", m.start(), m.end(), _KANA_DIGIT[word]))
         elif kind == "e":
             out.append(("e", m.start(), m.end(), _WORDS[word.lower()]))
@@ -103,6 +115,8 @@ def _keep(text: str, g: Group) -> bool:
     if g[KINDS] in ("e", "k") and (g[KINDS] == "e" or (g[END] - g[START] < 2 and not dotted)):
         return False  # one English word, or one kana (に, し, ご) on its own, is an ordinary word
     if g[START] and text[g[START] - 1] in _NOT_PHONE_BEFORE:
+        return False
+    if _POSTAL.match(text, max(0, g[START] - 2)) or _POSTAL.match(text, max(0, g[START] - 1)):
         return False
     return not (g[KINDS][-1] in "dnl" and _COUNTER.match(text, g[END]))
 
@@ -188,9 +202,13 @@ def _loose(text: str, run: Run) -> bool:
     digits = "".join(g[DIGITS] for g in run)
     if any(c in "nk" for g in run for c in g[KINDS]) and plausible_loose(digits):
         return True
+    if len(run) >= 4 and plausible(digits):
+        return True  # "０９０ ４４ ８７ ２２ ３１": a whole number in odd groups
     context = _context(text, run[0][START], run[-1][END], 12, 12)
     if context and len(digits) == 10 and digits.startswith(("070", "080", "090")):
         return True
+    if context and len(run) == 3 and plausible_loose(digits) and len(run[-1][DIGITS]) >= 4:
+        return True  # "自宅は045の9876の5432": a digit too many for a landline, but said to be a phone
     return context and len(digits) == 10 and digits.startswith(("70", "80", "90")) and len(run) != 2
 
 
@@ -227,8 +245,10 @@ def _whole(text: str, run: Run) -> list[PhoneHit]:
     i = 0
     while i < len(run):
         for j in range(min(len(run), i + 5), i, -1):
-            start, end = run[i][START], run[j - 1][END]
             digits = [g[DIGITS] for g in run[i:j]]
+            if not 10 <= sum(map(len, digits)) <= 14:  # 10 or 11 digits, 14 with 0081 before them
+                continue
+            start, end = run[i][START], run[j - 1][END]
             national = _national(text, start, digits)
             if national is not None:
                 digits = national
@@ -267,8 +287,7 @@ def _in_run(text: str, run: Run) -> list[PhoneHit]:
         hits.append(PhoneHit(run[0][START], run[-1][END], False))  # a digit short or over, or no leading 0
     if not hits:
         backwards = [g[DIGITS][::-1] for g in reversed(run)]
-        if is_phone(backwards, True) and _context(text, run[0][START], run[-1][END], 20, 20) \
-                and _REVERSED.search(text, max(0, run[0][START] - 20), run[-1][END] + 20):
+        if is_phone(backwards, True) and _REVERSED.search(text, max(0, run[0][START] - 30), run[-1][END] + 30):
             hits.append(PhoneHit(run[0][START], run[-1][END], False))
     return hits
 
@@ -302,10 +321,69 @@ def _mobile_split(runs: list[Run]) -> bool:
     return len(parts) == 3 and parts[0].startswith(_MOBILE) and [len(p) for p in parts] == [3, 4, 4]
 
 
-def find_phones(view: View) -> list[PhoneHit]:
+# Which part of a number a group is: "下4桁が6621、その前が3390、頭は080", "残りは52-8896".
+_POSITION = re.compile(r"頭|最初|先頭|上|下|前半|後半|真ん中|中間|最後|末尾|お尻|残り|続き|その前|その後|桁"
+                       r"|つなげ|繋げ|並べ|合わせ")
+_SCATTER_REACH = 60
+
+
+def _scattered(text: str, runs: list[Run]) -> list[PhoneHit]:
+    """A number given in parts in any order, the parts named: "下四桁が4321、上は090-8765" (held).
+
+    A part starting with 0 is the head; up to three of the four parts around it, in any order, make
+    the rest. Only when a word names the parts (頭, 下4桁, 残り…) or a phone, so that a 0 and two
+    years stay apart.
+    """
+    hits: list[PhoneHit] = []
+    digits_of = ["".join(g[DIGITS] for g in run) for run in runs]
+    for i, head in enumerate(digits_of):
+        if not (head.startswith("0") and len(head) <= 8):
+            continue  # a lone 0 too: "九〇の頭に〇を付けて、続きは六六三一と二〇八七"
+        lo, hi = runs[i][0][START] - _SCATTER_REACH, runs[i][-1][END] + _SCATTER_REACH
+        if not (_POSITION.search(text, max(0, lo - 20), hi + 20) or _CONTEXT.search(text, max(0, lo - 20), hi + 20)):
+            continue  # no word naming parts or a phone anywhere near: nothing to put together
+        if hits and runs[i][0][START] < hits[-1].end:
+            continue  # already part of a number found
+        near = [k for k in range(max(0, i - 2), min(len(runs), i + 3))
+                if k != i and 2 <= len(digits_of[k]) <= 8 and lo <= runs[k][0][START] and runs[k][-1][END] <= hi
+                and "\n" not in text[min(runs[k][0][START], runs[i][0][START]):max(runs[k][-1][END], runs[i][-1][END])]]
+        for size in (1, 2, 3):
+            found = next((combo for combo in permutations(near, size)
+                          if 10 <= len(head) + sum(len(digits_of[k]) for k in combo) <= 11
+                          and plausible(head + "".join(digits_of[k] for k in combo))), None)
+            if found is None:
+                continue
+            start = min(runs[k][0][START] for k in (i, *found))
+            end = max(runs[k][-1][END] for k in (i, *found))
+            window = (max(0, start - 20), end + 20)
+            if _POSITION.search(text, *window) or _CONTEXT.search(text, *window):
+                hits.append(PhoneHit(start, end, False))
+                break
+    return hits
+
+
+# "5が4つ" is 5555, "7を3回" is 777: a digit counted out instead of written.
+_COUNTED = re.compile(r"(?P<d>[0-9]|ゼロ|イチ|サン|ヨン|ロク|ナナ|ハチ|キュウ)\s*(?:が|を)\s*"
+                      r"(?P<n>[2-8二三四五六七八])\s*(?:つ|個|回|連続|並び)")
+_COUNT_VALUE = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
+# "090-4649(よろしく)-3910(サンキュー)": a reading in brackets between the groups.
+_GLOSS = re.compile(r"(?<=[0-9])[(（][^()（）\n0-9]{1,10}[)）](?=\s?[\-‐ー−]?\s?[0-9])")
+
+
+def _counted(m: re.Match[str]) -> str:
+    digit = m.group("d")
+    digit = _KANA_DIGIT.get(digit, digit)
+    count = m.group("n")
+    return digit * (int(count) if count.isdigit() else _COUNT_VALUE[count])
+
+
+def find_phones(base: View) -> list[PhoneHit]:
+    """Phone numbers, in offsets of the original text."""
+    view = base.rewrite(_COUNTED, _counted).rewrite(_GLOSS, "")
     text = view.text
     runs = _runs(text, groups(text))
     hits: list[PhoneHit] = []
     for run in runs:
         hits += _in_run(text, run)
-    return hits + _split(text, runs)
+    hits += _split(text, runs) + _scattered(text, runs)
+    return [PhoneHit(*view.span(h.start, h.end), h.certain) for h in hits]

@@ -30,6 +30,8 @@ _SERVICES: tuple[tuple[str, str, str], ...] = (
 )
 # Said instead of LINE: "緑のアプリ", "例のアプリ", "あのアプリ".
 EUPHEMISM = re.compile(r"緑の|みどりの|例のアプリ|あのアプリ|いつものアプリ|「ら」|メッセージアプリ|チャットアプリ")
+# Said instead of Telegram (its paper-plane logo): "電報のアプリ（紙飛行機のやつ）".
+CHAT_EUPHEMISM = re.compile(r"紙飛行機|電報")
 
 
 def _ascii_fuzzy(name: str) -> str:

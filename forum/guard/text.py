@@ -8,11 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+# Cyrillic and Greek letters that look like Latin ones, as in "LIИE" or "Тelegram" (И is N seen in a mirror).
+_LOOKALIKES = dict(zip("АВЕКМНОРСТХИЅІЈаеорсухіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιν",
+                       "ABEKMHOPCTXNSIJaeopcyxijsABEZHIKMNOPTYXaoiv", strict=True))
+
 
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+    if len(folded) != 1:
+        return ch
+    return _LOOKALIKES.get(folded, folded)
 
 
 def fold(text: str) -> str:
@@ -85,6 +91,14 @@ class View:
             end = start + 1
         return self._start(start), self._end(end - 1)
 
+    def source(self, start: int, end: int) -> str:
+        """What view[start:end] was before any rewrite (folded only): "エル・アイ・エヌ・イー" for "line"."""
+        root: View = self
+        while root.parent is not None:
+            root = root.parent
+        s, e = self.span(start, end)
+        return root.text[s:e]
+
     def rewrite(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> View:
         """Replace each match; the new characters stand for the whole span of what they replace."""
         pieces: list[str] = []
@@ -124,10 +138,57 @@ _IDEOGRAPHIC_DOT = re.compile(r"(?<=[A-Za-z0-9])。(?=[A-Za-z])")
 _SPACED_SLASH = re.compile(r"(?<=[a-z0-9]) +/ *(?=[a-z0-9])|(?<=[a-z0-9]) */ +(?=[a-z0-9])", re.IGNORECASE)
 
 
+# The same with a middle dot between: "ｋ・ｏ・ｈ・ｅ・ｉ・２・２", "2・3・8・1".
+_DOTTED = re.compile(r"(?<![A-Za-z0-9@#._\-・])[A-Za-z0-9@#._\-](?:・[A-Za-z0-9@#._\-]){2,}(?![A-Za-z0-9@#._\-])")
+
+# Letters read out in kana, one by one: "エム・アイ・ケー・アイ、アンダーバー、ゼロサン" is miki_03,
+# "えむ・えー・あい・けー・おー・3・9" is maiko39, "エル・アイ・エヌ・イー" is LINE.
+_LETTER_NAMES = {
+    "a": "エー エイ", "b": "ビー", "c": "シー", "d": "ディー デー", "e": "イー", "f": "エフ", "g": "ジー",
+    "h": "エイチ エッチ", "i": "アイ", "j": "ジェー ジェイ", "k": "ケー ケイ", "l": "エル", "m": "エム", "n": "エヌ",
+    "o": "オー", "p": "ピー", "q": "キュー", "r": "アール", "s": "エス", "t": "ティー ティ", "u": "ユー",
+    "v": "ブイ ヴィー", "w": "ダブリュー ダブル", "x": "エックス", "y": "ワイ", "z": "ゼット ズィー",
+}
+_SPELLED_OTHERS = {
+    "_": "アンダーバー アンダースコア アンダーライン", "-": "ハイフン", ".": "ドット ピリオド",
+    "0": "ゼロ レイ", "1": "イチ", "2": "ニー ニ", "3": "サン", "4": "ヨン", "5": "ゴー ゴ", "6": "ロク", "7": "ナナ",
+    "8": "ハチ", "9": "キュウ",
+}
+
+
+def _hiragana(word: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in word)
+
+
+_READING: dict[str, str] = {}
+for _char, _words in (*_LETTER_NAMES.items(), *_SPELLED_OTHERS.items()):
+    for _word in _words.split():
+        _READING[_word] = _READING[_hiragana(_word)] = _char
+_READ_WORD = "|".join(sorted(_READING, key=len, reverse=True))
+_KANA_SPELLED = re.compile(rf"(?<![ァ-ヺぁ-ゖー])(?:{_READ_WORD}|[0-9])(?:[・、, ]?(?:{_READ_WORD}|[0-9])){{2,}}"
+                           r"(?![ァ-ヺぁ-ゖー])")
+_READ_TOKEN = re.compile(rf"{_READ_WORD}|[0-9]")
+
+
+def _kana_letters(m: re.Match[str]) -> str:
+    """The letters a run of letter names spells; the run unchanged unless three or more are letters."""
+    chars = [_READING.get(w, w) for w in _READ_TOKEN.findall(m.group())]
+    if sum(c.isalpha() for c in chars) < 3:
+        return m.group()
+    return "".join(chars)
+
+
+# "あっとまーく ryusei_ai", "アットマーク taro": the word for @ right before a name.
+_AT_MARK_WORD = re.compile(r"(?<![A-Za-z0-9])(?:アットマーク|あっとまーく|[@＠] ?マーク) *(?=[A-Za-z0-9_])")
+
+
 def base_view(original: str) -> View:
     """The view every detector reads: folded, spaced letters joined, written-out dots and slashes made real."""
     view = View.of(original)
     view = view.rewrite(_SPACED, lambda m: m.group().replace(" ", ""))
+    view = view.rewrite(_DOTTED, lambda m: m.group().replace("・", ""))
+    view = view.rewrite(_KANA_SPELLED, _kana_letters)
+    view = view.rewrite(_AT_MARK_WORD, "@")
     for pattern, repl in ((_BRACKET_DOT, "."), (_BRACKET_SLASH, "/"), (_SPACED_DOT, "."), (_WORD_DOT, "."),
                           (_IDEOGRAPHIC_DOT, "."), (_SPACED_SLASH, "/")):
         view = view.rewrite(pattern, repl)
