@@ -33,7 +33,8 @@ def first_answers_statement(question_ids=None, answered_by=None) -> sa.Update:
     """UPDATE questions' first-answer times: all, these ids (a list or a subquery), and/or the
     threads these members (ids) answered."""
     q = Question.__table__
-    stmt = sa.update(q).values(_first_answers(q))
+    # updated_at kept as it is: the thread's last activity, not this bookkeeping.
+    stmt = sa.update(q).values({**_first_answers(q), "updated_at": q.c.updated_at})
     if question_ids is not None:
         stmt = stmt.where(q.c.id.in_(question_ids))
     if answered_by is not None:

@@ -269,6 +269,8 @@ def test_import_stores_first_answer_times_with_the_badges_it_grants(app, runner,
     # rising became 先輩 by the import's best answers: their answers count as a veteran's.
     assert _stored(ids["late"]) == (t + timedelta(minutes=15), t + timedelta(minutes=25))
     assert _stored(ids["best-0"]) == (t + timedelta(minutes=60), t + timedelta(minutes=60))
+    # Dating the answers is bookkeeping: a thread's last activity stays its last answer.
+    assert db.session.get(Question, ids["late"]).updated_at == t + timedelta(minutes=25)
 
 
 def test_the_migration_fills_the_times_of_existing_threads(tmp_path):
