@@ -1,75 +1,115 @@
-"""The guard on a set written by others without seeing it (tests/trust/data/guard_blind.jsonl).
+"""The guard on sets written by others without seeing it (tests/trust/data/):
 
-The figures asserted are those reached when the detector was last tuned, less a small margin
-(bench/guard.py prints them per kind, with timing). A contact line counts as found when some
-finding is certain or held; an ordinary line is refused when a finding is certain, held when it
-has only uncertain findings.
+- guard_blind.jsonl: the first blind set (392 lines), the one the guard was first tuned on;
+- guard_holdout.jsonl: a second set (293 lines), first measured at recall 90.8 %, then its misses
+  fixed by general rules;
+- guard_blind_c.jsonl: set C (340 lines), written by a helper who had not read the guard; measured
+  before any tuning on it (recall 82.9 %: phone 82.2, e-mail 86.7, LINE 70.0, chat 92.5; no ordinary
+  line refused or held), then its misses fixed by general rules.
+
+Each asserts the issue's targets (≥ 95 % of contact details found, certain or held; ≤ 1 % of ordinary
+lines refused; ≤ 5 % held) and the share refused outright, less a small margin from what was reached
+(bench/guard.py prints the figures per kind, with timing). A contact line counts as found when some
+finding is certain or held; an ordinary line is refused when a finding is certain, held when it has
+only uncertain findings.
 """
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from forum.guard import find_contact_info
 
-BLIND = Path(__file__).parent / "data" / "guard_blind.jsonl"
-ROWS = [json.loads(line) for line in BLIND.read_text(encoding="utf-8").splitlines() if line.strip()]
-CONTACT = [r for r in ROWS if r["contact"]]
-ORDINARY = [r for r in ROWS if not r["contact"]]
-
-# Reached: recall 99.5 % (201/202; every kind ≥ 98 %), refused 0.0 %, held 0.5 % of 190 ordinary lines.
-MIN_RECALL = 0.97
-MIN_RECALL_PER_KIND = 0.94
-MIN_CERTAIN = 0.72  # reached 78 %: most contact details are refused outright, not only held
+DATA = Path(__file__).parent / "data"
+KINDS = ("phone", "email", "line", "chat")
+MIN_RECALL = 0.95
+MIN_RECALL_PER_KIND = 0.95
 MAX_REFUSED = 0.01
 MAX_HELD = 0.05
+
+
+@dataclass(frozen=True)
+class BlindSet:
+    name: str
+    min_contact: int  # lines with contact details the set must have
+    min_ordinary: int
+    min_certain: float  # share of contact lines refused outright (not only held)
+
+
+# Reached (bench/guard.py, after tuning): set A+B recall 100 % (certain 78.2 %), 0 refused, 1 of 190 held;
+# holdout 100 % (certain 67.1 %), 0 refused, 1 of 141 held; set C 100 % (certain 65.3 %), 0 refused, 0 held.
+SETS = (
+    BlindSet("guard_blind.jsonl", 200, 190, 0.72),
+    BlindSet("guard_holdout.jsonl", 150, 140, 0.62),
+    BlindSet("guard_blind_c.jsonl", 170, 170, 0.60),
+)
+
+
+def _rows(blind: BlindSet) -> list[dict]:
+    text = (DATA / blind.name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+ROWS = {blind.name: _rows(blind) for blind in SETS}
 
 
 def _found(text: str) -> bool:
     return bool(find_contact_info(text))
 
 
-def test_the_set_is_whole():
-    assert len(CONTACT) >= 200 and len(ORDINARY) >= 190
-    assert {r["kind"] for r in CONTACT} == {"phone", "email", "line", "chat"}
+@pytest.mark.parametrize("blind", SETS, ids=[b.name for b in SETS])
+def test_the_set_is_whole(blind):
+    rows = ROWS[blind.name]
+    assert sum(r["contact"] for r in rows) >= blind.min_contact
+    assert sum(not r["contact"] for r in rows) >= blind.min_ordinary
+    assert {r["kind"] for r in rows if r["contact"]} == set(KINDS)
 
 
-def test_recall_overall_and_per_kind(capsys):
-    found = [r for r in CONTACT if _found(r["text"])]
-    certain = [r for r in CONTACT if any(f.certain for f in find_contact_info(r["text"]))]
+@pytest.mark.parametrize("blind", SETS, ids=[b.name for b in SETS])
+def test_recall_overall_and_per_kind(blind, capsys):
+    contact = [r for r in ROWS[blind.name] if r["contact"]]
+    found = [r for r in contact if _found(r["text"])]
+    certain = [r for r in contact if any(f.certain for f in find_contact_info(r["text"]))]
     per_kind = {}
-    for kind in ("phone", "email", "line", "chat"):
-        rows = [r for r in CONTACT if r["kind"] == kind]
+    for kind in KINDS:
+        rows = [r for r in contact if r["kind"] == kind]
         per_kind[kind] = sum(_found(r["text"]) for r in rows) / len(rows)
     with capsys.disabled():
-        print(f"\nguard (blind): recall {len(found) / len(CONTACT):.1%}, certain {len(certain) / len(CONTACT):.1%}, "
-              + ", ".join(f"{k} {v:.1%}" for k, v in per_kind.items()))
-    assert len(found) / len(CONTACT) >= MIN_RECALL
-    assert len(certain) / len(CONTACT) >= MIN_CERTAIN
-    assert min(per_kind.values()) >= MIN_RECALL_PER_KIND, per_kind
+        print(f"\nguard ({blind.name}): recall {len(found) / len(contact):.1%}, "
+              f"certain {len(certain) / len(contact):.1%}, " + ", ".join(f"{k} {v:.1%}" for k, v in per_kind.items()))
+    missed = [r["id"] for r in contact if r not in found]
+    assert len(found) / len(contact) >= MIN_RECALL, missed
+    assert len(certain) / len(contact) >= blind.min_certain
+    assert min(per_kind.values()) >= MIN_RECALL_PER_KIND, (per_kind, missed)
 
 
-def test_ordinary_posts_are_rarely_refused_or_held():
-    refused = [r["id"] for r in ORDINARY if any(f.certain for f in find_contact_info(r["text"]))]
-    held = [r["id"] for r in ORDINARY
-            if find_contact_info(r["text"]) and not any(f.certain for f in find_contact_info(r["text"]))]
-    assert len(refused) / len(ORDINARY) <= MAX_REFUSED, refused
-    assert len(held) / len(ORDINARY) <= MAX_HELD, held
+@pytest.mark.parametrize("blind", SETS, ids=[b.name for b in SETS])
+def test_ordinary_posts_are_rarely_refused_or_held(blind):
+    ordinary = [r for r in ROWS[blind.name] if not r["contact"]]
+    verdicts = {r["id"]: find_contact_info(r["text"]) for r in ordinary}
+    refused = [i for i, findings in verdicts.items() if any(f.certain for f in findings)]
+    held = [i for i, findings in verdicts.items() if findings and not any(f.certain for f in findings)]
+    assert len(refused) / len(ordinary) <= MAX_REFUSED, refused
+    assert len(held) / len(ordinary) <= MAX_HELD, held
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[r["id"] for r in ROWS])
-def test_findings_slice_the_original_text(row):
+ALL_ROWS = [(name, row) for name, rows in ROWS.items() for row in rows]
+
+
+@pytest.mark.parametrize(("name", "row"), ALL_ROWS, ids=[f"{n}:{r['id']}" for n, r in ALL_ROWS])
+def test_findings_slice_the_original_text(name, row):
     text = row["text"]
     findings = find_contact_info(text)
     for f in findings:
         assert 0 <= f.start < f.end <= len(text)
         assert text[f.start:f.end].strip() == text[f.start:f.end]  # no stray spaces at the edges
-        assert f.kind in ("phone", "email", "line", "chat") and isinstance(f.certain, bool)
+        assert f.kind in KINDS and isinstance(f.certain, bool)
     assert all(a.end <= b.start for a, b in zip(findings, findings[1:], strict=False))
 
 
 def test_a_ten_thousand_character_post_finishes():
-    sentences = [r["text"] for r in ROWS]
+    sentences = [r["text"] for rows in ROWS.values() for r in rows]
     post = "\n".join(sentences * (10_000 // sum(map(len, sentences)) + 1))[:10_000]
     findings = find_contact_info(post)
     assert len(findings) > 100
