@@ -203,6 +203,20 @@ def _scores(docs: dict[int, tuple], features: list[Feature], n: int, used: set[s
     return out
 
 
+def _tail(session: DbSession, p: Plan, category: str | None, seen: set[int], expired: bool) -> list[int]:
+    """Threads with some of the words (or content words), the newest title matches first,
+    none of `seen`."""
+    any_groups = list(p.synonyms) + [(w,) for w in p.parts]
+    out: list[int] = []
+    for title_only, limit in ((True, TITLE_POOL), (False, TAIL_POOL)):
+        for q, _ in backend_for(session).candidates(session, any_groups, p.excludes, "any", title_only=title_only,
+                                                    category=category, limit=limit, expired=expired):
+            if q not in seen:
+                seen.add(q)
+                out.append(q)
+    return out
+
+
 def rank(session: DbSession, query: ParsedQuery, category: str | None = None, tail: bool = True,
          count: bool = True, without: Iterable[int] = (), synonyms: bool = True, expired: bool = False) -> Ranked:
     """The ranked threads of a query (see the module doc); `without`: ids to leave out;
@@ -238,17 +252,13 @@ def rank(session: DbSession, query: ParsedQuery, category: str | None = None, ta
     tail_ids: list[int] = []
     wider = len(p.groups) > 1 or p.parts or p.synonyms != p.groups
     if tail and len(in_cat) < TAIL_BELOW and wider:
-        any_groups = list(p.synonyms) + [(w,) for w in p.parts]
-        seen = set(head_ids) | skip
-        for title_only, limit in ((True, TITLE_POOL), (False, TAIL_POOL)):
-            for q, _ in backend.candidates(session, any_groups, p.excludes, "any", title_only=title_only,
-                                           category=category, limit=limit, expired=expired):
-                if q not in seen:
-                    seen.add(q)
-                    tail_ids.append(q)
+        tail_ids = _tail(session, p, category, set(head_ids) | skip, expired)
     docs = _load(session, head_ids + tail_ids)
     used: set[str] = set()
-    scores = _scores(docs, p.features, _documents(session, len(docs)), used)
+    features = p.features
+    if not tail_ids:  # the light features (content words, bigrams) are there to rank a tail
+        features = [f for f in features if f.weight >= 1.0]
+    scores = _scores(docs, features, _documents(session, len(docs)), used)
 
     def order(ids: list[int]) -> list[int]:
         ids = [i for i in ids if i in docs]
