@@ -79,14 +79,21 @@ def refresh(question: Question) -> None:
     backend_for(session).write(session, [existing])
 
 
-def bulk_start(suspend: bool = False) -> None:
+def bulk_start(suspend: bool = False, commit: bool = True) -> None:
     """Tune this connection for a long bulk load (see the backends); `suspend`: also stop
-    maintaining index structures row by row until bulk_end() (for large imports)."""
+    maintaining index structures row by row until bulk_end() (for large imports), and
+    commit that unless `commit` is False (a load in one transaction)."""
     backend = backend_for(db.session)
     backend.bulk_start(db.session)
     if suspend:
         backend.suspend(db.session)
-        db.session.commit()
+        if commit:
+            db.session.commit()
+
+
+def rebuild_suspended() -> None:
+    """Build what bulk_start(suspend=True) stopped maintaining (no commit)."""
+    backend_for(db.session).rebuild(db.session)
 
 
 def bulk_end(rebuild: bool = False) -> None:

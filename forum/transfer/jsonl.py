@@ -14,9 +14,10 @@ import sqlalchemy as sa
 
 from .. import badges, pagecache
 from ..database.bulk import insert_many
+from ..database.deferred import DeferredIndexes
 from ..extensions import db
 from ..models import Answer, Question, Tag, User, question_tags
-from ..models.counters import first_answers_statement
+from ..models.counters import minutes_from
 from ..search import index
 from .records import best_answer, prepared
 
@@ -24,6 +25,9 @@ BATCH = 500
 # From this many lines an import builds engine index structures once at the end (PostgreSQL's
 # GIN index is dropped and created again, SQLite's FTS5 index compacted) instead of per row.
 BULK_LINES = 20_000
+# What an import writes: a large import into an empty forum builds these tables' secondary
+# indexes and foreign keys after the load (search_fts is the PostgreSQL backend's table).
+LOADED_TABLES = ["questions", "answers", "question_tags", "search_documents", "search_fts", "search_fts_meta"]
 # From this many lines the lines are prepared in worker processes (starting one costs
 # about a second), one per CPU, while this process writes.
 PARALLEL_LINES = 5_000
@@ -98,6 +102,30 @@ class _Importer:
     def __init__(self):
         self.users = _IdsByName(User, User.username, lambda name: {"username": name, "role": "member"})
         self.tags = _IdsByName(Tag, Tag.name, lambda name: {"name": name})
+        self.veterans: set[int] = set()  # of the user ids below: those holding the 先輩 badge
+        self.veterans_known: set[int] = set()
+
+    def _veterans(self, user_ids: set[int]) -> set[int]:
+        """Which of these members hold the 先輩 badge now (members made by this import do not)."""
+        unknown = user_ids - self.veterans_known
+        if unknown:
+            self.veterans.update(db.session.scalars(
+                sa.select(User.id).where(User.id.in_(sorted(unknown)), User.is_veteran.is_(True))))
+            self.veterans_known |= unknown
+        return self.veterans
+
+    @staticmethod
+    def _first_answers(asked, asker: int, answers: list[tuple[int, Any]], veterans: set[int]) -> dict:
+        """questions.first_answer_at and first_veteran_answer_at as counters.first_answers_statement
+        dates them (imported answers are all visible): the first answer by someone other than
+        the asker, and the first such one by a 先輩; computed here, not by a statement that
+        reads every thread's answers again."""
+        others = [(when, author) for author, when in answers if author != asker]
+        first = min((w for w, _ in others), default=None)
+        veteran = min((w for w, a in others if a in veterans), default=None)
+        return {"first_answer_at": first, "first_veteran_answer_at": veteran,
+                "first_answer_minutes": minutes_from(asked, first),
+                "first_veteran_answer_minutes": minutes_from(asked, veteran)}
 
     def write_batch(self, records: list[dict]) -> int:
         """Insert one batch of new threads with their answers and search documents; returns
@@ -109,6 +137,7 @@ class _Importer:
             return 0
         users = self.users.lookup({r["author"] for r in records} | {a["author"] for r in records for a in r["answers"]})
         tags = self.tags.lookup({t for r in records for t in r["tags"]})
+        veterans = self._veterans(set(users.values()))
         conn = db.session.connection()
         question_ids = _reserve_ids(conn, Question.__table__, len(records))
         answer_count = sum(len(r["answers"]) for r in records)
@@ -141,6 +170,8 @@ class _Importer:
                 "close_note": r["close_note"] if closed else None,
                 "closed_at": last if closed else None,
                 "status_before_close": _status_before_close(r),
+                **self._first_answers(created, users[r["author"]],
+                                      [(users[a["author"]], a["created_at"]) for a in r["answers"]], veterans),
             })
             tag_rows.extend({"question_id": qid, "tag_id": tags[t]} for t in r["tags"])
         # Questions first without their best answer (answers reference questions), then one
@@ -148,7 +179,6 @@ class _Importer:
         bests = [(row["id"], row.pop("_best")) for row in question_rows]
         insert_many(conn, Question.__table__, question_rows)
         insert_many(conn, Answer.__table__, answer_rows)
-        conn.execute(first_answers_statement(question_ids))  # the insight's waits (counters.py)
         self._set_best_answers(conn, [(qid, best) for qid, best in bests if best is not None])
         insert_many(conn, question_tags, tag_rows)
         documents, index_data = [], []
@@ -180,24 +210,39 @@ class _Importer:
             )
 
 
+def _forum_is_empty() -> bool:
+    return db.session.scalar(sa.select(Question.id).limit(1)) is None
+
+
 def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = None,
                  workers: int | None = None) -> ImportReport:
     """Import threads; idempotent on external_id; bad lines are reported by number and
     skipped. `workers`: processes preparing the lines (default: one per CPU for a large
-    file, none for a small one)."""
+    file, none for a small one).
+
+    Each batch is committed, so an interrupted import keeps the threads written so far;
+    except a large import into a PostgreSQL forum with no thread yet (a new site, a move):
+    that one is a single transaction which sets the loaded tables' secondary indexes and foreign
+    keys aside and builds them once at the end (database/deferred.py), so it keeps all
+    the threads or, interrupted, none (run it again)."""
     report = ImportReport()
     lines = list(lines)
     bulk = len(lines) >= BULK_LINES
     if workers is None:
         workers = (os.cpu_count() or 1) if len(lines) >= PARALLEL_LINES else 1
     engine = db.session.get_bind().dialect.name
+    # On SQLite one transaction costs more than it saves: its dirty pages outgrow the cache
+    # and are written out and read back mid-load.
+    fresh = bulk and engine == "postgresql" and _forum_is_empty()
+    deferred = DeferredIndexes(db.session.connection(), LOADED_TABLES) if fresh else None
     importer = _Importer()
     batch: list[dict] = []
 
     def flush_batch():
         if batch:
             n = importer.write_batch(batch)
-            db.session.commit()
+            if deferred is None:
+                db.session.commit()
             db.session.expunge_all()
             report.imported += n
             report.skipped += len(batch) - n
@@ -205,7 +250,9 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
                 progress(len(batch))
             batch.clear()
 
-    index.bulk_start(suspend=bulk)
+    index.bulk_start(suspend=bulk, commit=deferred is None)
+    if deferred is not None:
+        deferred.drop()
     try:
         for number, record in prepared(lines, engine, workers):
             if isinstance(record, str):
@@ -217,12 +264,15 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
             if len(batch) >= BATCH:
                 flush_batch()
         flush_batch()
+        if deferred is not None:
+            deferred.restore()
+            index.rebuild_suspended()
         # Best answers arrived in bulk, past the per-resolve rule: apply it to everyone once.
         badges.award_all_earned()
         db.session.commit()
     finally:  # also after a failure: the batches committed so far must be searchable
         db.session.rollback()
-        index.bulk_end(rebuild=bulk)
+        index.bulk_end(rebuild=bulk and deferred is None)
     return report
 
 

@@ -7,7 +7,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from forum.extensions import db
+from forum.models import Question
+from forum.models.counters import first_answers_statement
 from forum.search.index import reindex
+from forum.search.ngrams import fts_token_stream, fts_tokens
 from forum.search.services import search_threads
 from forum.transfer import jsonl as transfer
 from forum.transfer import records as import_records
@@ -15,6 +18,7 @@ from forum.transfer.records import prepared
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from corpus import Corpus  # noqa: E402
+from tests.factories import make_user  # noqa: E402
 
 QUERIES = ["契約", "納品", "確定申告", "請求書 手数料", "サーバー", "仮払い -キャンセル", "税", "ロゴ"]
 
@@ -83,13 +87,49 @@ def test_workers_prepare_the_same_records_as_one_process(app, monkeypatch):
     assert [n for n, r in serial if isinstance(r, str)] == [len(lines) - 1]  # the bad line, by number
 
 
+def _schema() -> list[tuple]:
+    """The loaded tables' indexes and foreign keys, as the engine describes them."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        sql = ("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+               "AND tbl_name IN ('questions', 'answers', 'question_tags', 'search_documents', 'search_fts_meta')")
+    else:
+        sql = ("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+               "UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+               "WHERE connamespace = current_schema()::regnamespace")
+    return sorted(tuple(r) for r in db.session.execute(sa.text(sql)))
+
+
+def _first_answer_times() -> list[tuple]:
+    return [tuple(r) for r in db.session.execute(
+        sa.select(Question.id, Question.first_answer_at, Question.first_veteran_answer_at).order_by(Question.id))]
+
+
+def test_bulk_token_stream_gives_the_triggers_tokens():
+    for text in ["", "仮払い、ok", "a", "ab_cd  e", "、、", "x😀y", "１２ ３", "請求書の宛名\n二番目"]:
+        assert fts_token_stream(text).split() == fts_tokens(text).split()
+
+
 def test_bulk_parallel_import_stores_what_reindex_stores(app, monkeypatch):
     monkeypatch.setattr(import_records, "CHUNK", 9)
     monkeypatch.setattr(transfer, "BATCH", 16)
-    monkeypatch.setattr(transfer, "BULK_LINES", 10)  # the GIN index is dropped and rebuilt
+    # The GIN index is dropped and rebuilt; on PostgreSQL (an empty forum) the import is one
+    # transaction that builds the tables' other indexes and foreign keys at the end.
+    monkeypatch.setattr(transfer, "BULK_LINES", 10)
+    make_user("a2", veteran=True)  # answers edge-1 after a3: its first veteran answer
+    schema = _schema()
     report = transfer.import_lines(_lines(), workers=2)
     db.session.commit()
     assert (report.imported, report.skipped, len(report.errors)) == (62, 0, 1)
+    assert _schema() == schema
+
+    # The insight's first-answer times, as the statement that keeps them dates them.
+    times = _first_answer_times()
+    edge = db.session.scalar(sa.select(Question).where(Question.external_id == "edge-1"))
+    assert edge.first_veteran_answer_at is not None and edge.first_veteran_answer_at > edge.first_answer_at
+    assert sum(1 for _, first, _ in times if first is not None) == 61  # the closed thread has no answer
+    db.session.execute(first_answers_statement())
+    db.session.commit()
+    assert _first_answer_times() == times
 
     documents, rows, results = _documents(), _index_rows(), _results()
     assert len(documents) == len(rows) == 61  # every resolved thread, not the closed one
@@ -105,3 +145,22 @@ def test_bulk_parallel_import_stores_what_reindex_stores(app, monkeypatch):
 
     again = transfer.import_lines(_lines(), workers=2)  # idempotent on external_id
     assert (again.imported, again.skipped) == (0, 62)
+
+
+def test_bulk_import_into_a_forum_with_threads_commits_batch_by_batch(app, monkeypatch):
+    """Not empty: each batch is committed (nothing set aside); the same stored data."""
+    monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "BULK_LINES", 10)
+    lines = _lines()
+    transfer.import_lines(lines[:1], workers=1)
+    db.session.commit()
+    commits = []
+    monkeypatch.setattr(db.session, "commit", lambda real=db.session.commit: (commits.append(1), real())[1])
+    report = transfer.import_lines(lines, workers=1)
+    assert (report.imported, report.skipped) == (61, 1)
+    assert len(commits) > 62 // 16
+    times = _first_answer_times()
+    db.session.execute(first_answers_statement())
+    db.session.expire_all()
+    assert _first_answer_times() == times
+    assert _results()["契約"][1] > 0

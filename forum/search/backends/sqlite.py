@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from ...database.bulk import insert_many
 from ...models import SearchDocument
-from ..ngrams import fts_tokens, sort_key
+from ..ngrams import fts_token_stream, fts_tokens, sort_key
 from ..query import ParsedQuery
 from . import sqlite_tiers
 from .base import NORM_COLUMNS, Counts, DbSession, SearchBackend, SearchPage
@@ -84,8 +84,9 @@ class SQLiteBackend(SearchBackend):
             session.execute(sa.text(trigger))
 
     def index_data(self, document: dict) -> tuple[str, ...]:
-        """The FTS5 tokens of the row's four columns (what the insert trigger computes)."""
-        return tuple(fts_tokens(document[c]) for c in NORM_COLUMNS)
+        """The FTS5 tokens of the row's four columns (what the insert trigger computes,
+        spaced differently)."""
+        return tuple(fts_token_stream(document[c]) for c in NORM_COLUMNS)
 
     def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None) -> None:
         """Insert the documents with the insert trigger set aside (dropped and created again
