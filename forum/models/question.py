@@ -71,8 +71,8 @@ class Question(MarkdownBody, Model):
                  "category"),
         sa.Index("ix_questions_hidden_helpful", "is_hidden", "helpful_count", "created_at", "id", "category"),
         # The operators' insight reads a period's threads from this index alone (no table rows).
-        sa.Index("ix_questions_insight", "is_hidden", "created_at", "category", "status", "first_answer_at",
-                 "first_veteran_answer_at", "best_answer_id"),
+        sa.Index("ix_questions_insight", "is_hidden", "created_at", "category", "status", "first_answer_minutes",
+                 "first_veteran_answer_minutes", "best_answer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +115,9 @@ class Question(MarkdownBody, Model):
     # forum/models/counters.py (answers, badge changes) and the bulk writers (the insight).
     first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_veteran_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # ... and the minutes from asking to each (to the hundredth), written with them.
+    first_answer_minutes: Mapped[float | None] = mapped_column(sa.Float)
+    first_veteran_answer_minutes: Mapped[float | None] = mapped_column(sa.Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -133,28 +133,27 @@ def _in_period(since: datetime, until: datetime):
     return sa.and_(Question.is_hidden.is_(False), Question.created_at >= since, Question.created_at < until)
 
 
-def _waits():
-    """Minutes to the first answer and to the first veteran answer (NULL while none), to the
-    hundredth: SQLite's julianday arithmetic is a float, and 59.9999998 minutes is 60."""
-    def hundredths(minutes):  # PostgreSQL rounds to a number of places a numeric only
-        return sa.func.round(sa.cast(minutes, sa.Numeric) if _postgres() else minutes, 2)
-
-    return (hundredths(_minutes(Question.first_answer_at, Question.created_at)),
-            hundredths(_minutes(Question.first_veteran_answer_at, Question.created_at)))
+def _median(values: list[float]) -> float | None:
+    """The middle value (the mean of the middle two); values sorted."""
+    n = len(values)
+    return (values[(n - 1) // 2] + values[n // 2]) / 2 if n else None
 
 
-def _counts(since: datetime, until: datetime, figures: dict[str, Figures], weeks: list[Week]) -> None:
+def _counts(since: datetime, until: datetime, figures: dict[str, Figures], weeks: list[Week]) -> dict[str, int]:
     """Counts and the weekly series: the period's threads grouped by what is counted (a few
-    hundred rows for a year, whatever the number of threads)."""
+    hundred rows for a year, whatever the number of threads). Returns how many threads per
+    category (and in total) a veteran answered: the percentiles' ranks need it."""
     week = _week(Question.created_at, since)
-    answered = Question.first_answer_at.is_not(None)
+    answered = Question.first_answer_minutes.is_not(None)
+    by_veteran = Question.first_veteran_answer_minutes.is_not(None)
     has_best = Question.best_answer_id.is_not(None)
     rows = db.session.execute(
-        sa.select(Question.category, week, Question.status, has_best, answered, sa.func.count())
+        sa.select(Question.category, week, Question.status, has_best, answered, by_veteran, sa.func.count())
         .where(_in_period(since, until))
-        .group_by(Question.category, week, Question.status, has_best, answered)
+        .group_by(Question.category, week, Question.status, has_best, answered, by_veteran)
     ).all()
-    for category, week_number, status, best, was_answered, n in rows:
+    veteran_answered: dict[str, int] = {}
+    for category, week_number, status, best, was_answered, veteran, n in rows:
         resolved = status == "resolved"
         for key in (category, TOTAL):
             f = figures.setdefault(key, Figures())
@@ -164,93 +163,73 @@ def _counts(since: datetime, until: datetime, figures: dict[str, Figures], weeks
             f.resolved_self += n if resolved and not best else 0
             f.expired += n if status == "expired" else 0
             f.closed += n if status == "closed" else 0
+            veteran_answered[key] = veteran_answered.get(key, 0) + (n if veteran else 0)
         if 0 <= week_number < len(weeks):
             weeks[week_number].asked += n
             weeks[week_number].answered += n if was_answered else 0
             weeks[week_number].resolved += n if resolved else 0
+    return veteran_answered
 
 
-def _median(values: list[float]) -> float | None:
-    """The middle value (the mean of the middle two); values sorted."""
-    n = len(values)
-    return (values[(n - 1) // 2] + values[n // 2]) / 2 if n else None
-
-
-def _median_rank(n: int) -> tuple[int, int]:
-    """The 1-based ranks of the middle value (the two middle values) of n."""
-    return (n + 1) // 2, n // 2 + 1
-
-
-def _p90_rank(n: int) -> int:
-    """The 1-based nearest rank of the 90th percentile of n: ceil(0.9 n)."""
-    return (9 * n + 9) // 10
+def _waits():
+    """The stored minutes to the first answer and to the first veteran answer (NULL while none),
+    to the hundredth, with the Figures fields their median and 90th percentile go to."""
+    return ((Question.first_answer_minutes, "median_first", "p90_first"),
+            (Question.first_veteran_answer_minutes, "median_veteran", "p90_veteran"))
 
 
 def _percentiles_postgres(since: datetime, until: datetime, figures: dict[str, Figures]) -> None:
-    """Ordered-set aggregates per category and, by ROLLUP, for the total: one statement."""
-    first, veteran = _waits()
+    """Ordered-set aggregates per category and, by ROLLUP, for the total: one statement.
+    percentile_cont(0.5) is the mean of the middle two; percentile_disc(0.9) the nearest rank."""
+    columns = []
+    for wait, _, _ in _waits():
+        columns += [sa.func.percentile_cont(0.5).within_group(wait), sa.func.percentile_disc(0.9).within_group(wait)]
     rows = db.session.execute(
-        sa.select(Question.category, sa.func.grouping(Question.category),
-                  sa.func.percentile_cont(0.5).within_group(first),
-                  sa.func.percentile_disc(0.9).within_group(first),
-                  sa.func.percentile_cont(0.5).within_group(veteran),
-                  sa.func.percentile_disc(0.9).within_group(veteran))
+        sa.select(Question.category, sa.func.grouping(Question.category), *columns)
         .where(_in_period(since, until))
         .group_by(sa.func.rollup(Question.category))
     ).all()
-
-    def number(value) -> float | None:
-        return None if value is None else float(value)
-
-    for category, is_total, median_first, p90_first, median_veteran, p90_veteran in rows:
+    for category, is_total, *values in rows:
         f = figures.setdefault(TOTAL if is_total else category, Figures())
-        f.median_first, f.p90_first = number(median_first), number(p90_first)
-        f.median_veteran, f.p90_veteran = number(median_veteran), number(p90_veteran)
+        pairs = zip(values[::2], values[1::2], strict=True)
+        for (_, median, p90), (median_value, p90_value) in zip(_waits(), pairs, strict=True):
+            setattr(f, median, None if median_value is None else float(median_value))
+            setattr(f, p90, None if p90_value is None else float(p90_value))
 
 
-def _percentiles_ranked(since: datetime, until: datetime, figures: dict[str, Figures]) -> None:
-    """SQLite: each wait ranked within its category and within the total (window functions),
-    and only the rows at the median's and the 90th percentile's ranks returned: one statement."""
-    first, veteran = _waits()
-    selects = []
-    for kind, wait in (("first", first), ("veteran", veteran)):
-        waits = (sa.select(Question.category.label("category"), wait.label("wait"))
-                 .where(_in_period(since, until), wait.is_not(None)).subquery())
-        ranked = sa.select(
-            sa.literal(kind).label("kind"), waits.c.category, waits.c.wait,
-            sa.func.row_number().over(partition_by=waits.c.category, order_by=waits.c.wait).label("rank"),
-            sa.func.count().over(partition_by=waits.c.category).label("n"),
-            sa.func.row_number().over(order_by=waits.c.wait).label("total_rank"),
-            sa.func.count().over().label("total_n"),
-        ).subquery()
-
-        def wanted(rank, n):
-            return rank.in_([(n + 1) // 2, n // 2 + 1, (9 * n + 9) // 10])  # the ranks below
-
-        selects.append(sa.select(ranked).where(sa.or_(wanted(ranked.c.rank, ranked.c.n),
-                                                      wanted(ranked.c.total_rank, ranked.c.total_n))))
-    values: dict[tuple[str, str], tuple[int, dict[int, float]]] = {}
-    for kind, category, wait, rank, n, total_rank, total_n in db.session.execute(sa.union_all(*selects)):
-        for key, r, count in ((category, rank, n), (TOTAL, total_rank, total_n)):
-            values.setdefault((kind, key), (count, {}))[1][r] = float(wait)
-    for (kind, key), (n, at_rank) in values.items():
-        low, high = _median_rank(n)
-        median, p90 = (at_rank[low] + at_rank[high]) / 2, at_rank[_p90_rank(n)]
-        f = figures.setdefault(key, Figures())
-        if kind == "first":
-            f.median_first, f.p90_first = median, p90
-        else:
-            f.median_veteran, f.p90_veteran = median, p90
+def _percentiles_sqlite(since: datetime, until: datetime, figures: dict[str, Figures],
+                        veteran_answered: dict[str, int]) -> None:
+    """SQLite: the value at each wanted rank by an ordered OFFSET (the counts are known), each a
+    scalar subquery over the covering index, all in one statement."""
+    subqueries, targets = [], []
+    answered = {key: f.answered for key, f in figures.items()}
+    for (wait, median, p90), counts in zip(_waits(), (answered, veteran_answered), strict=True):
+        for key, n in counts.items():
+            if not n:
+                continue
+            waits = sa.select(wait).where(_in_period(since, until), wait.is_not(None)).order_by(wait)
+            if key != TOTAL:
+                waits = waits.where(Question.category == key)
+            # The middle value, or the mean of the middle two; the nearest rank ceil(0.9 n).
+            middle = waits.limit(2 - n % 2).offset((n - 1) // 2).subquery()
+            subqueries += [sa.select(sa.func.avg(middle.c[0])).scalar_subquery(),
+                           waits.limit(1).offset((9 * n + 9) // 10 - 1).scalar_subquery()]
+            targets += [(key, median), (key, p90)]
+    if not subqueries:
+        return
+    values = db.session.execute(sa.select(*subqueries)).one()
+    for (key, name), value in zip(targets, values, strict=True):
+        setattr(figures.setdefault(key, Figures()), name, None if value is None else float(value))
 
 
 def _threads(since: datetime, until: datetime, figures: dict[str, Figures], weeks: list[Week]) -> None:
-    """Counts, weekly series and both waits' percentiles, from the stored first-answer times
+    """Counts, weekly series and both waits' percentiles, from the stored first-answer minutes
     (two statements; no thread is loaded into Python)."""
-    _counts(since, until, figures, weeks)
+    veteran_answered = _counts(since, until, figures, weeks)
     if _postgres():
         _percentiles_postgres(since, until, figures)
     else:
-        _percentiles_ranked(since, until, figures)
+        _percentiles_sqlite(since, until, figures, veteran_answered)
 
 
 def _urgent_waiting() -> tuple[list[tuple[int, str, datetime]], int]:
@@ -258,7 +237,7 @@ def _urgent_waiting() -> tuple[list[tuple[int, str, datetime]], int]:
     rows = db.session.execute(
         sa.select(Question.id, Question.title, Question.created_at, sa.func.count().over())
         .where(Question.status == "open", Question.is_hidden.is_(False), Question.category == "urgent",
-               Question.first_answer_at.is_(None))
+               Question.first_answer_minutes.is_(None))
         .order_by(Question.created_at, Question.id).limit(URGENT_LIMIT)
     ).all()
     return [(r[0], r[1], r[2]) for r in rows], (rows[0][3] if rows else 0)

@@ -178,9 +178,13 @@ def test_faq_views_and_empty_searches_are_counted_cache_hits_included(client, ap
 # --- the stored first-answer times (questions.first_answer_at, first_veteran_answer_at) ---------
 
 def _stored(question_id: int) -> tuple:
+    """The thread's two stored first-answer times; the stored minutes must agree with them."""
     db.session.expire_all()
-    return tuple(db.session.execute(sa.select(Question.first_answer_at, Question.first_veteran_answer_at)
-                                    .where(Question.id == question_id)).one())
+    q = db.session.get(Question, question_id)
+    for moment, minutes in ((q.first_answer_at, q.first_answer_minutes),
+                            (q.first_veteran_answer_at, q.first_veteran_answer_minutes)):
+        assert minutes == (None if moment is None else round((moment - q.created_at).total_seconds() / 60, 2))
+    return q.first_answer_at, q.first_veteran_answer_at
 
 
 def test_stored_first_answer_times_follow_every_answer_and_badge_event(app):
