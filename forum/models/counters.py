@@ -68,11 +68,15 @@ def _first_answers(q: sa.Table) -> dict:
 
 
 def first_answers_statement(question_ids=None, answered_by=None) -> sa.Update:
-    """UPDATE questions' first-answer times: all, these ids (a list or a subquery), and/or the
-    threads these members (ids) answered."""
+    """UPDATE questions' first-answer times: all, these ids (a list or a subquery), or the
+    threads these members (ids) answered: after their badge changed, so only the veteran
+    columns (the first answer does not depend on the badge)."""
     q = Question.__table__
+    values = _first_answers(q)
+    if answered_by is not None:
+        values = {name: value for name, value in values.items() if "veteran" in name}
     # updated_at kept as it is: the thread's last activity, not this bookkeeping.
-    stmt = sa.update(q).values({**_first_answers(q), "updated_at": q.c.updated_at})
+    stmt = sa.update(q).values({**values, "updated_at": q.c.updated_at})
     if question_ids is not None:
         stmt = stmt.where(q.c.id.in_(question_ids))
     if answered_by is not None:
