@@ -21,7 +21,9 @@ from ..models.counters import minutes_from
 from ..search import index
 from .records import best_answer, prepared
 
-BATCH = 500
+# Threads per batch (and per commit outside a single-transaction load): larger batches cost
+# fewer SQLite commits, each of which writes the pages the batch touched to the WAL.
+BATCH = 2000
 # From this many lines an import builds engine index structures once at the end (PostgreSQL's
 # GIN index is dropped and created again, SQLite's FTS5 index compacted) instead of per row.
 BULK_LINES = 20_000
