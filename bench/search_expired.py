@@ -44,7 +44,8 @@ def pct(values: list[float], p: float) -> float:
 
 
 def ab(session, queries: list[str]) -> tuple[list[float], list[float]]:
-    filtered, unfiltered = [], []
+    filtered: list[float] = []
+    unfiltered: list[float] = []
     for i, q in enumerate(queries):
         parsed = parse_query(q)
         sides = ((False, filtered), (True, unfiltered))
