@@ -43,11 +43,11 @@ _ID_CLAUSE = re.compile(
     rf"{_OPEN_QUOTE}\s*(?P<h>{_HANDLE})",
     re.IGNORECASE,
 )
-# The handle in quotes a little after ID, or in pieces: "IDは @ の後ろ「kazu.freelance」",
-# "IDの最初の3文字は「mir」で、後ろは「ai_77」".
-_ID_QUOTED = re.compile(rf"{_ID_WORD}[^\n。!?！？]{{0,24}}?[「『\"“](?P<h>[a-z0-9._\-]{{1,32}})[」』\"”]",
+# The handle in Japanese quotes (not code's id="...") a little after ID, or in pieces:
+# "IDは @ の後ろ「kazu.freelance」", "IDの最初の3文字は「mir」で、後ろは「ai_77」".
+_ID_QUOTED = re.compile(rf"{_ID_WORD}[^\n。!?！？]{{0,24}}?[「『“](?P<h>[a-z0-9._\-]{{1,32}})[」』”]",
                         re.IGNORECASE)
-_NEXT_QUOTED = re.compile(r"[^\n。!?！？「『]{0,12}[「『\"“](?P<h>[a-z0-9._\-]{1,32})[」』\"”]", re.IGNORECASE)
+_NEXT_QUOTED = re.compile(r"[^\n。!?！？「『]{0,12}[「『“](?P<h>[a-z0-9._\-]{1,32})[」』”]", re.IGNORECASE)
 # "ユーザー名と同じ", "この掲示板の名前と一緒": the handle is the one they use here.
 _SAME_AS_HERE = re.compile(r"(?:掲示板|サイト|フォーラム|ここ|こちら)の?"
                            r"(?:ユーザー?名|ユーザーネーム|名前|ニックネーム|ハンドル|id)と(?:同じ|一緒)",
@@ -78,6 +78,7 @@ _PASSCODE = re.compile(r"パスコード|パスワード|パス|passcode|passwor
 _REVERSE_DOMAIN = re.compile(r"(?:com|jp|net|org|io|co)\.", re.IGNORECASE)
 _INTRODUCING = re.compile(r"検索|追加|登録|入力|入れ|小文字|大文字|ローマ字|半角|書|同じ|一緒|[)）」』\"”]$")
 _REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"(?<=[ \t])id=[\"']")
 _DISCORD_TAG = re.compile(r"(?<![a-z0-9._\-])[a-z0-9._]{2,32}#\d{4}(?!\d)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CODE_WORDS = frozenset(["api", "bot", "bots", "sdk", "app", "apps", "business", "pay", "graph", "for", "webhook",
@@ -107,6 +108,8 @@ def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tupl
     """ "IDは naoki-p", "ID検索で「mio_art」", "ID（例のアプリの方）: kazu_edit_2024"."""
     hits = []
     for m in _ID_CLAUSE.finditer(text):
+        if _ATTRIBUTE.match(text, m.start()):
+            continue  # <div id="main-content">: markup in a question about code
         handle = m.group("h")
         gap = m.group("gap").strip()
         backwards = not strong_handle(handle.lstrip("@")) and strong_handle(handle[::-1]) \

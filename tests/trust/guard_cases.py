@@ -583,6 +583,8 @@ NEGATIVE = [
     "「ふるふる」機能って今もありますか？",
     "アドレスは半角英数字で、生まれ年などの数字を入れないほうがいいとgmailのヘルプにありました。",
     "Skypeは2025年にサービス終了したので、Teamsに移行しました。",
+    '<div id="main-content" class="post-body"> の中身が表示されません。',
+    'HTMLで <input id="user_name" name="user_name"> にしたらCSSが効きません。',
 ]
 
 # Contact details the guard holds for a moderator rather than refusing: spelled-out partials, names split in
