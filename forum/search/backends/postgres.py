@@ -215,9 +215,17 @@ class PostgresBackend(SearchBackend):
         # to reach the disk. A crash loses the last batches, never consistency, and the
         # import can be run again. (This connection only.)
         session.execute(sa.text("SET synchronous_commit = off"))
+        # search_documents rows (~10 KB of text each) are compressed as they are stored:
+        # lz4, where the server has it, takes half the CPU of the default pglz for a ~10 %
+        # larger table, and reads back faster. Each value records its own method.
+        lz4 = session.execute(sa.text(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")).scalar()
+        if lz4:
+            session.execute(sa.text("SET default_toast_compression = 'lz4'"))
 
     def bulk_end(self, session: DbSession) -> None:
         session.execute(sa.text("RESET synchronous_commit"))
+        session.execute(sa.text("RESET default_toast_compression"))
         session.commit()
 
     def suspend(self, session: DbSession) -> None:
