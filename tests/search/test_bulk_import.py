@@ -15,10 +15,10 @@ from forum.search.services import search_threads
 from forum.transfer import jsonl as transfer
 from forum.transfer import records as import_records
 from forum.transfer.records import prepared
+from tests.factories import make_user
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from corpus import Corpus  # noqa: E402
-from tests.factories import make_user  # noqa: E402
 
 QUERIES = ["契約", "納品", "確定申告", "請求書 手数料", "サーバー", "仮払い -キャンセル", "税", "ロゴ"]
 
@@ -155,7 +155,13 @@ def test_bulk_import_into_a_forum_with_threads_commits_batch_by_batch(app, monke
     transfer.import_lines(lines[:1], workers=1)
     db.session.commit()
     commits = []
-    monkeypatch.setattr(db.session, "commit", lambda real=db.session.commit: (commits.append(1), real())[1])
+    real_commit = db.session.commit
+
+    def counted_commit():
+        commits.append(1)
+        real_commit()
+
+    monkeypatch.setattr(db.session, "commit", counted_commit)
     report = transfer.import_lines(lines, workers=1)
     assert (report.imported, report.skipped) == (61, 1)
     assert len(commits) > 62 // 16
