@@ -1,11 +1,13 @@
 """The operators' insight: what happened to the threads asked in a period, per category and in total.
 
 Every figure comes from a fixed number of statements (eight), whatever the period or the
-forum's size. Each thread stores when its first answer and its first veteran answer came
-(questions.first_answer_at, first_veteran_answer_at, kept by forum/models/counters.py), so the
-period's threads are counted by the engine in groups and the waits' percentiles are computed
-there too (PostgreSQL's ordered-set aggregates, SQLite's window ranks): no thread is loaded into
-Python, and the period is a range of one covering index (ix_questions_insight). Definitions:
+forum's size. Each thread stores when its first answer and its first veteran answer came and
+the minutes to each (questions.first_answer_at, first_answer_minutes, ...; kept by
+forum/models/counters.py for every answer and badge event), so the period's threads are counted
+by the engine in groups and the waits' percentiles are computed there too (PostgreSQL's
+ordered-set aggregates; on SQLite an ordered OFFSET per wanted rank, the counts being known):
+no thread is loaded into Python, and the period is a range of one covering index
+(ix_questions_insight). Definitions:
 - a thread counts in the period it was asked in (Tokyo calendar days, both ends included),
   hidden threads left out; its outcome is its state now;
 - answered: at least one visible answer by someone other than the asker;
