@@ -1,6 +1,8 @@
 """Insight benchmark: a year of a 100,000-thread forum (bench/corpus.py, one thread every five
 minutes, 2-6 answers each, a fifth left unanswered), loaded with `flask forum import`, then
-/moderation/insights' figures computed for the whole year, timed on SQLite and PostgreSQL.
+/moderation/insights' figures computed for the whole year, timed on SQLite and PostgreSQL, with
+each statement's median share (from its start to the next one's: its rows and the Python that
+adds them up included).
 
     .venv/bin/python bench/insights.py                      # 100,000 threads, both engines
     .venv/bin/python bench/insights.py -n 20000 --engines sqlite
