@@ -80,3 +80,20 @@ def test_spelled_out_offsets_cover_the_original_spelling():
     assert [(f.kind, text[f.start:f.end]) for f in find_contact_info(text)] == [
         ("email", "ｒ ｉ ｎ ａ ＠ ｇ ｍ ａ ｉ ｌ ． ｃ ｏ ｍ"), ("phone", "ｾﾞﾛｷｭｳｾﾞﾛ ｲﾁﾆｻﾝﾖﾝ ｺﾞﾛｸﾅﾅﾊﾁ"),
     ]
+
+
+def test_offsets_survive_rewrites_that_change_the_length():
+    # Letters read out in kana become one letter each, a counted digit becomes four: the finding
+    # still covers exactly what the member wrote.
+    text = "よろしく。LINEのIDは えむ・あい・けー・おー・2・2 です"
+    [finding] = find_contact_info(text)
+    assert finding.kind == "line" and text[finding.start:finding.end].endswith("えむ・あい・けー・おー・2・2")
+    text = "電話は、携帯が080のあとに3が4つ、そのあと6が4つです"
+    [finding] = find_contact_info(text)
+    assert (finding.kind, text[finding.start:finding.end], finding.certain) == ("phone", "080のあとに3が4つ、そのあと6が4つ", False)
+
+
+def test_look_alike_letters_keep_the_original_span():
+    text = "連絡は ＬＩИＥ: mei_photo まで"
+    [finding] = find_contact_info(text)
+    assert (finding.kind, text[finding.start:finding.end], finding.certain) == ("line", "ＬＩИＥ: mei_photo", True)
