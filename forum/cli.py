@@ -103,7 +103,8 @@ def demo_command():
 
 @forum_cli.command("badges")
 def badges_command():
-    """Apply the 先輩 badge rule to every member (import, demo and copy apply it themselves; this is for data written by other means, such as a database restore)."""
+    """Apply the 先輩 badge rule to every member (import, demo and copy apply it themselves;
+    this is for data written by other means, such as a database restore)."""
     granted = badges.award_all_earned()
     db.session.commit()
     click.echo(f"granted {granted}")
