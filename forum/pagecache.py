@@ -28,7 +28,7 @@ from typing import Any
 
 import redis
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
 from sqlalchemy import event, orm
 
 from .extensions import db
@@ -102,6 +102,27 @@ def _open_direct(engine: sa.Engine):
         return driver
     except Exception:  # noqa: BLE001 - the pooled read then raises what the pages answer
         return None
+
+
+_REQUEST_VERSION = "pagecache_request_version"  # flask.g: the version this request reads by
+
+
+def request_version() -> str:
+    """The content version this request reads by, for caches kept per process (search's
+    synonyms, scoring fields, FAQ entries): the one a guest's page-cache lookup read already,
+    else one read, kept until the request commits (a commit may move it)."""
+    version = g.get(_REQUEST_VERSION)
+    if version is None:
+        key = g.get("page_cache_key")  # code:version:locale:path (_lookup)
+        version = key.split(":")[1] if key else current_version()
+        g.setdefault(_REQUEST_VERSION, version)
+    return version
+
+
+@event.listens_for(orm.Session, "after_commit")
+def _forget_request_version(session: orm.Session) -> None:
+    if has_app_context():
+        g.pop(_REQUEST_VERSION, None)
 
 
 def bump(connection: sa.Connection) -> None:

@@ -1,13 +1,13 @@
 """The FAQ entries search reads, in one place: the FAQ admins edit (forum.lookups.faq_entries),
 with each entry's normalised text for matching. Every search looks at every entry, so they
 are kept per process until the next write (the page cache's content version says when;
-the request's own reading of it, see kept_fields.content_version)."""
+the request's own reading of it, pagecache.request_version)."""
 from functools import lru_cache
 
+from .. import pagecache
 from ..extensions import db
 from ..lookups import faq_entries as stored_entries
 from ..text import normalize
-from .kept_fields import content_version
 
 _kept: dict[str, tuple[str, list[dict]]] = {}
 
@@ -19,7 +19,7 @@ def _normal(text: str) -> str:
 
 def faq_entries() -> list[dict]:
     """Every entry as {"q", "a", "anchor", "norm"}, in the FAQ page's order."""
-    database, version = str(db.engine.url), content_version()
+    database, version = str(db.engine.url), pagecache.request_version()
     kept = _kept.get(database)
     if kept is None or kept[0] != version:
         entries = [{"q": e.question, "a": e.answer, "anchor": e.anchor, "norm": _normal(f"{e.question}\n{e.answer}")}

@@ -15,8 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from threading import Lock
 
-from flask import g, has_app_context
-from sqlalchemy import event, orm
+from flask import has_app_context
 
 from .. import pagecache
 from .backends.base import DbSession
@@ -35,33 +34,11 @@ _kept: dict[str, _Kept] = {}
 _lock = Lock()  # threaded servers: one search at a time touches the maps
 
 
-_VERSION = "search_content_version"  # flask.g: the version this request has read
-
-
-def content_version() -> str:
-    """The content version this request reads by: the one a guest's page-cache lookup read
-    already, else one primary-key read, kept until the request commits (FAQ entries and
-    kept fields both ask)."""
-    version = g.get(_VERSION)
-    if version is None:
-        key = g.get("page_cache_key")  # code:version:locale:path (pagecache._lookup)
-        version = key.split(":")[1] if key else pagecache.current_version()
-        g.setdefault(_VERSION, version)
-    return version
-
-
-@event.listens_for(orm.Session, "after_commit")
-def _forget_version(session: orm.Session) -> None:
-    """A commit may have moved the version: read it again next time."""
-    if has_app_context():
-        g.pop(_VERSION, None)
-
-
 def fields(session: DbSession, ids: Sequence[int], read: Callable[[list[int]], dict[int, tuple]]) -> dict[int, tuple]:
     """`read(ids)` for the threads not kept, the kept rows for the others."""
     if not ids:
         return {}
-    version = content_version() if has_app_context() else "none"
+    version = pagecache.request_version() if has_app_context() else "none"
     if version == "none":  # no version row (an emptied database): nothing to key on
         return read(list(ids))
     database = str(session.get_bind().engine.url)

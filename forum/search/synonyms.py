@@ -15,8 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import g, has_app_context
-from sqlalchemy import event, orm
+from flask import has_app_context
 
 from .. import pagecache
 from ..extensions import db
@@ -96,25 +95,6 @@ def add_missing(pairs: list[tuple[str, str]]) -> int:
     return added
 
 
-_VERSION = "synonyms_content_version"  # flask.g: the version this request has read
-
-
-def _version() -> str:
-    version = g.get(_VERSION)
-    if version is None:
-        key = g.get("page_cache_key")  # code:version:locale:path, read by the page cache's lookup
-        version = key.split(":")[1] if key else pagecache.current_version()
-        g.setdefault(_VERSION, version)
-    return version
-
-
-@event.listens_for(orm.Session, "after_commit")
-def _forget_version(session: orm.Session) -> None:
-    """A commit may have moved the version: read it again on the next lookup."""
-    if has_app_context():
-        g.pop(_VERSION, None)
-
-
 def refresh() -> None:
     """Reload the table if the content version moved since it was read. The search page and
     the ask form's similar questions call this first, so an admin's edit applies to the next
@@ -122,7 +102,7 @@ def refresh() -> None:
     this process last read it, and cost no statement."""
     if not has_app_context():
         return
-    database, version = str(db.engine.url), _version()
+    database, version = str(db.engine.url), pagecache.request_version()
     kept = _kept.get(database)
     if kept is None or kept[0] != version:
         _kept[database] = (version, build(stored_pairs()))
