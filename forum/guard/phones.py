@@ -22,6 +22,11 @@ _KANA = {
     "8": "ハチ はち",
     "9": "キュウ きゅう キュー きゅー キュ きゅ ク く",
 }
+# Digits read in English but written in katakana: "オーナインオー、セブンセブンファイブワン".
+_KATAKANA_ENGLISH = {"0": "オー", "1": "ワン", "2": "ツー", "3": "スリー", "4": "フォー", "5": "ファイブ",
+                     "6": "シックス", "7": "セブン", "8": "エイト", "9": "ナイン"}
+for _digit, _word in _KATAKANA_ENGLISH.items():
+    _KANA[_digit] += " " + _word
 _KANA_DIGIT = {w.split("(")[0]: d for d, words in _KANA.items() for w in words.split()}
 _KANA_ALT = "|".join(sorted((w for words in _KANA.values() for w in words.split()),
                             key=lambda w: -len(w.split("(")[0])))
@@ -208,7 +213,9 @@ def _loose(text: str, run: Run) -> bool:
     if context and len(digits) == 10 and digits.startswith(("070", "080", "090")):
         return True
     if context and len(run) == 3 and plausible_loose(digits) and len(run[-1][DIGITS]) >= 4:
-        return True  # "自宅は045の9876の5432": a digit too many for a landline, but said to be a phone
+        return True
+    if len(run) == 3 and run[0][DIGITS] in _MOBILE and _context(text, run[0][START], run[-1][END], 20, 12) and len(run[-1][DIGITS]) == 4 and len(digits) >= 9:
+        return True  # "電話で〇七〇、ナナナナ、1203": a mobile head and tail, the middle read out ambiguously  # "自宅は045の9876の5432": a digit too many for a landline, but said to be a phone
     return context and len(digits) == 10 and digits.startswith(("70", "80", "90")) and len(run) != 2
 
 
@@ -276,20 +283,38 @@ def _without_particle(text: str, run: Run) -> Run | None:
 
 def _in_run(text: str, run: Run) -> list[PhoneHit]:
     """Numbers in a run: whole, nearly whole (held), or written backwards (held)."""
-    if sum(len(g[DIGITS]) for g in run) < 10:  # every number read here has ten digits or more
+    if sum(len(g[DIGITS]) for g in run) < 9:  # every number read here has ten digits or more (nine: see _loose)
         return []
     hits = _whole(text, run)
     trimmed = None if hits else _without_particle(text, run)
-    if trimmed:
-        run = trimmed
-        hits = _whole(text, run)
+    if trimmed:  # "…ハチに電話を"; but "よんはちさんご です" keeps its ご when nothing whole is left
+        hits = _whole(text, trimmed)
+        run = trimmed if hits else run
     if not hits and _loose(text, run):
         hits.append(PhoneHit(run[0][START], run[-1][END], False))  # a digit short or over, or no leading 0
     if not hits:
         backwards = [g[DIGITS][::-1] for g in reversed(run)]
         if is_phone(backwards, True) and _REVERSED.search(text, max(0, run[0][START] - 30), run[-1][END] + 30):
             hits.append(PhoneHit(run[0][START], run[-1][END], False))
+    if not hits and _shifted(text, run):
+        hits.append(PhoneHit(run[0][START], run[-1][END], False))
     return hits
+
+
+# "各桁から1を引くと本当の番号": every digit shifted by a small amount, the rule said beside the number.
+_SHIFT = re.compile(r"(?:各|全部の|すべての|全ての)桁[^\n。]{0,8}?(?P<n>[1-3１-３一二三])\s*(?:を|ずつ)?\s*"
+                    r"(?P<op>引|足|たす|ひ|マイナス|プラス|減ら|増や)")
+_SHIFT_VALUE = {"一": 1, "二": 2, "三": 3}
+
+
+def _shifted(text: str, run: Run) -> bool:
+    m = _SHIFT.search(text, max(0, run[0][START] - 40), run[-1][END] + 40)
+    if m is None:
+        return False
+    n = _SHIFT_VALUE.get(m.group("n")) or int(m.group("n"))
+    step = -n if m.group("op") in ("引", "ひ", "マイナス", "減ら") else n
+    groups_ = ["".join(str((int(c) + step) % 10) for c in g[DIGITS]) for g in run]
+    return is_phone(groups_, True)
 
 
 def _split(text: str, runs: list[Run]) -> list[PhoneHit]:
@@ -370,6 +395,17 @@ _COUNT_VALUE = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八
 _GLOSS = re.compile(r"(?<=[0-9])[(（][^()（）\n0-9]{1,10}[)）](?=\s?[\-‐ー−]?\s?[0-9])")
 
 
+_KANA_ONLY = re.compile(rf"(?:{_KANA_ALT})+")
+
+
+def _gloss(m: re.Match[str]) -> str:
+    """A bracketed reading is dropped; "090（いちにさんよん）5678": digits read in kana stand as the digits."""
+    inner = m.group()[1:-1].strip()
+    if len(inner) >= 6 and _KANA_ONLY.fullmatch(inner):
+        return "".join(g[DIGITS] for g in groups(inner)) or ""
+    return ""
+
+
 def _counted(m: re.Match[str]) -> str:
     digit = m.group("d")
     digit = _KANA_DIGIT.get(digit, digit)
@@ -379,7 +415,7 @@ def _counted(m: re.Match[str]) -> str:
 
 def find_phones(base: View) -> list[PhoneHit]:
     """Phone numbers, in offsets of the original text."""
-    view = base.rewrite(_COUNTED, _counted).rewrite(_GLOSS, "")
+    view = base.rewrite(_COUNTED, _counted).rewrite(_GLOSS, _gloss)
     text = view.text
     runs = _runs(text, groups(text))
     hits: list[PhoneHit] = []

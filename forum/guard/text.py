@@ -151,8 +151,8 @@ _LETTER_NAMES = {
 }
 _SPELLED_OTHERS = {
     "_": "アンダーバー アンダースコア アンダーライン", "-": "ハイフン", ".": "ドット ピリオド",
-    "0": "ゼロ レイ", "1": "イチ", "2": "ニー ニ", "3": "サン", "4": "ヨン", "5": "ゴー ゴ", "6": "ロク", "7": "ナナ",
-    "8": "ハチ", "9": "キュウ",
+    "0": "ゼロ レイ", "1": "イチ ワン", "2": "ニー ニ ツー", "3": "サン スリー", "4": "ヨン フォー", "5": "ゴー ゴ ファイブ",
+    "6": "ロク シックス", "7": "ナナ セブン", "8": "ハチ エイト", "9": "キュウ ナイン",
 }
 
 
@@ -165,8 +165,9 @@ for _char, _words in (*_LETTER_NAMES.items(), *_SPELLED_OTHERS.items()):
     for _word in _words.split():
         _READING[_word] = _READING[_hiragana(_word)] = _char
 _READ_WORD = "|".join(sorted(_READING, key=len, reverse=True))
+# Not inside a longer word of the same script; a particle after katakana ("イーのアイディー") ends the run.
 _KANA_SPELLED = re.compile(rf"(?<![ァ-ヺぁ-ゖー])(?:{_READ_WORD}|[0-9])(?:[・、, ]?(?:{_READ_WORD}|[0-9])){{2,}}"
-                           r"(?![ァ-ヺぁ-ゖー])")
+                           r"(?:(?<=[ァ-ヺ0-9ー])(?![ァ-ヺー])|(?<=[ぁ-ゖ])(?![ぁ-ゖー]))")
 _READ_TOKEN = re.compile(rf"{_READ_WORD}|[0-9]")
 
 
@@ -178,6 +179,20 @@ def _kana_letters(m: re.Match[str]) -> str:
     return "".join(chars)
 
 
+# A name written one kana at a time with dots between: "ラ・イ・ン" is ライン.
+_DOTTED_KANA = re.compile(r"(?<![ァ-ヺ・])[ァ-ヺ](?:・[ァ-ヺ]){2,}(?![ァ-ヺ・])")
+# Letters after a name written in kanji numerals: "ren二〇〇二" is ren2002.
+_KANJI_NUMERALS = re.compile(r"(?<=[A-Za-z])[〇零一二三四五六七八九]{2,}(?![〇零一二三四五六七八九十百千万])")
+_KANJI_VALUE = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# Short romaji pieces with spaces, said to be joined: "ka ze no ta mi（スペースなしで）".
+_SYLLABLES = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9_]{1,3}(?: [A-Za-z0-9_]{1,3}){2,}(?![A-Za-z0-9])")
+_NO_SPACES = re.compile(r"スペース(?:なし|無し|抜き|を?(?:詰め|取|除|消))|空白(?:なし|無し|抜き)|(?:つなげ|繋げ|くっつけ)")
+
+
+def _joined_syllables(m: re.Match[str]) -> str:
+    return m.group().replace(" ", "") if _NO_SPACES.search(m.string, m.end(), m.end() + 16) else m.group()
+
+
 # "あっとまーく ryusei_ai", "アットマーク taro": the word for @ right before a name.
 _AT_MARK_WORD = re.compile(r"(?<![A-Za-z0-9])(?:アットマーク|あっとまーく|[@＠] ?マーク) *(?=[A-Za-z0-9_])")
 
@@ -187,7 +202,10 @@ def base_view(original: str) -> View:
     view = View.of(original)
     view = view.rewrite(_SPACED, lambda m: m.group().replace(" ", ""))
     view = view.rewrite(_DOTTED, lambda m: m.group().replace("・", ""))
+    view = view.rewrite(_DOTTED_KANA, lambda m: m.group().replace("・", ""))
     view = view.rewrite(_KANA_SPELLED, _kana_letters)
+    view = view.rewrite(_KANJI_NUMERALS, lambda m: m.group().translate(_KANJI_VALUE))
+    view = view.rewrite(_SYLLABLES, _joined_syllables)
     view = view.rewrite(_AT_MARK_WORD, "@")
     for pattern, repl in ((_BRACKET_DOT, "."), (_BRACKET_SLASH, "/"), (_SPACED_DOT, "."), (_WORD_DOT, "."),
                           (_IDEOGRAPHIC_DOT, "."), (_SPACED_SLASH, "/")):
