@@ -14,8 +14,10 @@ _ID_WORD = (r"(?:(?:(?<=line)|(?<![a-z]))i ?d(?![a-z])|アイディー?|アイ�
 _ID_WORD_RE = re.compile(_ID_WORD, re.IGNORECASE)
 _ASSIGN_MARK = r"(?:[:=→⇒]|->)"
 _OPEN_QUOTE = r"[「『\"'“(]?"
-_QUOTED_SEARCH = re.compile(r"[^\n。!?！？「『]{0,10}[「『][^」』\n]{1,24}[」』]\s*(?:で|を)?\s*"
-                            r"(?:検索|追加|申請|フォロー)")
+# "「えむ@駆け出しデザイナー」って名前で検索", "「佐藤ゆうき」という名前で出てくる".
+_NAMED = r"(?:って|という|との)?\s*(?:名前|ユーザー?名|アカウント名?|名義)?\s*"
+_QUOTED_SEARCH = re.compile(rf"[^\n。!?！？「『]{{0,10}}[「『][^」』\n]{{1,24}}[」』]\s*{_NAMED}(?:で|を)?\s*"
+                            r"(?:検索|追加|申請|フォロー|出て|ヒット|見つか)")
 _QUOTE_AFTER = re.compile(r"\s*[」』\"'”)]?\s*(?:で|を|と)?\s*(?:追加|検索|登録|入れ|フォロー|申請)")
 
 # Each link pattern starts with a look-ahead at its possible first characters: it then skips the Japanese
@@ -40,7 +42,7 @@ _CHAT_LINKS = re.compile(
 # Between ID and the handle: a few words, or a note in brackets ("ID（先頭に@なし）nozomi_0123").
 _ID_CLAUSE = re.compile(
     rf"{_ID_WORD}(?P<gap>(?:[(（][^)）\n]{{0,16}}[)）]|[^\n@a-z0-9(（]){{0,24}}?)(?:{_ASSIGN_MARK}|は|で|を)?\s*"
-    rf"{_OPEN_QUOTE}\s*(?P<h>{_HANDLE})",
+    rf"{_OPEN_QUOTE}\s*(?!i ?d(?![a-z0-9._\-]))(?P<h>{_HANDLE})",
     re.IGNORECASE,
 )
 # The handle in Japanese quotes (not code's id="...") a little after ID, or in pieces:
@@ -55,11 +57,12 @@ _SAME_AS_HERE = re.compile(r"(?:掲示板|サイト|フォーラム|ここ|こ�
 # Asking to swap LINE, or sending its QR code, with no ID written: "ライン交換しませんか", "QRコードを貼るので".
 _SWAP = re.compile(r"交換(?:しませんか|しましょう|しよう|できますか|できません|お願い|して(?:ください|もらえ|くれ))"
                    r"|ふるふる"
-                   r"|qr\s*(?:コード)?(?:を|も)?\s*(?:貼|送|載せ|読み取|読みと|はる|おく|置)", re.IGNORECASE)
+                   r"|qr\s*(?:コード)?(?:(?:を|も)?\s*(?:はる|おく)|[^\n。!?！？]{0,30}?"
+                   r"(?:貼|送|載せ|読み取|読みと|置|欲しい|ほしい|配))", re.IGNORECASE)
 _THEN_HANDLE = re.compile(rf"[^\n]{{0,20}}?(?:追加|検索|申請|フォロー|登録)[^\n a-z0-9]{{0,10}}\s*(?P<h>{_HANDLE})",
                           re.IGNORECASE)
 _SEARCH_QUOTED = re.compile(r"(?:検索|サーチ|search)[^\n「『]{0,4}[「『][^」』\n]{2,30}[」』]"
-                            r"|[「『][^」』\n]{2,30}[」』]\s*(?:で|と)?\s*(?:検索|出て|ヒット|見つか)", re.IGNORECASE)
+                            rf"|[「『][^」』\n]{{2,30}}[」』]\s*{_NAMED}(?:で|と)?\s*(?:検索|出て|ヒット|見つか)", re.IGNORECASE)
 _SPELLED_ID = re.compile(rf"{_ID_WORD}[^\n。]{{0,20}}?(?:ローマ字|ひらがな|平仮名|カタカナ|アンダーバー|アンダースコア"
                          r"|ぴりおど|ピリオド|アルファベット|小文字|大文字)", re.IGNORECASE)
 _AFTER_SERVICE = re.compile(rf"\s*(?:の|で|も)?\s*(?:{_ID_WORD}|dm|名前?|ネーム)?\s*(?P<mark>{_ASSIGN_MARK}|は)?"
@@ -81,6 +84,8 @@ _REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IG
 _ATTRIBUTE = re.compile(r"(?<=[ \t])id=[\"']")
 _DISCORD_TAG = re.compile(r"(?<![a-z0-9._\-])[a-z0-9._]{2,32}#\d{4}(?!\d)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
+# "@everyone", "@here": a chat app's mention of a whole channel, talked about, not a person's handle.
+_MENTIONS = frozenset(["everyone", "here", "channel", "all", "someone", "room"])
 _CODE_WORDS = frozenset(["api", "bot", "bots", "sdk", "app", "apps", "business", "pay", "graph", "for", "webhook",
                          "webhooks", "bolt"])
 
@@ -183,9 +188,11 @@ def _invitations(text: str, names: list[tuple[int, int, str, bool]]) -> list[tup
         then = _THEN_HANDLE.match(text, end)
         if then is not None and strong_handle(then.group("h").lstrip("@")):
             hits.append((start, then.end("h"), kind, False))
+    # "例の緑のアプリのQRコード、欲しい方は": a QR code or a swap offered for LINE named by a euphemism
+    hinted = sorted(names + [(m.start(), m.end(), "line", False) for m in EUPHEMISM.finditer(text)])
     for pattern, reach in ((_SEARCH_QUOTED, 60), (_SAME_AS_HERE, 40), (_SWAP, 30)):
         for m in pattern.finditer(text):
-            near = _nearest_name(names, m.start(), m.end(), reach)
+            near = _nearest_name(hinted if pattern is _SWAP else names, m.start(), m.end(), reach)
             if near is not None:
                 hits.append((min(near[0], m.start()), max(near[1], m.end()), near[2], False))
     return hits
@@ -203,13 +210,35 @@ def _explicit(text: str, m: re.Match[str], kind: str, word: str) -> bool:
     handle = m.group("h")
     id_word = bool(_ID_WORD_RE.search(text, m.start(), m.start("h")))
     mark = m.group("mark")
-    if handle.lower() in _CODE_WORDS or _letters(handle) < 1:
+    if handle.lower() in _CODE_WORDS or handle.lower().lstrip("@") in _MENTIONS or _letters(handle) < 1:
         return False
     if kind == "line" and word.isascii() and not word.isupper() and not id_word:
         return False  # "line 42", "Line: the quick brown fox"
     if handle.startswith("@"):
         return True
     return (id_word or mark is not None) and (mark != "は" or strong_handle(handle))
+
+
+# A link read out after a service's name: "ディスコード 点 gg 斜線 webbu2024" (discord.gg/webbu2024).
+_SPOKEN_LINK = re.compile(r"\s*(?:\.|点|てん|ドット|どっと|dot)\s*(?:gg|com|me|us|app|net)\s*"
+                          r"(?:/|斜線|スラッシュ|すらっしゅ)\s*(?P<h>[a-z0-9][a-z0-9_\-]{2,31})", re.IGNORECASE)
+# A workspace or server to join: "ワークスペース「mori-lab」に参加申請して".
+_WORKSPACE = re.compile(r"(?:ワークスペース|workspace|サーバー|サーバ|server)\s*名?\s*(?:は|:|=)?\s*[「『\"]?"
+                        r"(?P<h>[a-z0-9][a-z0-9._\-]{2,31})(?P<rest>[^\n。!?！？]{0,20})", re.IGNORECASE)
+_JOIN = re.compile(r"参加|招待|入って|入れ|来て|来ませんか|join|申請", re.IGNORECASE)
+
+
+def _rooms(text: str, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """Held: a link spoken after a service's name, or a workspace to join named near one."""
+    hits = []
+    for start, _end, kind, _plain in names:
+        m = _SPOKEN_LINK.match(text, _end)
+        if m is not None:
+            hits.append((start, m.end("h"), kind, False))
+    for m in _WORKSPACE.finditer(text):
+        if strong_handle(m.group("h")) and _JOIN.search(m.group("rest")) and _kind_near(names, m.start(), m.end()):
+            hits.append((m.start(), m.end("h"), "chat", False))
+    return hits
 
 
 _MEET_CODE = re.compile(r"(?<![a-z0-9\-])[a-z]{3}-[a-z]{4}-[a-z]{3}(?![a-z0-9\-])")
@@ -239,6 +268,8 @@ def find_chats(view: View) -> list[tuple[int, int, str, bool]]:
     hits += [(m.start(), m.end(), "chat", True) for m in _CHAT_LINKS.finditer(text)]
     for pattern in (_AT_AFTER_SNS, _AT_BEFORE_SNS):
         for m in pattern.finditer(text):
+            if m.group("h").lower().lstrip("@") in _MENTIONS:
+                continue
             near = _kind_near(names, m.start(), m.end(), 30, 10)
             hits.append((m.start("h"), m.end("h"), near[0] if near else "chat", True))
     if names or "id" in text.lower() or "ID" in text:
@@ -250,4 +281,5 @@ def find_chats(view: View) -> list[tuple[int, int, str, bool]]:
         if _kind_near(discord, m.start(), m.end(), 80, 60):
             hits.append((m.start(), m.end(), "chat", True))
     hits += _meetings(text, names)
+    hits += _rooms(text, names)
     return hits
