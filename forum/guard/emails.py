@@ -1,6 +1,8 @@
 """E-mail addresses: written, spelled out (アット, ドット, ★ for ＠), split in two, or a webmail account name."""
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from bisect import bisect_left
 from functools import lru_cache
@@ -23,7 +25,7 @@ _PROVIDERS = (r"gmail|googlemail|yahoo|ymail|outlook|hotmail|icloud|protonmail|p
 _PROVIDER_NAME = re.compile(_PROVIDERS)
 _VERSION = re.compile(r"v?\d")
 _KANA_PROVIDERS = (
-    (re.compile(r"ジーメール|じーめーる|[gG]メール"), "gmail"),
+    (re.compile(r"ジーメール|じーめーる|[gG]の?メール|グーグルの(?:フリー)?メール"), "gmail"),
     (re.compile(r"ヤフー(?:メール)?"), "yahoo"),
     (re.compile(r"アウトルック"), "outlook"),
     (re.compile(r"アイクラウド"), "icloud"),
@@ -142,13 +144,15 @@ _DANGLING = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63
 # "ユーザー名は info", "その頭に info を付けた": the name part, said near a domain.
 _LOCAL_INTRO = re.compile(r"(?:ユーザー?名|ユーザーネーム|アカウント名?|名前の部分|前の部分|頭|先頭|前)"
                           r"\s*(?:は|が|に|:)?\s*"
-                          r"[「『\"]?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{1,30})(?![A-Za-z0-9.@])")
+                          r"[「『\"]?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{1,30})(?![A-Za-z0-9.@])"
+                          # "ドメインは abc-works.co.jp で、私は suzuki です": the person's name in lower case
+                          r"|(?:私|わたし|僕|自分)\s*は\s*[「『\"]?(?P<p>[a-z][a-z0-9._\-]{1,30})(?![A-Za-z0-9.@])")
 # "名前のローマ字＋生まれ年でgmailを取ってます": how to make the address up, instead of the address.
 _RECIPE = re.compile(r"ローマ字|アルファベット")
-_RECIPE_PARTS = re.compile(r"名前|苗字|名字|生まれ|誕生|数字|ユーザー?名")
+_RECIPE_PARTS = re.compile(r"名前|苗字|名字|生まれ|誕生|数字|ユーザー?名|[「『][ぁ-ゖァ-ヺー]{2,}[」』]")
 # ...with the pieces given: "ハヤシ ミキ 1995", "「いのうえ ゆうき ろくに」" (not a question about how to choose one).
 _RECIPE_GIVEN = re.compile(r"\d{2,}|[「『]")
-_RECIPE_MAIL = re.compile(rf"(?:{_PROVIDERS})|メールアドレス|メアド|アドレス", re.IGNORECASE)
+_RECIPE_MAIL = re.compile(rf"(?:{_PROVIDERS})|メールアドレス|メアド|アドレス|@の前", re.IGNORECASE)
 _REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 _AT_PAIR = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._\-]{2,}@[A-Za-z0-9._\-]{2,}")
 _REACH = 50
@@ -178,6 +182,39 @@ def _recipes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# "gmailの先頭は yoshi、続けて taka、最後に 77": the name given in pieces after the provider.
+_PIECE = re.compile(r"(?:先頭|最初|頭|続けて|続き|次|その後|後ろ|最後|末尾|お尻)\s*(?:は|に|が|:)?\s*[「『]?"
+                    r"[a-z0-9][a-z0-9._\-]{0,20}(?![A-Za-z])")  # lower case: "最初に IMAP、次に SMTP" is settings
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for p in _PROVIDER.finditer(text):
+        pieces = list(_PIECE.finditer(text, p.end(), min(len(text), p.end() + 60)))
+        if len(pieces) >= 2:
+            spans.append((p.start(), pieces[-1].end()))
+    return spans
+
+
+# "base64で書いておきます: a2VudGEu...": an address encoded, with the encoding named.
+_ENCODED_WORDS = re.compile(r"base ?64|デコード|decode", re.IGNORECASE)
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{12,200}={0,2}(?![A-Za-z0-9+/=])")
+
+
+def _encoded(text: str) -> list[tuple[int, int]]:
+    if not _ENCODED_WORDS.search(text):
+        return []
+    spans = []
+    for m in _BASE64.finditer(text):
+        try:
+            plain = base64.b64decode(m.group() + "=" * (-len(m.group()) % 4), validate=True).decode("ascii")
+        except (binascii.Error, ValueError):
+            continue
+        if any(_address(a) for a in _ADDRESS.finditer(plain)):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def _reversed(text: str) -> list[tuple[int, int]]:
     """"moc.liamg@okieak ←逆から読んでください": an address written backwards."""
     spans = []
@@ -203,6 +240,7 @@ def find_emails(base: View) -> list[tuple[int, int, bool]]:
                 found.append((*symbol.span(m.start(), m.end()), False))
     for m in _BARE_PROVIDER.finditer(view.text):
         found.append((*view.span(m.start(), m.end()), False))
-    for s, e in _near_provider(view) + _parts_near_domains(view.text) + _recipes(view.text) + _reversed(view.text):
+    for s, e in (_near_provider(view) + _parts_near_domains(view.text) + _recipes(view.text) + _reversed(view.text)
+                 + _pieces(view.text) + _encoded(view.text)):
         found.append((*view.span(s, e), False))
     return found
