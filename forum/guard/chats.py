@@ -57,8 +57,10 @@ _SAME_AS_HERE = re.compile(r"(?:掲示板|サイト|フォーラム|ここ|こ�
 # Asking to swap LINE, or sending its QR code, with no ID written: "ライン交換しませんか", "QRコードを貼るので".
 _SWAP = re.compile(r"交換(?:しませんか|しましょう|しよう|できますか|できません|お願い|して(?:ください|もらえ|くれ))"
                    r"|ふるふる"
-                   r"|qr\s*(?:コード)?(?:(?:を|も)?\s*(?:はる|おく)|[^\n。!?！？]{0,30}?"
-                   r"(?:貼|送|載せ|読み取|読みと|置|欲しい|ほしい|配))", re.IGNORECASE)
+                   r"|qr\s*(?:コード)?(?:を|も)?\s*(?:貼|送|載せ|読み取|読みと|はる|おく|置)"
+                   # further on, only as an offer ("…のページに貼っておきました", "欲しい方は"), not "載せたい"
+                   r"|qr[^\n。!?！？]{0,30}?(?:貼っ|貼り|送っ|送り|載せて|載せま|置い|配っ|配り|欲しい(?:方|人)|ほしい(?:方|人))",
+                   re.IGNORECASE)
 _THEN_HANDLE = re.compile(rf"[^\n]{{0,20}}?(?:追加|検索|申請|フォロー|登録)[^\n a-z0-9]{{0,10}}\s*(?P<h>{_HANDLE})",
                           re.IGNORECASE)
 _SEARCH_QUOTED = re.compile(r"(?:検索|サーチ|search)[^\n「『]{0,4}[「『][^」』\n]{2,30}[」』]"
