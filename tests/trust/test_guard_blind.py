@@ -5,7 +5,10 @@
   fixed by general rules;
 - guard_blind_c.jsonl: set C (340 lines), written by a helper who had not read the guard; measured
   before any tuning on it (recall 82.9 %: phone 82.2, e-mail 86.7, LINE 70.0, chat 92.5; no ordinary
-  line refused or held), then its misses fixed by general rules.
+  line refused or held), then its misses fixed by general rules;
+- guard_blind_d.jsonl: set D (320 lines), written by someone who never saw the guard; measured before
+  any tuning on it (recall 85.6 %: phone 85.7, e-mail 85.7, LINE 78.9, chat 92.1; 1 of 160 ordinary
+  lines refused, "Discordで @everyone", 2 held), then its misses fixed by general rules.
 
 Each asserts the issue's targets (≥ 95 % of contact details found, certain or held; ≤ 1 % of ordinary
 lines refused; ≤ 5 % held) and the share refused outright, less a small margin from what was reached
@@ -38,11 +41,13 @@ class BlindSet:
 
 
 # Reached (bench/guard.py, after tuning): set A+B recall 100 % (certain 78.2 %), 0 refused, 1 of 190 held;
-# holdout 100 % (certain 67.1 %), 0 refused, 1 of 141 held; set C 100 % (certain 65.3 %), 0 refused, 0 held.
+# holdout 100 % (certain 67.1 %), 0 refused, 1 of 141 held; set C 100 % (certain 65.9 %), 0 refused, 0 held;
+# set D 99.4 % (certain 65.6 %; phone 97.6 %, one arithmetic puzzle left), 0 refused, 2 of 160 held.
 SETS = (
     BlindSet("guard_blind.jsonl", 200, 190, 0.72),
     BlindSet("guard_holdout.jsonl", 150, 140, 0.62),
     BlindSet("guard_blind_c.jsonl", 170, 170, 0.60),
+    BlindSet("guard_blind_d.jsonl", 160, 160, 0.62),
 )
 
 
