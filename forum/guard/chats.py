@@ -64,7 +64,8 @@ _SWAP = re.compile(r"交換(?:しませんか|しましょう|しよう|でき�
 _THEN_HANDLE = re.compile(rf"[^\n]{{0,20}}?(?:追加|検索|申請|フォロー|登録)[^\n a-z0-9]{{0,10}}\s*(?P<h>{_HANDLE})",
                           re.IGNORECASE)
 _SEARCH_QUOTED = re.compile(r"(?:検索|サーチ|search)[^\n「『]{0,4}[「『][^」』\n]{2,30}[」』]"
-                            rf"|[「『][^」』\n]{{2,30}}[」』]\s*{_NAMED}(?:で|と)?\s*(?:検索|出て|ヒット|見つか)", re.IGNORECASE)
+                            rf"|[「『][^」』\n]{{2,30}}[」』]\s*{_NAMED}(?:で|と)?\s*(?:検索|出て|ヒット|見つか)",
+                            re.IGNORECASE)
 _SPELLED_ID = re.compile(rf"{_ID_WORD}[^\n。]{{0,20}}?(?:ローマ字|ひらがな|平仮名|カタカナ|アンダーバー|アンダースコア"
                          r"|ぴりおど|ピリオド|アルファベット|小文字|大文字)", re.IGNORECASE)
 _AFTER_SERVICE = re.compile(rf"\s*(?:の|で|も)?\s*(?:{_ID_WORD}|dm|名前?|ネーム)?\s*(?P<mark>{_ASSIGN_MARK}|は)?"

@@ -213,9 +213,10 @@ def _loose(text: str, run: Run) -> bool:
     if context and len(digits) == 10 and digits.startswith(("070", "080", "090")):
         return True
     if context and len(run) == 3 and plausible_loose(digits) and len(run[-1][DIGITS]) >= 4:
-        return True
-    if len(run) == 3 and run[0][DIGITS] in _MOBILE and _context(text, run[0][START], run[-1][END], 20, 12) and len(run[-1][DIGITS]) == 4 and len(digits) >= 9:
-        return True  # "電話で〇七〇、ナナナナ、1203": a mobile head and tail, the middle read out ambiguously  # "自宅は045の9876の5432": a digit too many for a landline, but said to be a phone
+        return True  # "自宅は045の9876の5432": a digit too many for a landline, but said to be a phone
+    if len(run) == 3 and run[0][DIGITS] in _MOBILE and len(run[-1][DIGITS]) == 4 and len(digits) >= 9 \
+            and _context(text, run[0][START], run[-1][END], 20, 12):
+        return True  # "電話で〇七〇、ナナナナ、1203": a mobile head and tail, the middle read out ambiguously
     return context and len(digits) == 10 and digits.startswith(("70", "80", "90")) and len(run) != 2
 
 

@@ -249,6 +249,28 @@ POSITIVE = [
     ("chat", "紙飛行機のアプリで mao_jp_88 を探してください", None),
     ("chat", "Skype使ってますか？ 名前検索で「Kenji Ueda Osaka」と入れてください", None),
     ("chat", "Zoomのルーム 123 456 7890、パス 4455 です", None),
+    # Shapes from blind set D, in other words: English digits in katakana, kana readings in brackets,
+    # shifted digits, dotted kana names, kanji numerals after letters, romaji said to be joined, QR offers,
+    # spoken links, workspaces, quoted names, e-mail names in pieces or encoded.
+    ("phone", "ゼロハチゼロ、ワンツースリーフォー、ファイブシックスセブンエイト", "ワンツースリーフォー"),
+    ("phone", "080（ぜろいちにさん）4567 までお電話を", "080（ぜろいちにさん）4567"),
+    ("phone", "全部の桁に1を足すと正しい番号です 979-0123-4567", "979-0123-4567"),
+    ("phone", "電話は〇九〇、ハチハチ、4321 まで", "〇九〇、ハチハチ、4321"),
+    ("line", "ラ・イ・ンのIDは saki_0808 です", "saki_0808"),
+    ("line", "LINEのアイディーは、エス・エー・ケー・アイ・ゼロ・ワンです", "エス・エー・ケー・アイ・ゼロ・ワン"),
+    ("line", "LINE ID：mei一九九五", "mei一九九五"),
+    ("line", "LINEはID検索できるようにしました。ID：ｋａｉ＿ｍｕｓｉｃ", "ｋａｉ＿ｍｕｓｉｃ"),
+    ("line", "ラインIDは yu ki no ha na（つなげて読んでね）", "yu ki no ha na"),
+    ("line", "緑のアプリのQRコードが欲しい人はこのスレで言ってください", "QRコード"),
+    ("line", "ラインのQRコードはブログのプロフィール欄に貼っておきました", "QRコード"),
+    ("chat", "Discordサーバー来てね → ディスコード ドット gg スラッシュ team-neko", "team-neko"),
+    ("chat", "Slackのワークスペース「kato-design」に招待します", "kato-design"),
+    ("chat", "インスタで「はなこ＠イラスト垢」という名前で検索してください", "「はなこ＠イラスト垢」"),
+    ("email", "Gのメールで、アカウント名は mio.tanaka.work です", "mio.tanaka.work"),
+    ("email", "Gmailの最初は haru、次に kaze、最後に 21 です", "haru、次に kaze、最後に 21"),
+    ("email", "base64です: dGFyby55YW1hZGFAeWFob28uY28uanA= デコードしてね", "dGFyby55YW1hZGFAeWFob28uY28uanA="),
+    ("email", "ドメインは nishi-tech.jp、私は kondo です。メールはそちらへ", "kondo"),
+    ("email", "メアドは「はると」をローマ字にして、後ろにアイクラウドです", "ローマ字"),
 ]
 
 # Ordinary forum text: prices, dates, times, numbers, versions, places, talk *about* the rules.
@@ -584,6 +606,13 @@ NEGATIVE = [
     "アドレスは半角英数字で、生まれ年などの数字を入れないほうがいいとgmailのヘルプにありました。",
     "Skypeは2025年にサービス終了したので、Teamsに移行しました。",
     '<div id="main-content" class="post-body"> の中身が表示されません。',
+    "Slackで @here を使うと全員に通知が飛ぶので控えてください。",
+    "Discordのbotで @everyone を無効にする設定はありますか？",
+    "Gmailで最初に IMAP を有効にして、次に SMTP を設定しました。",
+    "base64でエンコードした画像をデコードする方法を教えてください。",
+    "Discordのサーバー作成で、サーバー名は何文字まで使えますか？",
+    "LINE公式アカウントのQRコードを名刺に載せたいです。",
+    "ア・イ・ウの順に並べてください。",
     'HTMLで <input id="user_name" name="user_name"> にしたらCSSが効きません。',
 ]
 
@@ -632,6 +661,19 @@ HELD = {
     "Instagramのアカウントは、この掲示板のユーザー名と同じです",
     "紙飛行機のアプリで mao_jp_88 を探してください",
     "Skype使ってますか？ 名前検索で「Kenji Ueda Osaka」と入れてください",
+    "全部の桁に1を足すと正しい番号です 979-0123-4567",
+    "電話は〇九〇、ハチハチ、4321 まで",
+    "LINEのアイディーは、エス・エー・ケー・アイ・ゼロ・ワンです",
+    "緑のアプリのQRコードが欲しい人はこのスレで言ってください",
+    "ラインのQRコードはブログのプロフィール欄に貼っておきました",
+    "Discordサーバー来てね → ディスコード ドット gg スラッシュ team-neko",
+    "Slackのワークスペース「kato-design」に招待します",
+    "インスタで「はなこ＠イラスト垢」という名前で検索してください",
+    "Gのメールで、アカウント名は mio.tanaka.work です",
+    "Gmailの最初は haru、次に kaze、最後に 21 です",
+    "base64です: dGFyby55YW1hZGFAeWFob28uY28uanA= デコードしてね",
+    "ドメインは nishi-tech.jp、私は kondo です。メールはそちらへ",
+    "メアドは「はると」をローマ字にして、後ろにアイクラウドです",
 }
 
 # Ordinary text the guard may hold but must never refuse.
