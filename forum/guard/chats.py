@@ -9,7 +9,8 @@ from .services import CHAT_EUPHEMISM, EUPHEMISM, services
 from .text import View
 
 _HANDLE = r"@?[a-z0-9][a-z0-9._\-]{1,31}(?:#\d{4})?"
-_ID_WORD = (r"(?:(?:(?<=line)|(?<![a-z]))i ?d(?![a-z])|アイディー?|アイデー|あいでぃー?"
+# Not the end of a name in code: "WHERE user_id = @userId".
+_ID_WORD = (r"(?:(?:(?<=line)|(?<=line_)|(?<![a-z_]))i ?d(?![a-z])|アイディー?|アイデー|あいでぃー?"
             r"|ユーザー?(?:名|ネーム)|user ?name|アカウント名?|ハンドル(?:ネーム)?)")
 _ID_WORD_RE = re.compile(_ID_WORD, re.IGNORECASE)
 _ASSIGN_MARK = r"(?:[:=→⇒]|->)"
@@ -55,7 +56,9 @@ _SAME_AS_HERE = re.compile(r"(?:掲示板|サイト|フォーラム|ここ|こ�
                            r"(?:ユーザー?名|ユーザーネーム|名前|ニックネーム|ハンドル|id)と(?:同じ|一緒)",
                            re.IGNORECASE)
 # Asking to swap LINE, or sending its QR code, with no ID written: "ライン交換しませんか", "QRコードを貼るので".
+# (Not when told as what someone else asked: "LINE交換しようと言われて断ったら".)
 _SWAP = re.compile(r"交換(?:しませんか|しましょう|しよう|できますか|できません|お願い|して(?:ください|もらえ|くれ))"
+                   r"(?!\s*(?:と|って)\s*(?:言われ|いわれ|誘われ|頼まれ|聞かれ|しつこく))"
                    r"|ふるふる"
                    r"|qr\s*(?:コード)?(?:を|も)?\s*(?:貼|送|載せ|読み取|読みと|はる|おく|置)"
                    # further on, only as an offer ("…のページに貼っておきました", "欲しい方は"), not "載せたい"

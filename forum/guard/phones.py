@@ -414,9 +414,16 @@ def _counted(m: re.Match[str]) -> str:
     return digit * (int(count) if count.isdigit() else _COUNT_VALUE[count])
 
 
-def find_phones(base: View) -> list[PhoneHit]:
-    """Phone numbers, in offsets of the original text."""
-    view = base.rewrite(_COUNTED, _counted).rewrite(_GLOSS, _gloss)
+# "次は1000×3+456、最後は8000+21": parts of a number given as sums, to be worked out.
+_SUM = re.compile(r"(?<![0-9.])(?P<a>[0-9]{1,5})\s*(?:[×xX*]\s*(?P<b>[0-9]{1,4})\s*)?\+\s*(?P<c>[0-9]{1,5})(?![0-9.])")
+
+
+def _worked_out(m: re.Match[str]) -> str:
+    value = int(m.group("a")) * int(m.group("b") or 1) + int(m.group("c"))
+    return str(value) if value < 100_000 else m.group()
+
+
+def _numbers(view: View) -> list[PhoneHit]:
     text = view.text
     runs = _runs(text, groups(text))
     hits: list[PhoneHit] = []
@@ -424,3 +431,14 @@ def find_phones(base: View) -> list[PhoneHit]:
         hits += _in_run(text, run)
     hits += _split(text, runs) + _scattered(text, runs)
     return [PhoneHit(*view.span(h.start, h.end), h.certain) for h in hits]
+
+
+def find_phones(base: View) -> list[PhoneHit]:
+    """Phone numbers, in offsets of the original text."""
+    view = base.rewrite(_COUNTED, _counted).rewrite(_GLOSS, _gloss)
+    hits = _numbers(view)
+    if "+" in view.text and _CONTEXT.search(view.text):  # sums worked out: held at most, never refused
+        summed = view.rewrite(_SUM, _worked_out)
+        if summed is not view:
+            hits += [PhoneHit(h.start, h.end, False) for h in _numbers(summed)]
+    return hits

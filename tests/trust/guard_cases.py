@@ -271,6 +271,7 @@ POSITIVE = [
     ("email", "base64です: dGFyby55YW1hZGFAeWFob28uY28uanA= デコードしてね", "dGFyby55YW1hZGFAeWFob28uY28uanA="),
     ("email", "ドメインは nishi-tech.jp、私は kondo です。メールはそちらへ", "kondo"),
     ("email", "メアドは「はると」をローマ字にして、後ろにアイクラウドです", "ローマ字"),
+    ("phone", "電話番号は、頭が090、次が2000+345、最後が3000×2+12 です", "2000+345"),
 ]
 
 # Ordinary forum text: prices, dates, times, numbers, versions, places, talk *about* the rules.
@@ -613,6 +614,9 @@ NEGATIVE = [
     "Discordのサーバー作成で、サーバー名は何文字まで使えますか？",
     "LINE公式アカウントのQRコードを名刺に載せたいです。",
     "ア・イ・ウの順に並べてください。",
+    "ライン交換しようってしつこく言われて困っています。通報できますか？",
+    "SQL Serverで SELECT * FROM users WHERE user_id = @userId と書きました。",
+    "電話代は3000+1500円で、合計4500円でした。",
     'HTMLで <input id="user_name" name="user_name"> にしたらCSSが効きません。',
 ]
 
@@ -674,6 +678,7 @@ HELD = {
     "base64です: dGFyby55YW1hZGFAeWFob28uY28uanA= デコードしてね",
     "ドメインは nishi-tech.jp、私は kondo です。メールはそちらへ",
     "メアドは「はると」をローマ字にして、後ろにアイクラウドです",
+    "電話番号は、頭が090、次が2000+345、最後が3000×2+12 です",
 }
 
 # Ordinary text the guard may hold but must never refuse.

@@ -42,7 +42,7 @@ class BlindSet:
 
 # Reached (bench/guard.py, after tuning): set A+B recall 100 % (certain 78.2 %), 0 refused, 1 of 190 held;
 # holdout 100 % (certain 67.1 %), 0 refused, 1 of 141 held; set C 100 % (certain 65.9 %), 0 refused, 0 held;
-# set D 99.4 % (certain 65.6 %; phone 97.6 %, one arithmetic puzzle left), 0 refused, 2 of 160 held.
+# set D 100 % (certain 65.6 %), 0 refused, 0 of 160 held.
 SETS = (
     BlindSet("guard_blind.jsonl", 200, 190, 0.72),
     BlindSet("guard_holdout.jsonl", 150, 140, 0.62),
