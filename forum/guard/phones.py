@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import permutations
+from itertools import islice, permutations
 from typing import Final
 
 from .text import View
@@ -437,7 +437,8 @@ def find_phones(base: View) -> list[PhoneHit]:
     """Phone numbers, in offsets of the original text."""
     view = base.rewrite(_COUNTED, _counted).rewrite(_GLOSS, _gloss)
     hits = _numbers(view)
-    if "+" in view.text and _CONTEXT.search(view.text):  # sums worked out: held at most, never refused
+    # Sums worked out: held at most, never refused. Only a few: a post of hundreds is arithmetic, not a puzzle.
+    if "+" in view.text and _CONTEXT.search(view.text) and len(list(islice(_SUM.finditer(view.text), 9))) <= 8:
         summed = view.rewrite(_SUM, _worked_out)
         if summed is not view:
             hits += [PhoneHit(h.start, h.end, False) for h in _numbers(summed)]
