@@ -18,7 +18,7 @@ from .edits import views as edits_views
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .faq import views as faq_views
-from .i18n import select_locale
+from .i18n import install_template_gettext, select_locale
 from .inputs import FormRequest
 from .mail import notifications as mail_notifications
 from .models import User
@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     configure_rate_limit_storage(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     login_manager.init_app(app)
     mail_notifications.connect()
     login_manager.login_view = "auth.login"
