@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .broad import broad_holds
 from .chats import find_chats
 from .emails import find_emails
 from .phones import find_phones
@@ -47,6 +48,8 @@ def find_contact_info(text: str) -> list[Finding]:
     candidates = [Finding("email", s, e, certain) for s, e, certain in find_emails(view)]
     for s, e, kind, certain in find_chats(view):
         candidates.append(Finding(kind, *view.span(s, e), certain))
+    for s, e, kind in broad_holds(view.text):  # looser, so only ever held
+        candidates.append(Finding(kind, *view.span(s, e), False))
     for hit in find_phones(view):
         candidates.append(Finding("phone", hit.start, hit.end, hit.certain))
     return _merge(candidates)
