@@ -237,8 +237,19 @@ def is_phone(groups_: list[str], context: bool) -> bool:
 
 
 def _placeholder(groups_: list[str]) -> bool:
-    """090-0000-0000, 03-0000-0000: the form's example, not someone's number."""
+    """090-0000-0000, 03-0000-0000: the form's example, not someone's number (left alone)."""
     return len(groups_) > 1 and set("".join(groups_[1:])) == {"0"}
+
+
+# A number glued to a code's letters (INV-090-4417-2218, SKU-…) is that code's, not a phone; a number
+# after 請求書番号 or 注文番号 at most held.
+_INVOICE_PREFIX = re.compile(r"(?<![A-Za-z])(?!(?:tel|fax|phone|mobile|call|cell)-$)[A-Za-z]{2,8}-$", re.IGNORECASE)
+_NOT_A_PHONE = re.compile(r"(?:請求書?|注文|伝票|管理|受付|会員|予約|問い合わせ|お問合せ|案件|型|品|シリアル"
+                          r"|invoice|order)(?:番号|no|id|#)", re.IGNORECASE)
+
+
+def _not_a_phone(text: str, start: int) -> bool:
+    return bool(_NOT_A_PHONE.search(text, max(0, start - 12), start))
 
 
 def _context(text: str, start: int, end: int, before: int, after: int) -> bool:
@@ -265,8 +276,9 @@ def _whole(text: str, run: Run) -> list[PhoneHit]:
             if plausible("".join(digits)) and is_phone(digits, _context(text, start, start, 12, 0)):
                 if start and text[start - 1] in "([「":  # keep "(03)1234-5678" whole
                     start -= 1
-                sure = "l" not in "".join(g[KINDS] for g in run[i:j]) and not _placeholder(digits)
-                hits.append(PhoneHit(start, end, sure))
+                sure = "l" not in "".join(g[KINDS] for g in run[i:j]) and not _not_a_phone(text, start)
+                if not _placeholder(digits):
+                    hits.append(PhoneHit(start, end, sure))
                 i = j
                 break
         else:
@@ -430,7 +442,8 @@ def _numbers(view: View) -> list[PhoneHit]:
     for run in runs:
         hits += _in_run(text, run)
     hits += _split(text, runs) + _scattered(text, runs)
-    return [PhoneHit(*view.span(h.start, h.end), h.certain) for h in hits]
+    return [PhoneHit(*view.span(h.start, h.end), h.certain) for h in hits
+            if not _INVOICE_PREFIX.search(text, max(0, h.start - 12), h.start)]
 
 
 def find_phones(base: View) -> list[PhoneHit]:
