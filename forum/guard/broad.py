@@ -39,6 +39,10 @@ _DIGIT_ID = re.compile(r"(?:(?<![a-z])id|アイディー?|あいでぃー?)[^\n�
                        r"(?<![0-9\-])(?P<n>[0-9]{6,12})(?![0-9\-])", re.IGNORECASE)
 _PLAIN_LETTERS = re.compile(r"(?:英字|英語|ローマ字|アルファベット)[^\n。]{0,20}?"
                             r"[(「『]\s*(?P<h>[a-z]{6,30})\s*[)」』]", re.IGNORECASE)
+# A mobile's head read in kana digits, near 番号 or 電話: "ゼロハチゼロ、ヨイフロ…" (a pun for the rest).
+_KANA_HEAD = re.compile(r"(?:ゼロ|レイ|ぜろ|れい)(?:ハチ|キュー|キュウ|ナナ|はち|きゅう|きゅー|なな)"
+                        r"(?:ゼロ|レイ|ぜろ|れい)")
+_PHONE_WORD = re.compile(r"番号|電話|でんわ|携帯")
 _NOT_NAMES = frozenset(["e-mail", "wi-fi", "utf-8", "python3", "x-twitter", "g-mail", "co.jp", "ne.jp"])
 _REACH_BEFORE, _REACH_AFTER = 40, 30
 
@@ -67,6 +71,8 @@ def broad_holds(text: str) -> list[tuple[int, int, str]]:
                     for m in _NICKNAME.finditer(text)] + [(s, kind) for s, _e, kind, _plain in services(text)])
     mails = [m.start() for m in _PROVIDER.finditer(text)]
     hits: list[tuple[int, int, str]] = [(m.start(), m.end(), "email") for m in _SPOKEN_AT.finditer(text)]
+    hits += [(m.start(), m.end(), "phone") for m in _KANA_HEAD.finditer(text)
+             if _PHONE_WORD.search(text, max(0, m.start() - 30), m.end() + 10)]
     if not named and not mails:
         return hits  # "テスト用アカウント test_user01", "ユーザーIDは user_0001 から": no channel named
     accounts = [m.start() for m in _ACCOUNT_WORD.finditer(text)]
