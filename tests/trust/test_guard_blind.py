@@ -8,7 +8,11 @@
   line refused or held), then its misses fixed by general rules;
 - guard_blind_d.jsonl: set D (320 lines), written by someone who never saw the guard; measured before
   any tuning on it (recall 85.6 %: phone 85.7, e-mail 85.7, LINE 78.9, chat 92.1; 1 of 160 ordinary
-  lines refused, "Discordで @everyone", 2 held), then its misses fixed by general rules.
+  lines refused, "Discordで @everyone", 2 held), then its misses fixed by general rules;
+- guard_blind_e.jsonl: set E (300 lines), written without seeing the guard; measured before any tuning
+  on it (recall 87.3 %: phone 97.5, e-mail 87.5, LINE 82.9, chat 80.0; 1 of 150 ordinary lines refused,
+  an invoice number INV-090-4417-2218, 1 held, a placeholder 090-0000-0000), then fixed by broader
+  rules that only hold (forum/guard/broad.py: a made-up name near any channel named, in any script).
 
 Each asserts the issue's targets (≥ 95 % of contact details found, certain or held; ≤ 1 % of ordinary
 lines refused; ≤ 5 % held) and the share refused outright, less a small margin from what was reached
@@ -42,12 +46,13 @@ class BlindSet:
 
 # Reached (bench/guard.py, after tuning): set A+B recall 100 % (certain 78.2 %), 0 refused, 1 of 190 held;
 # holdout 100 % (certain 67.1 %), 0 refused, 1 of 141 held; set C 100 % (certain 65.9 %), 0 refused, 0 held;
-# set D 100 % (certain 65.6 %), 0 refused, 0 of 160 held.
+# set D 100 % (certain 65.6 %), 0 refused, 0 of 160 held; set E 100 % (certain 60.0 %), 0 refused, 0 of 150 held.
 SETS = (
     BlindSet("guard_blind.jsonl", 200, 190, 0.72),
     BlindSet("guard_holdout.jsonl", 150, 140, 0.62),
     BlindSet("guard_blind_c.jsonl", 170, 170, 0.60),
     BlindSet("guard_blind_d.jsonl", 160, 160, 0.62),
+    BlindSet("guard_blind_e.jsonl", 150, 150, 0.55),
 )
 
 
