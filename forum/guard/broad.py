@@ -33,7 +33,7 @@ _TOKEN = re.compile(r"(?<![a-z0-9._\-@/\"'])(?:@\s?)?[a-z0-9](?:[a-z0-9]|\s?[._\
 # Code, not a name: chat.postMessage, @app.event, a host name (smtp.gmail.com).
 _CODE = re.compile(r"[a-z][A-Z]|^@?\w+\.\w+\.|\.(?:com|net|org|jp|io|py|js)$|_(?:id|ids|url|token|key|name|type)$")
 # A handle in quoted pieces to be joined: "「nao」「_」「photo」「22」をくっつけて", "（mio）＋ 0303".
-_PIECES = re.compile(r"[「『(][a-z0-9._\-]{1,20}[」』)](?:\s*[+、]?\s*[「『(][a-z0-9._\-]{1,20}[」』)]){1,5}"
+_PIECES = re.compile(r"[「『(][a-z0-9._\-]{1,20}[」』)](?:\s*[+、._\-]?\s*[「『(][a-z0-9._\-]{1,20}[」』)]){1,5}"
                      r"|[(][a-z]{2,20}[)]\s*\+\s*[0-9]{2,8}", re.IGNORECASE)
 _DIGIT_ID = re.compile(r"(?:(?<![a-z])id|アイディー?|あいでぃー?)[^\n。]{0,30}?"
                        r"(?<![0-9\-])(?P<n>[0-9]{6,12})(?![0-9\-])", re.IGNORECASE)

@@ -248,6 +248,10 @@ _NOT_A_PHONE = re.compile(r"(?:請求書?|注文|伝票|管理|受付|会員|予
                           r"|invoice|order)(?:番号|no|id|#)", re.IGNORECASE)
 
 
+# "080-0000-0000": a sample in a form or a manual, whichever way it was found.
+_ZEROS = re.compile(r"0000\D?0000$")
+
+
 def _not_a_phone(text: str, start: int) -> bool:
     return bool(_NOT_A_PHONE.search(text, max(0, start - 12), start))
 
@@ -443,7 +447,8 @@ def _numbers(view: View) -> list[PhoneHit]:
         hits += _in_run(text, run)
     hits += _split(text, runs) + _scattered(text, runs)
     return [PhoneHit(*view.span(h.start, h.end), h.certain) for h in hits
-            if not _INVOICE_PREFIX.search(text, max(0, h.start - 12), h.start)]
+            if not _INVOICE_PREFIX.search(text, max(0, h.start - 12), h.start)
+            and not _ZEROS.search(text, h.start, h.end)]
 
 
 def find_phones(base: View) -> list[PhoneHit]:

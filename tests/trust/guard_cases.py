@@ -272,6 +272,19 @@ POSITIVE = [
     ("email", "ドメインは nishi-tech.jp、私は kondo です。メールはそちらへ", "kondo"),
     ("email", "メアドは「はると」をローマ字にして、後ろにアイクラウドです", "ローマ字"),
     ("phone", "電話番号は、頭が090、次が2000+345、最後が3000×2+12 です", "2000+345"),
+    # A handle near any channel named, in any script or nickname, or spelled in pieces (held):
+    ('chat', '連絡は青い鳥のほうで、名前は hina_sketch です', 'hina_sketch'),
+    ('chat', 'カメラのアプリのほうにDMください、rio.handmade で出ます', 'rio.handmade'),
+    ('line', '緑のやつの ID → s.a.k.u.r.a.7', 's.a.k.u.r.a.7'),
+    ('chat', 'でぃすこーどやってます。ユーザー名は kaito.gg です', 'kaito.gg'),
+    ('chat', 'Xの垢は @ tomo _ cafe です（空白は詰めて）', 'tomo _ cafe'),
+    ('line', 'ラインで「ren」「.」「works」「5」をつなげて検索してね', '「ren」「.」「works」「5」'),
+    ('line', 'LINEのIDは数字だけで 20010415 です', '20010415'),
+    ('email', 'yuki-notes＠じーめーる に送ってください', 'yuki-notes'),
+    ('email', '僕のアドレスは taku.88 のジーメです', 'taku.88'),
+    ('email', 'けい どっと やまだ あっと ぐーぐる めーる です', 'あっと ぐーぐる'),
+    ('email', 'Gmailの名前は「そらまめ工房」を英字にした（soramamekoubou）です', 'soramamekoubou'),
+    ('phone', '電話番号はゼロキューゼロから始まって、残りは語呂合わせです', 'ゼロキューゼロ'),
 ]
 
 # Ordinary forum text: prices, dates, times, numbers, versions, places, talk *about* the rules.
@@ -618,6 +631,16 @@ NEGATIVE = [
     "SQL Serverで SELECT * FROM users WHERE user_id = @userId と書きました。",
     "電話代は3000+1500円で、合計4500円でした。",
     'HTMLで <input id="user_name" name="user_name"> にしたらCSSが効きません。',
+    # Codes and identifiers that look like numbers or handles near a channel's name:
+    '請求書番号が INV-080-5521-3390 になっていて、電話番号と見分けがつきません',
+    '注文番号 SKU-090-1122-3344 の商品が届きません',
+    '見本の電話番号は 080-0000-0000 と書いておきました',
+    '案件ID 55120934 の依頼主と連絡が取れません',
+    'Slackのbotで @app.command("/hello") を書きました',
+    'Telegram Bot APIで chat_id の取り方がわかりません',
+    'テスト用アカウント demo_user01 でログインしてください',
+    'GitHub Actionsで python-version: 3.12.x を指定しています',
+    'LINE Messaging APIの channel_token はどこで発行しますか？',
 ]
 
 # Contact details the guard holds for a moderator rather than refusing: spelled-out partials, names split in
@@ -679,6 +702,18 @@ HELD = {
     "ドメインは nishi-tech.jp、私は kondo です。メールはそちらへ",
     "メアドは「はると」をローマ字にして、後ろにアイクラウドです",
     "電話番号は、頭が090、次が2000+345、最後が3000×2+12 です",
+    '連絡は青い鳥のほうで、名前は hina_sketch です',
+    'カメラのアプリのほうにDMください、rio.handmade で出ます',
+    '緑のやつの ID → s.a.k.u.r.a.7',
+    'でぃすこーどやってます。ユーザー名は kaito.gg です',
+    'Xの垢は @ tomo _ cafe です（空白は詰めて）',
+    'ラインで「ren」「.」「works」「5」をつなげて検索してね',
+    'LINEのIDは数字だけで 20010415 です',
+    'yuki-notes＠じーめーる に送ってください',
+    '僕のアドレスは taku.88 のジーメです',
+    'けい どっと やまだ あっと ぐーぐる めーる です',
+    'Gmailの名前は「そらまめ工房」を英字にした（soramamekoubou）です',
+    '電話番号はゼロキューゼロから始まって、残りは語呂合わせです',
 }
 
 # Ordinary text the guard may hold but must never refuse.
