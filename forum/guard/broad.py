@@ -15,11 +15,11 @@ from .services import services
 
 # Ways to name a channel that the service list leaves out: nicknames, logos, kana spellings.
 _NICKNAME = re.compile(
-    r"青い鳥|鳥の?(?:アプリ|方|ほう)|鳥じゃ|旧ツイ|ツイ垢|(?<![a-z0-9.\-_])x(?=\s?\(?旧|\s?(?:で|の|に|は|アカ|垢))|カメラの(?:方|ほう|アプリ)"
+    r"青い鳥|鳥の?(?:アプリ|方|ほう)|鳥じゃ|旧ツイ|ツイ(?:垢|アカ|の)|(?<![a-z0-9.\-_])x(?=\s?\(?旧|\s?(?:で|の|に|は|アカ|垢))|カメラの(?:方|ほう|アプリ)"
     r"|インスタ|緑の(?:やつ|アプリ|方)|電報アプリ|でぃすこ|らいん|ライン", re.IGNORECASE)
 # Words that say a name is an account's (not "user_id" in code).
-_ACCOUNT_WORD = re.compile(r"(?<![a-z_])i\.?\s?d(?![a-z])|アイディー?|あいでぃー?|ユーザー?(?:名|ネーム)|なまえ"
-                           r"|垢|アカウント|(?<![a-z])dm(?![a-z])", re.IGNORECASE)
+_ACCOUNT_WORD = re.compile(r"(?<![a-z_])i\.?\s?d(?![a-z])|アイディー?|あいでぃー?|ユーザー?(?:名|ネーム)"
+                           r"|なまえ|名前|アカ名|垢|アカウント|(?<![a-z])dm(?![a-z])", re.IGNORECASE)
 _LINE_NICKNAME = re.compile(r"緑|らいん|ライン")
 # Mail providers in any script, and the words that say the name is the part before the @.
 _PROVIDER = re.compile(r"gmail|g-mail|ジーメ|じーめ|ぐーぐるめーる|グーグルメール|googleの(?:無料)?メール"
@@ -31,7 +31,10 @@ _SPOKEN_AT = re.compile(r"(?:あっと|アット)\s*"
 _TOKEN = re.compile(r"(?<![a-z0-9._\-@/\"'])(?:@\s?)?[a-z0-9](?:[a-z0-9]|\s?[._\-]\s?(?=[a-z0-9])){3,40}"
                     r"(?![a-z0-9/(\"'])", re.IGNORECASE)
 # Code, not a name: chat.postMessage, @app.event, a host name (smtp.gmail.com).
-_CODE = re.compile(r"[a-z][A-Z]|^@?\w+\.\w+\.|\.(?:com|net|org|jp|io|py|js)$|_(?:id|ids|url|token|key|name|type)$")
+_CODE = re.compile(r"[a-z][A-Z]|^@?\w+\.\w+\.|\.(?:com|net|org|jp|io|py|js)$|_(?:id|ids|url|token|key|name|type)$"
+                   r"|^v(?:er)?\d|(?:^|[-_.])(?:bot|api|sdk|app|plugin|feed|sample|limit|lib|cli)(?=$|[-_.\d])")
+# Words joined by hyphens (rate-limit, teams-app): a name only when told it is one (ID, 名前, an @).
+_HYPHENED_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
 # A handle in quoted pieces to be joined: "「nao」「_」「photo」「22」をくっつけて", "（mio）＋ 0303".
 _PIECES = re.compile(r"[「『(][a-z0-9._\-]{1,20}[」』)](?:\s*[+、._\-]?\s*[「『(][a-z0-9._\-]{1,20}[」』)]){1,5}"
                      r"|[(][a-z]{2,20}[)]\s*\+\s*[0-9]{2,8}", re.IGNORECASE)
@@ -103,6 +106,8 @@ def _handles(text: str, named: list[tuple[int, str]], accounts: list[int], mails
             continue
         if _near(mails, m.start(), m.end()):
             hits.append((m.start(), m.end(), "email"))
+        elif _HYPHENED_WORDS.fullmatch(m.group()) and not _near(accounts, m.start(), m.end()):
+            continue
         elif _near(named_spots, m.start(), m.end()) or (
                 _near(accounts, m.start(), m.end()) and _near(further, m.start(), m.end(), 2)):
             hits.append((m.start(), m.end(), _kind(channels, m.start())))
