@@ -16,19 +16,23 @@ from .services import services
 # Ways to name a channel that the service list leaves out: nicknames, logos, kana spellings.
 _NICKNAME = re.compile(
     r"青い鳥|鳥の?(?:アプリ|方|ほう)|鳥じゃ|旧ツイ|ツイ(?:垢|アカ|の)|(?<![a-z0-9.\-_])x(?=\s?\(?旧|\s?(?:で|の|に|は|アカ|垢))|カメラの(?:方|ほう|アプリ)"
-    r"|インスタ|緑の(?:やつ|アプリ|方)|電報アプリ|でぃすこ|らいん|ライン", re.IGNORECASE)
+    r"|インスタ|緑の(?:やつ|アプリ|方)|電報アプリ|でぃすこ|らいん|ライン"
+    # services spelled in hiragana, and their short names
+    r"|いんすた|ふぇいすぶっく|てれぐら|すらっく|すかいぷ|ちゃっとわーく|ついった|ぶるすこ|ブルスコ|かかお|うぃーちゃっと"
+    r"|(?<![a-z0-9_.\-])(?:ig|fb|tg|sns)(?![a-z0-9_.\-])", re.IGNORECASE)
 # Words that say a name is an account's (not "user_id" in code).
 _ACCOUNT_WORD = re.compile(r"(?<![a-z_])i\.?\s?d(?![a-z])|アイディー?|あいでぃー?|ユーザー?(?:名|ネーム)"
                            r"|なまえ|名前|アカ名|垢|アカウント|(?<![a-z])dm(?![a-z])", re.IGNORECASE)
 _LINE_NICKNAME = re.compile(r"緑|らいん|ライン")
 # Mail providers in any script, and the words that say the name is the part before the @.
 _PROVIDER = re.compile(r"gmail|g-mail|ジーメ|じーめ|ぐーぐるめーる|グーグルメール|googleの(?:無料)?メール"
-                       r"|yahoo|ヤフー|やふー|outlook|hotmail|icloud|アイクラウド|メアド|めあど", re.IGNORECASE)
+                       r"|yahoo|ヤフー|やふー|ほっとめーる|ホットメール|キャリアメール|(?:ドコモ|どこも|au|ソフトバンク)のメール"
+                       r"|outlook|アウトルック|あうとるっく|hotmail|icloud|アイクラウド|メアド|めあど", re.IGNORECASE)
 # A name read out around "at": "えむ どっと わたなべ あっと じーめーる".
 _SPOKEN_AT = re.compile(r"(?:あっと|アット)\s*"
                         r"(?:じーめ|ジーメ|ぐーぐる|グーグル|やふー|ヤフー|あいくらうど|アイクラウド)")
 # A handle, perhaps spaced around its dots and underscores ("yuzu _ writer" told to be joined).
-_TOKEN = re.compile(r"(?<![a-z0-9._\-@/\"'])(?:@\s?)?[a-z0-9](?:[a-z0-9]|\s?[._\-]\s?(?=[a-z0-9])){3,40}"
+_TOKEN = re.compile(r"(?<![a-z0-9._\-@/\"'#])(?:@\s?)?[a-z0-9](?:[a-z0-9]|\s?[._\-]\s?(?=[a-z0-9])){3,40}"
                     r"(?![a-z0-9/(\"'])", re.IGNORECASE)
 # Code, not a name: chat.postMessage, @app.event, a host name (smtp.gmail.com).
 _CODE = re.compile(r"[a-z][A-Z]|^@?\w+\.\w+\.|\.(?:com|net|org|jp|io|py|js)$|_(?:id|ids|url|token|key|name|type)$"
@@ -104,7 +108,7 @@ def _handles(text: str, named: list[tuple[int, str]], accounts: list[int], mails
     for m in _TOKEN.finditer(text):
         if not _handle_like(m.group()):
             continue
-        if _near(mails, m.start(), m.end()):
+        if _near_mail(mails, m.start(), m.end()):
             hits.append((m.start(), m.end(), "email"))
         elif _HYPHENED_WORDS.fullmatch(m.group()) and not _near(accounts, m.start(), m.end()):
             continue
@@ -116,6 +120,12 @@ def _handles(text: str, named: list[tuple[int, str]], accounts: list[int], mails
         if (_handle_like(joined) or joined.isalnum()) and len(joined) >= 5 and _near(spots, m.start(), m.end()):
             hits.append((m.start(), m.end(), _kind(channels, m.start())))
     return hits
+
+
+def _near_mail(mails: list[int], start: int, end: int) -> bool:
+    """A provider named close by: "ma-kun.1203 のジーメ", not one a sentence away ("ドコモのメール…の stage_2")."""
+    i = bisect_left(mails, start - 20)
+    return i < len(mails) and mails[i] <= end + 15
 
 
 def _kind(channels: list[tuple[int, str]], at: int) -> str:

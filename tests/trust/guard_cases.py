@@ -287,6 +287,9 @@ POSITIVE = [
     ("phone", "電話番号はゼロキューゼロから始まって、残りは語呂合わせです", "ゼロキューゼロ"),
     ("chat", "ツイのアカ名は shiro_neko3 です", "shiro_neko3"),
     ("chat", "カメラの方では mina-oto って名前でやってます", "mina-oto"),
+    ("chat", "IGやってます → natsu_biyori5", "natsu_biyori5"),
+    ("chat", "ふぇいすぶっくで kazuma.ono22 って検索して", "kazuma.ono22"),
+    ("email", "ほっとめーるで riko_77 です", "riko_77"),
 ]
 
 # Ordinary forum text: prices, dates, times, numbers, versions, places, talk *about* the rules.
@@ -646,6 +649,9 @@ NEGATIVE = [
     "Discordのbot名は my-bot-2024 にしました",
     "Zoom SDKの ver5.16 にあげたら落ちる",
     "X（旧Twitter）のAPI、無料枠だとすぐ rate-limit に引っかかる",
+    "SNSのハッシュタグ #shop_news2024 で集客したい",
+    "ドコモのメールが届かないとき、設定画面の step_3 で止まります",
+    "作者名が mika_sns のテンプレートを使っています",
 ]
 
 # Contact details the guard holds for a moderator rather than refusing: spelled-out partials, names split in
@@ -721,6 +727,9 @@ HELD = {
     "電話番号はゼロキューゼロから始まって、残りは語呂合わせです",
     "ツイのアカ名は shiro_neko3 です",
     "カメラの方では mina-oto って名前でやってます",
+    "IGやってます → natsu_biyori5",
+    "ふぇいすぶっくで kazuma.ono22 って検索して",
+    "ほっとめーるで riko_77 です",
 }
 
 # Ordinary text the guard may hold but must never refuse.
