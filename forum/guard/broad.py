@@ -34,6 +34,7 @@ _SPOKEN_AT = re.compile(r"(?:あっと|アット)\s*"
 # A handle, perhaps spaced around its dots and underscores ("yuzu _ writer" told to be joined).
 _TOKEN = re.compile(r"(?<![a-z0-9._\-@/\"'#])(?:@\s?)?[a-z0-9](?:[a-z0-9]|\s?[._\-]\s?(?=[a-z0-9])){3,40}"
                     r"(?![a-z0-9/(\"'])", re.IGNORECASE)
+_MADE_UP = re.compile(r"[0-9._\-]")
 # Code, not a name: chat.postMessage, @app.event, a host name (smtp.gmail.com).
 _CODE = re.compile(r"[a-z][A-Z]|^@?\w+\.\w+\.|\.(?:com|net|org|jp|io|py|js)$|_(?:id|ids|url|token|key|name|type)$"
                    r"|^v(?:er)?\d|(?:^|[-_.])(?:bot|api|sdk|app|plugin|feed|sample|limit|lib|cli)(?=$|[-_.\d])")
@@ -106,8 +107,8 @@ def _handles(text: str, named: list[tuple[int, str]], accounts: list[int], mails
     further = sorted(named_spots + mails)
     spots = [s for s, _kind in channels]
     for m in _TOKEN.finditer(text):
-        if not _handle_like(m.group()):
-            continue
+        if not _MADE_UP.search(m.group()) or not _handle_like(m.group()):
+            continue  # a plain word ("Slack", "Python"): cheap to skip, a post may have thousands
         if _near_mail(mails, m.start(), m.end()):
             hits.append((m.start(), m.end(), "email"))
         elif _HYPHENED_WORDS.fullmatch(m.group()) and not _near(accounts, m.start(), m.end()):
