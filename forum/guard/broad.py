@@ -31,8 +31,10 @@ _PROVIDER = re.compile(r"gmail|g-mail|ジーメ|じーめ|ぐーぐるめーる|
 # A name read out around "at": "えむ どっと わたなべ あっと じーめーる".
 _SPOKEN_AT = re.compile(r"(?:あっと|アット)\s*"
                         r"(?:じーめ|ジーメ|ぐーぐる|グーグル|やふー|ヤフー|あいくらうど|アイクラウド)")
-# A handle, perhaps spaced around its dots and underscores ("yuzu _ writer" told to be joined).
-_TOKEN = re.compile(r"(?<![a-z0-9._\-@/\"'#])(?:@\s?)?[a-z0-9](?:[a-z0-9]|\s?[._\-]\s?(?=[a-z0-9])){3,40}"
+# A handle, perhaps spaced around its dots and underscores ("yuzu _ writer" told to be joined);
+# not an emoji's short name between colons (:white_check_mark:).
+_TOKEN = re.compile(r"(?!(?<=:)[a-z0-9_+\-]+:)(?<![a-z0-9._\-@/\"'#])"
+                    r"(?:@\s?)?[a-z0-9](?:[a-z0-9]|\s?[._\-]\s?(?=[a-z0-9])){3,40}"
                     r"(?![a-z0-9/(\"'])", re.IGNORECASE)
 _MADE_UP = re.compile(r"[0-9._\-]")
 # Code, not a name: chat.postMessage, @app.event, a host name (smtp.gmail.com).

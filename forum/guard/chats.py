@@ -159,6 +159,11 @@ def _letters(word: str) -> int:
     return sum(c.isalpha() for c in word)
 
 
+def _emoji_name(text: str, m: re.Match[str]) -> bool:
+    """An emoji's short name between colons ("Slackで :tada: を付けるbot"), not a handle."""
+    return text[m.start("h") - 1:m.start("h")] == ":" and text.startswith(":", m.end("h"))
+
+
 def _after_service(view: View, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
     """ "LINE: taro_88", "Telegram @taro_tg", "ライン→ hana.works123", "Lineやってたら daichi1225 で追加"."""
     text = view.text
@@ -166,11 +171,13 @@ def _after_service(view: View, names: list[tuple[int, int, str, bool]]) -> list[
     for start, end, kind, _plain in names:
         word = view.source(start, end)  # as written: "line" in lower case is likely the English word
         m = _AFTER_SERVICE.match(text, end)
+        if m and _emoji_name(text, m):
+            m = None
         if m and _explicit(text, m, kind, word):
             hits.append((start, m.end("h"), kind, True))
             continue
         near = _NEAR_SERVICE.match(text, end)
-        if near and strong_handle(near.group("h").lstrip("@")):
+        if near and not _emoji_name(text, near) and strong_handle(near.group("h").lstrip("@")):
             quoted = bool(_QUOTE_AFTER.match(text, near.end()))
             hits.append((start, near.end("h"), kind, quoted and not word.islower()))
         elif (search := _QUOTED_SEARCH.match(text, end)) is not None:

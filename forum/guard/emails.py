@@ -82,6 +82,8 @@ def _address(m: re.Match[str]) -> bool | None:
         return None
     if not tld:  # "name@gmail", the ".com" said elsewhere
         return False if _PROVIDER_NAME.fullmatch(domain) else None
+    if m.group("local").lower() == "git":
+        return None  # git's SSH remotes (git@github.com:owner/repo.git), not anyone's mailbox
     if m.group("local").lower() in _PLACEHOLDER_LOCALS and domain.split(".")[0] == "example":
         return False  # the documentation address, example@example.com
     return tld in _TLDS

@@ -626,6 +626,7 @@ NEGATIVE = [
     "Skypeは2025年にサービス終了したので、Teamsに移行しました。",
     '<div id="main-content" class="post-body"> の中身が表示されません。',
     "Slackで @here を使うと全員に通知が飛ぶので控えてください。",
+    "Slackで :white_check_mark: の絵文字を付けたら完了、という運用にしています。",
     "Discordのbotで @everyone を無効にする設定はありますか？",
     "Gmailで最初に IMAP を有効にして、次に SMTP を設定しました。",
     "base64でエンコードした画像をデコードする方法を教えてください。",
@@ -736,4 +737,5 @@ HELD = {
 NEGATIVE_HELD = [
     "電話番号の入力欄は090-0000-0000の形式で表示してほしいそうです。",
     "資料の例には example@example.com を使っています。",
+    "git clone git@gitlab.com:team/site.git で Permission denied になります。",
 ]
