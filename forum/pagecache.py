@@ -21,10 +21,11 @@ import pickle  # nosec B403 # only our own responses, written by this module, ar
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache, wraps
 from pathlib import Path
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 import sqlalchemy as sa
@@ -37,6 +38,7 @@ from .models.engagement import Follow, Notification
 from .models.site import ContentVersion
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _VERSION_ROW = 1
 # Rows no guest page shows: writing only these leaves the content version alone.
@@ -123,6 +125,22 @@ def request_version() -> str:
 def _forget_request_version(session: orm.Session) -> None:
     if has_app_context():
         g.pop(_REQUEST_VERSION, None)
+
+
+def kept_until_write(store: dict[str, tuple[str, T]], build: Callable[[], T]) -> T:
+    """`build()`, kept in `store` per database until the content version moves: what a process
+    may keep of the forum's rows (search's synonyms, the FAQ entries) and still see every
+    write at once, on every worker."""
+    database, version = str(db.engine.url), request_version()
+    kept = store.get(database)
+    if kept is None or kept[0] != version:
+        kept = store[database] = (version, build())
+    return kept[1]
+
+
+def wrote(session: orm.Session | orm.scoped_session) -> bool:
+    """Whether this transaction changed what readers see (rows read in it may never commit)."""
+    return bool(session.info.get(_BUMPED))
 
 
 def bump(connection: sa.Connection) -> None:

@@ -5,7 +5,6 @@ the request's own reading of it, pagecache.request_version)."""
 from functools import lru_cache
 
 from .. import pagecache
-from ..extensions import db
 from ..lookups import faq_entries as stored_entries
 from ..text import normalize
 
@@ -19,10 +18,6 @@ def _normal(text: str) -> str:
 
 def faq_entries() -> list[dict]:
     """Every entry as {"q", "a", "anchor", "norm"}, in the FAQ page's order."""
-    database, version = str(db.engine.url), pagecache.request_version()
-    kept = _kept.get(database)
-    if kept is None or kept[0] != version:
-        entries = [{"q": e.question, "a": e.answer, "anchor": e.anchor, "norm": _normal(f"{e.question}\n{e.answer}")}
-                   for e in stored_entries()]
-        kept = _kept[database] = (version, entries)
-    return kept[1]
+    return pagecache.kept_until_write(_kept, lambda: [
+        {"q": e.question, "a": e.answer, "anchor": e.anchor, "norm": _normal(f"{e.question}\n{e.answer}")}
+        for e in stored_entries()])

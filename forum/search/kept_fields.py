@@ -21,7 +21,6 @@ from .. import pagecache
 from .backends.base import DbSession
 
 MAX_THREADS = 2000
-_WROTE = "pagecache_bumped"  # session.info flag set by the page cache when a transaction writes
 
 
 class _Kept:
@@ -58,7 +57,7 @@ def fields(session: DbSession, ids: Sequence[int], read: Callable[[list[int]], d
     if missing:
         fresh = read(missing)
         found.update(fresh)
-        if not session.info.get(_WROTE):
+        if not pagecache.wrote(session):
             with _lock:
                 kept.rows.update(fresh)
                 while len(kept.rows) > MAX_THREADS:

@@ -100,12 +100,8 @@ def refresh() -> None:
     the ask form's similar questions call this first, so an admin's edit applies to the next
     search on every worker; other lookups (a thread page's related threads) take the table as
     this process last read it, and cost no statement."""
-    if not has_app_context():
-        return
-    database, version = str(db.engine.url), pagecache.request_version()
-    kept = _kept.get(database)
-    if kept is None or kept[0] != version:
-        _kept[database] = (version, build(stored_pairs()))
+    if has_app_context():
+        pagecache.kept_until_write(_kept, lambda: build(stored_pairs()))
 
 
 def table() -> Table:
