@@ -11,14 +11,15 @@ from .models import FAQ_CATEGORIES, Answer, Comment, FaqEntry, Question, Supplem
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
 
 
-def _get(model, row_id: int):
-    # Ids beyond the INTEGER column's range exist nowhere; asking the database would fail.
+def by_id(model, row_id: int):
+    """The row with this primary key, or None. Ids beyond the INTEGER column's range exist
+    nowhere, and asking the database for one would fail: they are None without asking."""
     return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
 
 
 def get_question(user, question_id: int) -> Question:
     """The thread, or NotFound when it does not exist or is hidden from this user."""
-    question = _get(Question, question_id)
+    question = by_id(Question, question_id)
     if question is None or not permissions.can_view_question(user, question):
         raise NotFound(_("この質問は見つかりませんでした。"))
     return question
@@ -26,7 +27,7 @@ def get_question(user, question_id: int) -> Question:
 
 def get_answer(user, answer_id: int) -> Answer:
     """The answer, or NotFound when it (or its thread) is hidden from this user."""
-    answer = _get(Answer, answer_id)
+    answer = by_id(Answer, answer_id)
     if answer is None or not permissions.can_view_answer(user, answer) \
             or not permissions.can_view_question(user, answer.question):
         raise NotFound(_("この回答は見つかりませんでした。"))
@@ -35,7 +36,7 @@ def get_answer(user, answer_id: int) -> Answer:
 
 def get_comment(user, comment_id: int) -> Comment:
     """The comment, or NotFound when it (or its answer or thread) is hidden from this user."""
-    comment = _get(Comment, comment_id)
+    comment = by_id(Comment, comment_id)
     if comment is None or not permissions.can_view_post(user, comment) \
             or not permissions.can_view_question(user, comment.question) \
             or (comment.answer is not None and not permissions.can_view_answer(user, comment.answer)):
@@ -46,7 +47,7 @@ def get_comment(user, comment_id: int) -> Comment:
 def get_post(target_type: str, target_id: int) -> Question | Answer | Comment | Supplement | None:
     """The question, answer, comment or 補足 a report or a moderator action is about (None when there is none)."""
     model = {"question": Question, "answer": Answer, "comment": Comment, "supplement": Supplement}.get(target_type)
-    return _get(model, target_id) if model else None
+    return by_id(model, target_id) if model else None
 
 
 def thread_of(post: Question | Answer | Comment | Supplement) -> Question:

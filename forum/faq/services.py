@@ -9,7 +9,7 @@ from .. import permissions
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..labels import FAQ_CATEGORY_LABELS
-from ..lookups import MAX_ID, faq_entries, get_question
+from ..lookups import by_id, faq_entries, get_question
 from ..models import Answer, FaqEntry, Question, User
 
 
@@ -34,7 +34,7 @@ def require_editor(user) -> None:
 
 
 def get_entry(entry_id: int) -> FaqEntry:
-    entry = db.session.get(FaqEntry, entry_id) if 0 < entry_id <= MAX_ID else None
+    entry = by_id(FaqEntry, entry_id)
     if entry is None:
         raise NotFound(_("この項目は見つかりませんでした。"))
     return entry

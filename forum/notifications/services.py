@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from .. import notify, permissions
 from ..exceptions import NotFound, PermissionDenied
 from ..extensions import db
-from ..lookups import MAX_ID
+from ..lookups import by_id
 from ..models import Answer, Notification, Question, User
 
 
@@ -24,7 +24,7 @@ def mark_all_read(user: User) -> int:
 
 def open_notification(user: User, notification_id: int) -> Notification:
     """The member's own notification, marked read."""
-    found = db.session.get(Notification, notification_id) if 0 < notification_id <= MAX_ID else None
+    found = by_id(Notification, notification_id)
     if found is None or found.recipient_id != user.id:
         raise NotFound(_("この通知は見つかりませんでした。"))
     if found.read_at is None:

@@ -9,7 +9,7 @@ from ..badges import award_veteran_if_earned
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..holds import hold_if_needed, tag_text
-from ..lookups import MAX_ID, tags_by_name
+from ..lookups import by_id, tags_by_name
 from ..models import Answer, Comment, HelpfulMark, Question, Supplement, Tag, User, question_tags, utcnow
 from ..search import index
 from ..search.related import RelatedLink, related_links
@@ -66,7 +66,7 @@ def chosen_answer(question: Question, best_answer_id: int | None) -> Answer | No
     """The answer picked as best, checked: on this thread, visible, not the asker's own."""
     if best_answer_id is None:
         return None
-    answer = db.session.get(Answer, best_answer_id) if 0 < best_answer_id <= MAX_ID else None
+    answer = by_id(Answer, best_answer_id)
     if answer is None or answer.question_id != question.id or answer.is_hidden:
         raise NotFound(_("選んだ回答が見つかりませんでした。"))
     if not permissions.state_allows_best(question, answer):  # what is left: the asker's own answer

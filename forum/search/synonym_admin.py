@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import permissions
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
-from ..lookups import MAX_ID
+from ..lookups import by_id
 from ..models import Synonym
 from .ngrams import runs
 from .synonyms import normal
@@ -52,7 +52,7 @@ def count() -> int:
 
 
 def get_pair(pair_id: int) -> Synonym:
-    pair = db.session.get(Synonym, pair_id) if 0 < pair_id <= MAX_ID else None
+    pair = by_id(Synonym, pair_id)
     if pair is None:
         raise NotFound(_("この同義語は見つかりませんでした。"))
     return pair
