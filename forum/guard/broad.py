@@ -52,7 +52,9 @@ _PLAIN_LETTERS = re.compile(r"(?:英字|英語|ローマ字|アルファベッ�
 # A mobile's head read in kana digits, near 番号 or 電話: "ゼロハチゼロ、ヨイフロ…" (a pun for the rest).
 _KANA_HEAD = re.compile(r"(?:ゼロ|レイ|ぜろ|れい)(?:ハチ|キュー|キュウ|ナナ|はち|きゅう|きゅー|なな)"
                         r"(?:ゼロ|レイ|ぜろ|れい)")
-_PHONE_WORD = re.compile(r"番号|電話|でんわ|携帯")
+_PHONE_WORD = re.compile(r"番号|電話|でんわ|携帯|(?<![a-z])sms(?![a-z])|ショートメ|しょーとめ", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[。!?！？\n]")
+_PHONE_REACH_AFTER = 60  # the rest of the sentence: "ゼロキューゼロ、…じゃなくて、…に電話を"
 _NOT_NAMES = frozenset(["e-mail", "wi-fi", "utf-8", "python3", "x-twitter", "g-mail", "co.jp", "ne.jp"])
 _REACH_BEFORE, _REACH_AFTER = 40, 30
 
@@ -82,7 +84,7 @@ def broad_holds(text: str) -> list[tuple[int, int, str]]:
     mails = [m.start() for m in _PROVIDER.finditer(text)]
     hits: list[tuple[int, int, str]] = [(m.start(), m.end(), "email") for m in _SPOKEN_AT.finditer(text)]
     hits += [(m.start(), m.end(), "phone") for m in _KANA_HEAD.finditer(text)
-             if _PHONE_WORD.search(text, max(0, m.start() - 30), m.end() + 10)]
+             if _PHONE_WORD.search(text, max(0, m.start() - 30), _sentence_end(text, m.end()))]
     if not named and not mails:
         return hits  # "テスト用アカウント test_user01", "ユーザーIDは user_0001 から": no channel named
     accounts = [m.start() for m in _ACCOUNT_WORD.finditer(text)]
@@ -123,6 +125,11 @@ def _handles(text: str, named: list[tuple[int, str]], accounts: list[int], mails
         if (_handle_like(joined) or joined.isalnum()) and len(joined) >= 5 and _near(spots, m.start(), m.end()):
             hits.append((m.start(), m.end(), _kind(channels, m.start())))
     return hits
+
+
+def _sentence_end(text: str, at: int) -> int:
+    stop = _SENTENCE_END.search(text, at, at + _PHONE_REACH_AFTER)
+    return stop.start() if stop else at + _PHONE_REACH_AFTER
 
 
 def _near_mail(mails: list[int], start: int, end: int) -> bool:

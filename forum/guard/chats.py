@@ -17,8 +17,8 @@ _ASSIGN_MARK = r"(?:[:=→⇒]|->)"
 _OPEN_QUOTE = r"[「『\"'“(]?"
 # "「えむ@駆け出しデザイナー」って名前で検索", "「佐藤ゆうき」という名前で出てくる".
 _NAMED = r"(?:って|という|との)?\s*(?:名前|ユーザー?名|アカウント名?|名義)?\s*"
-_QUOTED_SEARCH = re.compile(rf"[^\n。!?！？「『]{{0,10}}[「『][^」』\n]{{1,24}}[」』]\s*{_NAMED}(?:で|を)?\s*"
-                            r"(?:検索|追加|申請|フォロー|出て|ヒット|見つか)")
+_FIND = r"(?:検索|追加|申請|フォロー|出て|ヒット|見つか|探し|探す|探せ|さがし|さがす|さがせ)"
+_QUOTED_SEARCH = re.compile(rf"[^\n。!?！？「『]{{0,10}}[「『][^」』\n]{{1,24}}[」』]\s*{_NAMED}(?:で|を)?\s*{_FIND}")
 _QUOTE_AFTER = re.compile(r"\s*[」』\"'”)]?\s*(?:で|を|と)?\s*(?:追加|検索|登録|入れ|フォロー|申請)")
 
 # Each link pattern starts with a look-ahead at its possible first characters: it then skips the Japanese
@@ -88,7 +88,8 @@ _REVERSE_DOMAIN = re.compile(r"(?:com|jp|net|org|io|co)\.", re.IGNORECASE)
 _INTRODUCING = re.compile(r"検索|追加|登録|入力|入れ|小文字|大文字|ローマ字|半角|書|同じ|一緒|[)）」』\"”]$")
 _REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"(?<=[ \t])id=[\"']")
-_DISCORD_TAG = re.compile(r"(?<![a-z0-9._\-])[a-z0-9._]{2,32}#\d{4}(?!\d)", re.IGNORECASE)
+# A Discord tag, the name in any script: "kenta#4421", "「ぽてと」#0033".
+_DISCORD_TAG = re.compile(r"(?:(?<![\w.\-])[\w.]{2,32}|[「『\"][^」』\"\n]{1,32}[」』\"] ?)#\d{4}(?!\d)")
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 # "@everyone", "@here": a chat app's mention of a whole channel, talked about, not a person's handle.
 _MENTIONS = frozenset(["everyone", "here", "channel", "all", "someone", "room"])

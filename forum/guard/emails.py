@@ -148,7 +148,9 @@ _LOCAL_INTRO = re.compile(r"(?:ユーザー?名|ユーザーネーム|アカウ�
                           r"\s*(?:は|が|に|:)?\s*"
                           r"[「『\"]?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{1,30})(?![A-Za-z0-9.@])"
                           # "ドメインは abc-works.co.jp で、私は suzuki です": the person's name in lower case
-                          r"|(?:私|わたし|僕|自分)\s*は\s*[「『\"]?(?P<p>[a-z][a-z0-9._\-]{1,30})(?![A-Za-z0-9.@])")
+                          r"|(?:私|わたし|僕|自分)\s*は\s*[「『\"]?(?P<p>[a-z][a-z0-9._\-]{1,30})(?![A-Za-z0-9.@])"
+                          # "x.com の info 宛に": the mailbox the mail is addressed to
+                          r"|(?<![A-Za-z0-9._\-@])(?P<a>[A-Za-z0-9][A-Za-z0-9._\-]{1,30})\s*[」』\"]?\s*(?:宛|あて)")
 # "名前のローマ字＋生まれ年でgmailを取ってます": how to make the address up, instead of the address.
 _RECIPE = re.compile(r"ローマ字|アルファベット")
 _RECIPE_PARTS = re.compile(r"名前|苗字|名字|生まれ|誕生|数字|ユーザー?名|[「『][ぁ-ゖァ-ヺー]{2,}[」』]")

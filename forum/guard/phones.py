@@ -54,8 +54,10 @@ _POSTAL = re.compile(r"〒 ?\d{3}[-‐ー−]?\d{4}(?![-‐ー−]?\d)")
 _MAX_SEPARATOR = 3
 _MOBILE = ("020", "050", "060", "070", "080", "090")
 _FREE = ("0120", "0570", "0800", "0990", "0088")
+# Words that say a number is to be called or texted (an SMS goes to a mobile number too).
 _CONTEXT = re.compile(r"電話|でんわ|tel|☎|📞|携帯|ケータイ|けいたい|fax|ファックス|call|コール|架電|連絡先|番号"
-                      r"|自宅|固定|かけて|掛けて|架けて|着信|通話|ダイヤル|押して", re.IGNORECASE)
+                      r"|自宅|固定|かけて|掛けて|架けて|着信|通話|ダイヤル|押して"
+                      r"|(?<![a-z])sms(?![a-z])|ショートメ|ショトメ|しょーとめ|ｼｮｰﾄﾒ", re.IGNORECASE)
 _REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 
 
@@ -89,6 +91,8 @@ def _letter_positions(text: str) -> set[int]:
 
 
 _OKURIGANA = frozenset(["に", "し", "ご", "く", "まる"])
+# A kana digit before a small kana begins another sound (シ in ショート, キ in キャンセル), not a digit.
+_SMALL_KANA = frozenset("ゃゅょぁぃぅぇぉゎャュョァィゥェォヮ")
 
 
 def _is_word_kanji(ch: str) -> bool:
@@ -105,6 +109,8 @@ def _tokens(text: str) -> list[tuple[str, int, int, str]]:
         if kind == "n":
             out.append(("d" * len(word) if word.isascii() else "n", m.start(), m.end(), _KANJI_DIGITS.get(word, word)))
         elif kind == "k":
+            if text[m.end():m.end() + 1] in _SMALL_KANA:
+                continue
             if word in _OKURIGANA and m.start() and _is_word_kanji(text[m.start() - 1]):
                 continue  # "頭に〇", "始まる": a particle or the end of a word, not a digit read out
             out.append(("k", m.start(), m.end(), _KANA_DIGIT[word]))
@@ -358,9 +364,10 @@ def _split(text: str, runs: list[Run]) -> list[PhoneHit]:
 
 
 def _mobile_split(runs: list[Run]) -> bool:
-    """090 … 1234 … 5678: a mobile prefix and two groups of four, however far apart in the sentence."""
-    parts = ["".join(g[DIGITS] for g in run) for run in runs]
-    return len(parts) == 3 and parts[0].startswith(_MOBILE) and [len(p) for p in parts] == [3, 4, 4]
+    """090 … 1234 … 5678 or 090 … 1234-5678: a mobile prefix and two groups of four, however far apart
+    in the sentence."""
+    sizes = [len(g[DIGITS]) for run in runs for g in run]
+    return runs[0][0][DIGITS] in _MOBILE and sizes == [3, 4, 4]
 
 
 # Which part of a number a group is: "下4桁が6621、その前が3390、頭は080", "残りは52-8896".
