@@ -12,25 +12,17 @@ from bisect import bisect_left
 
 from .emails import strong_handle
 from .services import services
+from .vocab import ACCOUNT_WORD, ID_KANA, LINE_NICKNAME, NICKNAMES, PROVIDER_WORDS, SENTENCE_END, SPOKEN_PROVIDERS
 
 # Ways to name a channel that the service list leaves out: nicknames, logos, kana spellings.
-_NICKNAME = re.compile(
-    r"青い鳥|鳥の?(?:アプリ|方|ほう)|鳥じゃ|旧ツイ|ツイ(?:垢|アカ|の)|(?<![a-z0-9.\-_])x(?=\s?\(?旧|\s?(?:で|の|に|は|アカ|垢))|カメラの(?:方|ほう|アプリ)"
-    r"|インスタ|緑の(?:やつ|アプリ|方)|電報アプリ|でぃすこ|らいん|ライン"
-    # services spelled in hiragana, and their short names
-    r"|いんすた|ふぇいすぶっく|てれぐら|すらっく|すかいぷ|ちゃっとわーく|ついった|ぶるすこ|ブルスコ|かかお|うぃーちゃっと"
-    r"|(?<![a-z0-9_.\-])(?:ig|fb|tg|sns)(?![a-z0-9_.\-])", re.IGNORECASE)
+_NICKNAME = re.compile(NICKNAMES, re.IGNORECASE)
 # Words that say a name is an account's (not "user_id" in code).
-_ACCOUNT_WORD = re.compile(r"(?<![a-z_])i\.?\s?d(?![a-z])|アイディー?|あいでぃー?|ユーザー?(?:名|ネーム)"
-                           r"|なまえ|名前|アカ名|垢|アカウント|(?<![a-z])dm(?![a-z])", re.IGNORECASE)
-_LINE_NICKNAME = re.compile(r"緑|らいん|ライン")
+_ACCOUNT_WORD = re.compile(ACCOUNT_WORD, re.IGNORECASE)
+_LINE_NICKNAME = re.compile(LINE_NICKNAME)
 # Mail providers in any script, and the words that say the name is the part before the @.
-_PROVIDER = re.compile(r"gmail|g-mail|ジーメ|じーめ|ぐーぐるめーる|グーグルメール|googleの(?:無料)?メール"
-                       r"|yahoo|ヤフー|やふー|ほっとめーる|ホットメール|キャリアメール|(?:ドコモ|どこも|au|ソフトバンク)のメール"
-                       r"|outlook|アウトルック|あうとるっく|hotmail|icloud|アイクラウド|メアド|めあど", re.IGNORECASE)
+_PROVIDER = re.compile(PROVIDER_WORDS, re.IGNORECASE)
 # A name read out around "at": "えむ どっと わたなべ あっと じーめーる".
-_SPOKEN_AT = re.compile(r"(?:あっと|アット)\s*"
-                        r"(?:じーめ|ジーメ|ぐーぐる|グーグル|やふー|ヤフー|あいくらうど|アイクラウド)")
+_SPOKEN_AT = re.compile(rf"(?:あっと|アット)\s*(?:{SPOKEN_PROVIDERS})")
 # A handle, perhaps spaced around its dots and underscores ("yuzu _ writer" told to be joined);
 # not an emoji's short name between colons (:white_check_mark:).
 _TOKEN = re.compile(r"(?!(?<=:)[a-z0-9_+\-]+:)(?<![a-z0-9._\-@/\"'#])"
@@ -45,7 +37,7 @@ _HYPHENED_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
 # A handle in quoted pieces to be joined: "「nao」「_」「photo」「22」をくっつけて", "（mio）＋ 0303".
 _PIECES = re.compile(r"[「『(][a-z0-9._\-]{1,20}[」』)](?:\s*[+、._\-]?\s*[「『(][a-z0-9._\-]{1,20}[」』)]){1,5}"
                      r"|[(][a-z]{2,20}[)]\s*\+\s*[0-9]{2,8}", re.IGNORECASE)
-_DIGIT_ID = re.compile(r"(?:(?<![a-z])id|アイディー?|あいでぃー?)[^\n。]{0,30}?"
+_DIGIT_ID = re.compile(rf"(?:(?<![a-z])id|{ID_KANA})[^\n。]{{0,30}}?"
                        r"(?<![0-9\-])(?P<n>[0-9]{6,12})(?![0-9\-])", re.IGNORECASE)
 _PLAIN_LETTERS = re.compile(r"(?:英字|英語|ローマ字|アルファベット)[^\n。]{0,20}?"
                             r"[(「『]\s*(?P<h>[a-z]{6,30})\s*[)」』]", re.IGNORECASE)
@@ -53,7 +45,6 @@ _PLAIN_LETTERS = re.compile(r"(?:英字|英語|ローマ字|アルファベッ�
 _KANA_HEAD = re.compile(r"(?:ゼロ|レイ|ぜろ|れい)(?:ハチ|キュー|キュウ|ナナ|はち|きゅう|きゅー|なな)"
                         r"(?:ゼロ|レイ|ぜろ|れい)")
 _PHONE_WORD = re.compile(r"番号|電話|でんわ|携帯|(?<![a-z])sms(?![a-z])|ショートメ|しょーとめ", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[。!?！？\n]")
 _PHONE_REACH_AFTER = 60  # the rest of the sentence: "ゼロキューゼロ、…じゃなくて、…に電話を"
 _NOT_NAMES = frozenset(["e-mail", "wi-fi", "utf-8", "python3", "x-twitter", "g-mail", "co.jp", "ne.jp"])
 _REACH_BEFORE, _REACH_AFTER = 40, 30
@@ -128,7 +119,7 @@ def _handles(text: str, named: list[tuple[int, str]], accounts: list[int], mails
 
 
 def _sentence_end(text: str, at: int) -> int:
-    stop = _SENTENCE_END.search(text, at, at + _PHONE_REACH_AFTER)
+    stop = SENTENCE_END.search(text, at, at + _PHONE_REACH_AFTER)
     return stop.start() if stop else at + _PHONE_REACH_AFTER
 
 

@@ -5,14 +5,22 @@ import re
 from bisect import bisect_left, bisect_right
 
 from .emails import strong_handle
-from .services import CHAT_EUPHEMISM, EUPHEMISM, services
+from .services import services
 from .text import View
+from .vocab import (
+    CHAT_EUPHEMISM,
+    CODE_WORDS,
+    DOT_WORDS,
+    EUPHEMISM,
+    ID_WORD,
+    MENTIONS,
+    REVERSED,
+    SENTENCE_END,
+    USER_NAME,
+)
 
 _HANDLE = r"@?[a-z0-9][a-z0-9._\-]{1,31}(?:#\d{4})?"
-# Not the end of a name in code: "WHERE user_id = @userId".
-_ID_WORD = (r"(?:(?:(?<=line)|(?<=line_)|(?<![a-z_]))i ?d(?![a-z])|アイディー?|アイデー|あいでぃー?"
-            r"|ユーザー?(?:名|ネーム)|user ?name|アカウント名?|ハンドル(?:ネーム)?)")
-_ID_WORD_RE = re.compile(_ID_WORD, re.IGNORECASE)
+_ID_WORD_RE = re.compile(ID_WORD, re.IGNORECASE)
 _ASSIGN_MARK = r"(?:[:=→⇒]|->)"
 _OPEN_QUOTE = r"[「『\"'“(]?"
 # "「えむ@駆け出しデザイナー」って名前で検索", "「佐藤ゆうき」という名前で出てくる".
@@ -42,18 +50,18 @@ _CHAT_LINKS = re.compile(
 )
 # Between ID and the handle: a few words, or a note in brackets ("ID（先頭に@なし）nozomi_0123").
 _ID_CLAUSE = re.compile(
-    rf"{_ID_WORD}(?P<gap>(?:[(（][^)）\n]{{0,16}}[)）]|[^\n@a-z0-9(（]){{0,24}}?)(?:{_ASSIGN_MARK}|は|で|を)?\s*"
+    rf"{ID_WORD}(?P<gap>(?:[(（][^)）\n]{{0,16}}[)）]|[^\n@a-z0-9(（]){{0,24}}?)(?:{_ASSIGN_MARK}|は|で|を)?\s*"
     rf"{_OPEN_QUOTE}\s*(?!i ?d(?![a-z0-9._\-]))(?P<h>{_HANDLE})",
     re.IGNORECASE,
 )
 # The handle in Japanese quotes (not code's id="...") a little after ID, or in pieces:
 # "IDは @ の後ろ「kazu.freelance」", "IDの最初の3文字は「mir」で、後ろは「ai_77」".
-_ID_QUOTED = re.compile(rf"{_ID_WORD}[^\n。!?！？]{{0,24}}?[「『“](?P<h>[a-z0-9._\-]{{1,32}})[」』”]",
+_ID_QUOTED = re.compile(rf"{ID_WORD}[^\n。!?！？]{{0,24}}?[「『“](?P<h>[a-z0-9._\-]{{1,32}})[」』”]",
                         re.IGNORECASE)
 _NEXT_QUOTED = re.compile(r"[^\n。!?！？「『]{0,12}[「『“](?P<h>[a-z0-9._\-]{1,32})[」』”]", re.IGNORECASE)
 # "ユーザー名と同じ", "この掲示板の名前と一緒": the handle is the one they use here.
 _SAME_AS_HERE = re.compile(r"(?:掲示板|サイト|フォーラム|ここ|こちら)の?"
-                           r"(?:ユーザー?名|ユーザーネーム|名前|ニックネーム|ハンドル|id)と(?:同じ|一緒)",
+                           rf"(?:{USER_NAME}|名前|ニックネーム|ハンドル|id)と(?:同じ|一緒)",
                            re.IGNORECASE)
 # Asking to swap LINE, or sending its QR code, with no ID written: "ライン交換しませんか", "QRコードを貼るので".
 # (Not when told as what someone else asked: "LINE交換しようと言われて断ったら".)
@@ -69,9 +77,9 @@ _THEN_HANDLE = re.compile(rf"[^\n]{{0,20}}?(?:追加|検索|申請|フォロー|
 _SEARCH_QUOTED = re.compile(r"(?:検索|サーチ|search)[^\n「『]{0,4}[「『][^」』\n]{2,30}[」』]"
                             rf"|[「『][^」』\n]{{2,30}}[」』]\s*{_NAMED}(?:で|と)?\s*(?:検索|出て|ヒット|見つか)",
                             re.IGNORECASE)
-_SPELLED_ID = re.compile(rf"{_ID_WORD}[^\n。]{{0,20}}?(?:ローマ字|ひらがな|平仮名|カタカナ|アンダーバー|アンダースコア"
+_SPELLED_ID = re.compile(rf"{ID_WORD}[^\n。]{{0,20}}?(?:ローマ字|ひらがな|平仮名|カタカナ|アンダーバー|アンダースコア"
                          r"|ぴりおど|ピリオド|アルファベット|小文字|大文字)", re.IGNORECASE)
-_AFTER_SERVICE = re.compile(rf"\s*(?:の|で|も)?\s*(?:{_ID_WORD}|dm|名前?|ネーム)?\s*(?P<mark>{_ASSIGN_MARK}|は)?"
+_AFTER_SERVICE = re.compile(rf"\s*(?:の|で|も)?\s*(?:{ID_WORD}|dm|名前?|ネーム)?\s*(?P<mark>{_ASSIGN_MARK}|は)?"
                             rf"\s*{_OPEN_QUOTE}\s*(?P<h>{_HANDLE})", re.IGNORECASE)
 _NEAR_SERVICE = re.compile(rf"[^\n。!?！？]{{0,14}}?{_OPEN_QUOTE}(?<![a-z0-9._\-])(?!i ?d(?![a-z0-9]))(?P<h>{_HANDLE})",
                            re.IGNORECASE)
@@ -86,15 +94,9 @@ _MEETING_ID = re.compile(r"(?:(?:ミーティング|会議|meeting|ルーム)\s*
 _PASSCODE = re.compile(r"パスコード|パスワード|パス|passcode|password|pass|pw|pwd|暗証", re.IGNORECASE)
 _REVERSE_DOMAIN = re.compile(r"(?:com|jp|net|org|io|co)\.", re.IGNORECASE)
 _INTRODUCING = re.compile(r"検索|追加|登録|入力|入れ|小文字|大文字|ローマ字|半角|書|同じ|一緒|[)）」』\"”]$")
-_REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"(?<=[ \t])id=[\"']")
 # A Discord tag, the name in any script: "kenta#4421", "「ぽてと」#0033".
 _DISCORD_TAG = re.compile(r"(?:(?<![\w.\-])[\w.]{2,32}|[「『\"][^」』\"\n]{1,32}[」』\"] ?)#\d{4}(?!\d)")
-_SENTENCE_END = re.compile(r"[。!?！？\n]")
-# "@everyone", "@here": a chat app's mention of a whole channel, talked about, not a person's handle.
-_MENTIONS = frozenset(["everyone", "here", "channel", "all", "someone", "room"])
-_CODE_WORDS = frozenset(["api", "bot", "bots", "sdk", "app", "apps", "business", "pay", "graph", "for", "webhook",
-                         "webhooks", "bolt"])
 
 
 def _kind_near(names: list[tuple[int, int, str, bool]], start: int, end: int, before: int = 60,
@@ -125,13 +127,13 @@ def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tupl
         handle = m.group("h")
         gap = m.group("gap").strip()
         backwards = not strong_handle(handle.lstrip("@")) and strong_handle(handle[::-1]) \
-            and bool(_REVERSED.search(text, m.start(), m.end("h") + 20))  # "IDを逆から書くと 3302_onik"
+            and bool(REVERSED.search(text, m.start(), m.end("h") + 20))  # "IDを逆から書くと 3302_onik"
         if not (strong_handle(handle.lstrip("@")) or backwards or (not gap and _letters(handle) >= 3)) \
                 or _REVERSE_DOMAIN.match(handle) or (gap and not _introduced(text, m)):
             continue
         near = _kind_near(names, m.start(), m.end())
         kind = near[0] if near else "line"
-        certain = near is not None and len(gap) <= 12 and not _SENTENCE_END.search(gap) and not backwards
+        certain = near is not None and len(gap) <= 12 and not SENTENCE_END.search(gap) and not backwards
         hits.append((m.start(), m.end("h"), kind, certain))
     for m in _ID_QUOTED.finditer(text):
         handle, end = m.group("h"), m.end()
@@ -224,7 +226,7 @@ def _explicit(text: str, m: re.Match[str], kind: str, word: str) -> bool:
     handle = m.group("h")
     id_word = bool(_ID_WORD_RE.search(text, m.start(), m.start("h")))
     mark = m.group("mark")
-    if handle.lower() in _CODE_WORDS or handle.lower().lstrip("@") in _MENTIONS or _letters(handle) < 1:
+    if handle.lower() in CODE_WORDS or handle.lower().lstrip("@") in MENTIONS or _letters(handle) < 1:
         return False
     if kind == "line" and word.isascii() and not word.isupper() and not id_word:
         return False  # "line 42", "Line: the quick brown fox"
@@ -234,7 +236,7 @@ def _explicit(text: str, m: re.Match[str], kind: str, word: str) -> bool:
 
 
 # A link read out after a service's name: "ディスコード 点 gg 斜線 webbu2024" (discord.gg/webbu2024).
-_SPOKEN_LINK = re.compile(r"\s*(?:\.|点|てん|ドット|どっと|dot)\s*(?:gg|com|me|us|app|net)\s*"
+_SPOKEN_LINK = re.compile(rf"\s*(?:\.|{DOT_WORDS}|dot)\s*(?:gg|com|me|us|app|net)\s*"
                           r"(?:/|斜線|スラッシュ|すらっしゅ)\s*(?P<h>[a-z0-9][a-z0-9_\-]{2,31})", re.IGNORECASE)
 # A workspace or server to join: "ワークスペース「mori-lab」に参加申請して".
 _WORKSPACE = re.compile(r"(?:ワークスペース|workspace|サーバー|サーバ|server)\s*名?\s*(?:は|:|=)?\s*[「『\"]?"
@@ -282,7 +284,7 @@ def find_chats(view: View) -> list[tuple[int, int, str, bool]]:
     hits += [(m.start(), m.end(), "chat", True) for m in _CHAT_LINKS.finditer(text)]
     for pattern in (_AT_AFTER_SNS, _AT_BEFORE_SNS):
         for m in pattern.finditer(text):
-            if m.group("h").lower().lstrip("@") in _MENTIONS:
+            if m.group("h").lower().lstrip("@") in MENTIONS:
                 continue
             near = _kind_near(names, m.start(), m.end(), 30, 10)
             hits.append((m.start("h"), m.end("h"), near[0] if near else "chat", True))

@@ -8,6 +8,7 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from .text import View
+from .vocab import AT_MARK_WORDS, CLOSE, DOT_WORDS, KANA_PROVIDERS, MAIL_PROVIDERS, OPEN, REVERSED, USER_NAME
 
 _FILE_EXTENSIONS = frozenset(str.split(
     "png jpg jpeg gif svg webp bmp tif tiff ico heic pdf doc docx xls xlsx ppt pptx csv txt md json xml yml yaml "
@@ -20,36 +21,26 @@ _TLDS = frozenset(str.split(
 ))
 _PLACEHOLDER_LOCALS = frozenset(["example", "sample", "test", "user", "name", "your-name", "yourname", "xxx", "foo",
                                  "hoge", "info"])
-_PROVIDERS = (r"gmail|googlemail|yahoo|ymail|outlook|hotmail|icloud|protonmail|proton|docomo|ezweb|softbank"
-              r"|nifty|biglobe|aol|zoho")
-_PROVIDER_NAME = re.compile(_PROVIDERS)
+_PROVIDER_NAME = re.compile(MAIL_PROVIDERS)
 _VERSION = re.compile(r"v?\d")
-_KANA_PROVIDERS = (
-    (re.compile(r"ジーメール|じーめーる|[gG]の?メール|グーグルの(?:フリー)?メール"), "gmail"),
-    (re.compile(r"ヤフー(?:メール)?"), "yahoo"),
-    (re.compile(r"アウトルック"), "outlook"),
-    (re.compile(r"アイクラウド"), "icloud"),
-    (re.compile(r"ホットメール"), "hotmail"),
-    (re.compile(r"プロトン(?:メール)?"), "proton"),
-)
-_OPEN, _CLOSE = r"[\[(（{【〔<「『]", r"[\])）}】〕>」』]"
-_AT_WORD = r"(?:アットマーク|あっとまーく|[@＠] ?マーク|アット|あっと|at ?mark)"
-_DOT_WORD = r"(?:ドット|どっと|ピリオド|ぴりおど|てん|点|period)"
+_KANA_PROVIDERS = tuple((re.compile(words), name) for words, name in KANA_PROVIDERS)
+_AT_WORD = rf"(?:{AT_MARK_WORDS}|アット|あっと|at ?mark)"
+_DOT_WORD = rf"(?:{DOT_WORDS}|ピリオド|ぴりおど|period)"
 _GAP = r"[ 、,]*"
 _SPELLED = (
     # (?<! ): see text.py. "morita(a)gmail.com": a bracketed a, at or @ between a name and a domain.
-    (re.compile(rf"(?<! )(?<=[A-Za-z0-9_.\-]) *{_OPEN} *(?:at|a|@|{_AT_WORD}) *{_CLOSE} *(?=[A-Za-z0-9])",
+    (re.compile(rf"(?<! )(?<=[A-Za-z0-9_.\-]) *{OPEN} *(?:at|a|@|{_AT_WORD}) *{CLOSE} *(?=[A-Za-z0-9])",
                 re.IGNORECASE), "@"),
-    (re.compile(rf"(?<! ) *{_OPEN} *(?:at|@|{_AT_WORD}) *{_CLOSE} *", re.IGNORECASE), "@"),
+    (re.compile(rf"(?<! ) *{OPEN} *(?:at|@|{_AT_WORD}) *{CLOSE} *", re.IGNORECASE), "@"),
     (re.compile(rf"(?<=[A-Za-z0-9_.\-]){_GAP}{_AT_WORD}{_GAP}(?=[A-Za-z0-9])", re.IGNORECASE), "@"),
     (re.compile(r"(?<=[A-Za-z0-9_.\-]) *(?:\+ *@ *\+|@ +| +@) *(?=[A-Za-z0-9])"), "@"),
-    (re.compile(rf"(?<=[A-Za-z0-9_]) +at +(?=(?:{_PROVIDERS}|live|me|mac)\b)", re.IGNORECASE), "@"),
+    (re.compile(rf"(?<=[A-Za-z0-9_]) +at +(?=(?:{MAIL_PROVIDERS}|live|me|mac)\b)", re.IGNORECASE), "@"),
     (re.compile(r"(?<=[A-Za-z0-9]) *(?:ドットコム|どっとこむ)"), ".com"),
     (re.compile(rf"(?<=[A-Za-z0-9]){_GAP}{_DOT_WORD}{_GAP}(?=[A-Za-z0-9])", re.IGNORECASE), "."),
     (re.compile(r"(?<=[A-Za-z0-9]) *[。・] *(?=[A-Za-z0-9])"), "."),
 )
 # A symbol to be replaced by ＠ ("design.k.lab#yahoo.co.jp ※#を@に"): only before a mail provider's name.
-_SYMBOL_AT = re.compile(rf"(?<=[A-Za-z0-9_.\-]) *[#★☆*◎●■◆♪&%] *(?=(?:{_PROVIDERS})\b)", re.IGNORECASE)
+_SYMBOL_AT = re.compile(rf"(?<=[A-Za-z0-9_.\-]) *[#★☆*◎●■◆♪&%] *(?=(?:{MAIL_PROVIDERS})\b)", re.IGNORECASE)
 _SYMBOL_ANY = re.compile(r"(?<=[A-Za-z0-9_.\-]) *[#★☆*◎●■◆♪&%] *(?=[A-Za-z0-9])")
 _INSTRUCTION = re.compile(r"[@＠]|アット|置き?換え|置換|変えて|替えて|直して", re.IGNORECASE)
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
@@ -57,8 +48,8 @@ _ADDRESS = re.compile(
     rf"(?<![A-Za-z0-9._%+\-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+\-]{{0,63}})@(?P<domain>{_LABEL}(?:\.{_LABEL})*)"
     rf"(?:\.(?P<tld>[A-Za-z]{{2,24}})(?![A-Za-z0-9])|(?![A-Za-z0-9.\-]))"
 )
-_BARE_PROVIDER = re.compile(rf"(?<![A-Za-z0-9._%+\-])@(?:{_PROVIDERS})(?:\.[a-z]{{2,6}}){{0,3}}\b", re.IGNORECASE)
-_PROVIDER = re.compile(rf"(?<![A-Za-z0-9])(?:{_PROVIDERS})(?:\.[a-z]{{2,6}}){{0,3}}(?![A-Za-z0-9])", re.IGNORECASE)
+_BARE_PROVIDER = re.compile(rf"(?<![A-Za-z0-9._%+\-])@(?:{MAIL_PROVIDERS})(?:\.[a-z]{{2,6}}){{0,3}}\b", re.IGNORECASE)
+_PROVIDER = re.compile(rf"(?<![A-Za-z0-9])(?:{MAIL_PROVIDERS})(?:\.[a-z]{{2,6}}){{0,3}}(?![A-Za-z0-9])", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![A-Za-z0-9._\-@])[A-Za-z0-9][A-Za-z0-9._\-]{2,40}")
 _DOMAIN = re.compile(r"(?<![A-Za-z0-9._\-])@?(?:[a-z0-9\-]+\.)+(?:com|net|org|jp|me|io|biz|info)(?![A-Za-z0-9.])",
                      re.IGNORECASE)
@@ -144,7 +135,7 @@ def _near_provider(view: View) -> list[tuple[int, int]]:
 # "kato@ の後に kato-translations.com": the name and @ here, the domain a few words on.
 _DANGLING = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?![A-Za-z0-9])")
 # "ユーザー名は info", "その頭に info を付けた": the name part, said near a domain.
-_LOCAL_INTRO = re.compile(r"(?:ユーザー?名|ユーザーネーム|アカウント名?|名前の部分|前の部分|頭|先頭|前)"
+_LOCAL_INTRO = re.compile(rf"(?:{USER_NAME}|アカウント名?|名前の部分|前の部分|頭|先頭|前)"
                           r"\s*(?:は|が|に|:)?\s*"
                           r"[「『\"]?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{1,30})(?![A-Za-z0-9.@])"
                           # "ドメインは abc-works.co.jp で、私は suzuki です": the person's name in lower case
@@ -156,8 +147,7 @@ _RECIPE = re.compile(r"ローマ字|アルファベット")
 _RECIPE_PARTS = re.compile(r"名前|苗字|名字|生まれ|誕生|数字|ユーザー?名|[「『][ぁ-ゖァ-ヺー]{2,}[」』]")
 # ...with the pieces given: "ハヤシ ミキ 1995", "「いのうえ ゆうき ろくに」" (not a question about how to choose one).
 _RECIPE_GIVEN = re.compile(r"\d{2,}|[「『]")
-_RECIPE_MAIL = re.compile(rf"(?:{_PROVIDERS})|メールアドレス|メアド|アドレス|@の前", re.IGNORECASE)
-_REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
+_RECIPE_MAIL = re.compile(rf"(?:{MAIL_PROVIDERS})|メールアドレス|メアド|アドレス|@の前", re.IGNORECASE)
 _AT_PAIR = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._\-]{2,}@[A-Za-z0-9._\-]{2,}")
 _REACH = 50
 
@@ -224,7 +214,7 @@ def _reversed(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _AT_PAIR.finditer(text):
         backwards = _ADDRESS.fullmatch(m.group()[::-1])
-        if backwards and _address(backwards) and _REVERSED.search(text, max(0, m.start() - 30), m.end() + 30):
+        if backwards and _address(backwards) and REVERSED.search(text, max(0, m.start() - 30), m.end() + 30):
             spans.append((m.start(), m.end()))
     return spans
 

@@ -7,6 +7,7 @@ from itertools import islice, permutations
 from typing import Final
 
 from .text import View
+from .vocab import REVERSED
 
 _KANJI_DIGITS = {"〇": "0", "零": "0", "一": "1", "壱": "1", "二": "2", "弐": "2", "三": "3",
                  "参": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -58,7 +59,6 @@ _FREE = ("0120", "0570", "0800", "0990", "0088")
 _CONTEXT = re.compile(r"電話|でんわ|tel|☎|📞|携帯|ケータイ|けいたい|fax|ファックス|call|コール|架電|連絡先|番号"
                       r"|自宅|固定|かけて|掛けて|架けて|着信|通話|ダイヤル|押して"
                       r"|(?<![a-z])sms(?![a-z])|ショートメ|ショトメ|しょーとめ|ｼｮｰﾄﾒ", re.IGNORECASE)
-_REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 
 
 # A group of digits written together: (digits, start, end, kinds), kinds one letter per token: d digit,
@@ -317,7 +317,7 @@ def _in_run(text: str, run: Run) -> list[PhoneHit]:
         hits.append(PhoneHit(run[0][START], run[-1][END], False))  # a digit short or over, or no leading 0
     if not hits:
         backwards = [g[DIGITS][::-1] for g in reversed(run)]
-        if is_phone(backwards, True) and _REVERSED.search(text, max(0, run[0][START] - 30), run[-1][END] + 30):
+        if is_phone(backwards, True) and REVERSED.search(text, max(0, run[0][START] - 30), run[-1][END] + 30):
             hits.append(PhoneHit(run[0][START], run[-1][END], False))
     if not hits and _shifted(text, run):
         hits.append(PhoneHit(run[0][START], run[-1][END], False))

@@ -4,34 +4,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .vocab import SERVICES
+
 # A symbol standing in for one letter: "L*NE", "LI◯E", "ディス◯ード", "ラ〇ン".
 CENSOR = "*＊◯○●〇◎×✕■□☆★?？"
 _LEET = {"i": "1!|", "l": "1|", "o": "0", "e": "3", "a": "@4", "s": "$5"}
 
 LINE = "line"
-# Each service: its kind, ASCII names (fuzzy: one letter may be censored or a look-alike) and other names.
-_SERVICES: tuple[tuple[str, str, str], ...] = (
-    ("line", "line", "ライン らいん ライソ エルアイエヌイー"),
-    ("chat", "chatwork chat-work", "チャットワーク ちゃっとわーく チャトワ チャワク"),
-    ("chat", "slack", "スラック"),
-    ("chat", "skype", "スカイプ"),
-    ("chat", "discord", "ディスコード ディスコ鯖 ディスコ"),
-    ("chat", "telegram", "テレグラム テレグラ"),
-    ("chat", "whatsapp", "ワッツアップ ワッツアプ"),
-    ("chat", "wechat weixin", "ウィーチャット ウィチャット ウィチャ 微信"),
-    ("chat", "kakaotalk kakao", "カカオトーク カカオ"),
-    ("chat", "signal", "シグナル"),
-    ("chat", "viber", "バイバー"),
-    ("chat", "instagram insta", "インスタグラム インスタ"),
-    ("chat", "twitter", "ツイッター"),
-    ("chat", "facebook messenger", "フェイスブック メッセンジャー"),
-    ("chat", "threads tiktok bluesky bsky mastodon", "スレッズ ティックトック ブルースカイ マストドン"),
-    ("chat", "zoom teams webex", "ズーム"),
-)
-# Said instead of LINE: "緑のアプリ", "例のアプリ", "あのアプリ".
-EUPHEMISM = re.compile(r"緑の|みどりの|例のアプリ|あのアプリ|いつものアプリ|「ら」|メッセージアプリ|チャットアプリ")
-# Said instead of Telegram (its paper-plane logo): "電報のアプリ（紙飛行機のやつ）".
-CHAT_EUPHEMISM = re.compile(r"紙飛行機|電報")
 
 
 def _ascii_fuzzy(name: str) -> str:
@@ -57,7 +36,7 @@ def _compile() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds: dict[str, str] = {}
     ascii_parts, kana_parts = [], []
     first = set(CENSOR)  # every character a name can begin with, to skip the rest of a post quickly
-    for kind, ascii_names, other_names in _SERVICES:
+    for kind, ascii_names, other_names in SERVICES:
         for name in ascii_names.split():
             kinds[name.replace("-", "")] = kind
             ascii_parts.append(_ascii_fuzzy(name))

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .vocab import AT_MARK_WORDS, CLOSE, DOT_WORDS, OPEN
+
 # Cyrillic and Greek letters that look like Latin ones, as in "LIИE" or "Тelegram" (И is N seen in a mirror).
 _LOOKALIKES = dict(zip("АВЕКМНОРСТХИЅІЈаеорсухіјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιν",
                        "ABEKMHOPCTXNSIJaeopcyxijsABEZHIKMNOPTYXaoiv", strict=True))
@@ -126,12 +128,11 @@ class View:
 _SPACED = re.compile(r"(?<![A-Za-z0-9@#._\-])[A-Za-z0-9@#._\-](?: [A-Za-z0-9@#._\-]){2,}(?![A-Za-z0-9@#._\-])")
 # A dot or a slash written so that it is not a link: "discord[.]gg", "meet . google . com / x",
 # "yoshi dot dev", "gmail（ドット）com".
-_OPEN, _CLOSE = r"[\[(（{【〔<「『]", r"[\])）}】〕>」』]"
-_DOT_WORD = r"(?:dot|ドット|どっと|てん|点)"
+_DOT_WORD = rf"(?:dot|{DOT_WORDS})"
 # (?<! ) starts a match only where a run of spaces starts: trying again from every space of a long
 # run would take time growing with the square of its length.
-_BRACKET_DOT = re.compile(rf"(?<! ) *{_OPEN} *(?:\.|{_DOT_WORD}) *{_CLOSE} *", re.IGNORECASE)
-_BRACKET_SLASH = re.compile(rf"(?<! ) *{_OPEN} */ *{_CLOSE} *")
+_BRACKET_DOT = re.compile(rf"(?<! ) *{OPEN} *(?:\.|{_DOT_WORD}) *{CLOSE} *", re.IGNORECASE)
+_BRACKET_SLASH = re.compile(rf"(?<! ) *{OPEN} */ *{CLOSE} *")
 _SPACED_DOT = re.compile(r"(?<=[A-Za-z0-9]) *\. +(?=[A-Za-z0-9])|(?<=[A-Za-z0-9]) +\. *(?=[A-Za-z0-9])")
 _WORD_DOT = re.compile(r"(?<=[A-Za-z0-9]) *(?:(?<= )dot(?= )|ドット|どっと) *(?=[A-Za-z0-9])", re.IGNORECASE)
 _IDEOGRAPHIC_DOT = re.compile(r"(?<=[A-Za-z0-9])。(?=[A-Za-z])")
@@ -195,7 +196,7 @@ def _joined_syllables(m: re.Match[str]) -> str:
 
 
 # "あっとまーく ryusei_ai", "アットマーク taro": the word for @ right before a name.
-_AT_MARK_WORD = re.compile(r"(?<![A-Za-z0-9])(?:アットマーク|あっとまーく|[@＠] ?マーク) *(?=[A-Za-z0-9_])")
+_AT_MARK_WORD = re.compile(rf"(?<![A-Za-z0-9])(?:{AT_MARK_WORDS}) *(?=[A-Za-z0-9_])")
 
 
 def base_view(original: str) -> View:
