@@ -12,7 +12,16 @@ from bisect import bisect_left
 
 from .emails import strong_handle
 from .services import services
-from .vocab import ACCOUNT_WORD, ID_KANA, LINE_NICKNAME, NICKNAMES, PROVIDER_WORDS, SENTENCE_END, SPOKEN_PROVIDERS
+from .vocab import (
+    ACCOUNT_WORD,
+    ID_KANA,
+    LINE_NICKNAME,
+    NICKNAMES,
+    PROVIDER_WORDS,
+    SENTENCE_END,
+    SPOKEN_PROVIDERS,
+    code_name,
+)
 
 # Ways to name a channel that the service list leaves out: nicknames, logos, kana spellings.
 _NICKNAME = re.compile(NICKNAMES, re.IGNORECASE)
@@ -29,9 +38,10 @@ _TOKEN = re.compile(r"(?!(?<=:)[a-z0-9_+\-]+:)(?<![a-z0-9._\-@/\"'#])"
                     r"(?:@\s?)?[a-z0-9](?:[a-z0-9]|\s?[._\-]\s?(?=[a-z0-9])){3,40}"
                     r"(?![a-z0-9/(\"'])", re.IGNORECASE)
 _MADE_UP = re.compile(r"[0-9._\-]")
-# Code, not a name: chat.postMessage, @app.event, a host name (smtp.gmail.com).
+# Code, not a name: chat.postMessage, @app.event, a host name (smtp.gmail.com); and a program's parts
+# (line-login-sample, discord-oauth2: vocab.code_name).
 _CODE = re.compile(r"[a-z][A-Z]|^@?\w+\.\w+\.|\.(?:com|net|org|jp|io|py|js)$|_(?:id|ids|url|token|key|name|type)$"
-                   r"|^v(?:er)?\d|(?:^|[-_.])(?:bot|api|sdk|app|plugin|feed|sample|limit|lib|cli)(?=$|[-_.\d])")
+                   r"|^v(?:er)?\d")
 # Words joined by hyphens (rate-limit, teams-app): a name only when told it is one (ID, 名前, an @).
 _HYPHENED_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)+", re.IGNORECASE)
 # A handle in quoted pieces to be joined: "「nao」「_」「photo」「22」をくっつけて", "（mio）＋ 0303".
@@ -54,7 +64,7 @@ def _handle_like(word: str) -> bool:
     plain = re.sub(r"\s", "", word).lstrip("@")
     if re.fullmatch(r"(?:[a-z0-9]\.){3,}[a-z0-9]", plain, re.IGNORECASE):  # k.e.n.t.o.9.9, spelled out
         return True
-    if plain.lower() in _NOT_NAMES or _PROVIDER.fullmatch(plain) or _CODE.search(plain) \
+    if plain.lower() in _NOT_NAMES or _PROVIDER.fullmatch(plain) or _CODE.search(plain) or code_name(plain) \
             or (word.startswith("@") and "." in plain):
         return False
     if plain[0].isdigit() and "." not in plain:  # 981tkxwp, but not 1080p or 10px

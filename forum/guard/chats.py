@@ -10,6 +10,7 @@ from .text import View
 from .vocab import (
     CHAT_EUPHEMISM,
     CODE_WORDS,
+    DEV_WORDS,
     DOT_WORDS,
     EUPHEMISM,
     ID_WORD,
@@ -17,6 +18,8 @@ from .vocab import (
     REVERSED,
     SENTENCE_END,
     USER_NAME,
+    code_name,
+    machine_id,
 )
 
 _HANDLE = r"@?[a-z0-9][a-z0-9._\-]{1,31}(?:#\d{4})?"
@@ -41,9 +44,14 @@ _HOSTS = (
     r"|(?:[a-z0-9\-]+\.)?zoom\.us/(?:j|my|s|w)|meet\.google\.com|teams\.live\.com/meet|teams\.microsoft\.com/l/meetup-join"
     r"|[a-z0-9\-]+\.webex\.com/(?:meet|join)|whereby\.com|meet\.jit\.si|u\.wechat\.com|qr\.kakao\.com"
 )
+# A site's own pages, not anyone's profile: twitter.com/intent/tweet, facebook.com/sharer, x.com/home.
+_SITE_PAGES = (r"(?:intent|share|sharer|sharer\.php|home|search|hashtag|explore|settings|developers?|dialog|oauth"
+               r"|login|i|docs|help|policies|privacy|legal|tos|terms)(?![a-z0-9_.\-])")
+# Slack's own hosts (its API, webhooks and files), not a workspace to join.
+_SLACK_HOSTS = r"api|app|www|status|docs|slack|hooks|files|slack-files|edgeapi|upload|downloads|my|get"
 _CHAT_LINKS = re.compile(
-    rf"(?=[a-z0-9@_\-])(?:(?<![a-z0-9.\-/])(?:https?://)?(?:{_HOSTS})/[^\s)」』]+"
-    r"|(?<![a-z0-9.\-/])(?:https?://)?(?!(?:api|app|www|status|docs|slack)\.)[a-z0-9\-]{2,}\.slack\.com(?![a-z0-9.\-])"
+    rf"(?=[a-z0-9@_\-])(?:(?<![a-z0-9.\-/])(?:https?://)?(?:{_HOSTS})/(?!{_SITE_PAGES})[^\s)」』]+"
+    rf"|(?<![a-z0-9.\-/])(?:https?://)?(?!(?:{_SLACK_HOSTS})\.)[a-z0-9\-]{{2,}}\.slack\.com(?![a-z0-9.\-])"
     r"|(?<![a-z0-9_.\-@])@?[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.bsky\.social"
     r"|skype:[a-z0-9.:_\-]{3,}|(?<![a-z])live:\.?[a-z0-9._\-]{3,})",
     re.IGNORECASE,
@@ -118,7 +126,11 @@ def _kind_near(names: list[tuple[int, int, str, bool]], start: int, end: int, be
     return (best[1], best[2]) if best else None
 
 
-def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+_DEV_BEFORE, _DEV_AFTER = 40, 30
+
+
+def _id_clauses(text: str, names: list[tuple[int, int, str, bool]],
+                dev: list[int]) -> list[tuple[int, int, str, bool]]:
     """ "IDは naoki-p", "ID検索で「mio_art」", "ID（例のアプリの方）: kazu_edit_2024"."""
     hits = []
     for m in _ID_CLAUSE.finditer(text):
@@ -134,7 +146,9 @@ def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tupl
         near = _kind_near(names, m.start(), m.end())
         kind = near[0] if near else "line"
         certain = near is not None and len(gap) <= 12 and not SENTENCE_END.search(gap) and not backwards
-        hits.append((m.start(), m.end("h"), kind, certain))
+        verdict = _developer(dev, m.start("h"), m.end("h"), handle, certain)
+        if verdict is not None:
+            hits.append((m.start(), m.end("h"), kind, verdict))
     for m in _ID_QUOTED.finditer(text):
         handle, end = m.group("h"), m.end()
         for _ in range(3):  # "「mir」で、後ろは「ai_77」": a handle in up to four pieces
@@ -142,7 +156,7 @@ def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tupl
             if more is None or strong_handle(handle):
                 break
             handle, end = handle + more.group("h"), more.end()
-        if strong_handle(handle):
+        if strong_handle(handle) and _developer(dev, m.start("h"), end, handle, False) is not None:
             near = _kind_near(names, m.start(), end)
             hits.append((m.start(), end, near[0] if near else "line", False))
     for m in _SPELLED_ID.finditer(text):
@@ -150,6 +164,22 @@ def _id_clauses(text: str, names: list[tuple[int, int, str, bool]]) -> list[tupl
         if near or EUPHEMISM.search(text, max(0, m.start() - 40), m.end() + 20):
             hits.append((m.start(), m.end(), near[0] if near else "line", False))
     return hits
+
+
+def _developer(dev: list[int], start: int, end: int, handle: str, certain: bool) -> bool | None:
+    """Developer talk: a program's name where building software is talked about ("LINEのアカウント連携で
+    line-login-sample", "@BotFather でボットを作る") is nothing (None); a program's name or an ID a program
+    gave, or any handle in such talk, is held at most; anything else keeps `certain`. `dev`: where the
+    post's developer words start, in order (found once per post)."""
+    plain = handle.lstrip("@")
+    code = code_name(plain)
+    i = bisect_left(dev, start - _DEV_BEFORE)
+    talk = i < len(dev) and dev[i] < end + _DEV_AFTER
+    if code and talk:
+        return None
+    if code or talk or machine_id(plain):
+        return False
+    return certain
 
 
 def _introduced(text: str, m: re.Match[str]) -> bool:
@@ -167,7 +197,8 @@ def _emoji_name(text: str, m: re.Match[str]) -> bool:
     return text[m.start("h") - 1:m.start("h")] == ":" and text.startswith(":", m.end("h"))
 
 
-def _after_service(view: View, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+def _after_service(view: View, names: list[tuple[int, int, str, bool]],
+                   dev: list[int]) -> list[tuple[int, int, str, bool]]:
     """ "LINE: taro_88", "Telegram @taro_tg", "ライン→ hana.works123", "Lineやってたら daichi1225 で追加"."""
     text = view.text
     hits = []
@@ -177,23 +208,29 @@ def _after_service(view: View, names: list[tuple[int, int, str, bool]]) -> list[
         if m and _emoji_name(text, m):
             m = None
         if m and _explicit(text, m, kind, word):
-            hits.append((start, m.end("h"), kind, True))
+            verdict = _developer(dev, m.start("h"), m.end("h"), m.group("h"), True)
+            if verdict is not None:
+                hits.append((start, m.end("h"), kind, verdict))
             continue
         near = _NEAR_SERVICE.match(text, end)
         if near and not _emoji_name(text, near) and strong_handle(near.group("h").lstrip("@")):
             quoted = bool(_QUOTE_AFTER.match(text, near.end()))
-            hits.append((start, near.end("h"), kind, quoted and not word.islower()))
+            verdict = _developer(dev, near.start("h"), near.end("h"), near.group("h"), quoted and not word.islower())
+            if verdict is not None:
+                hits.append((start, near.end("h"), kind, verdict))
         elif (search := _QUOTED_SEARCH.match(text, end)) is not None:
             hits.append((start, search.end(), kind, False))  # "Chatworkで「山田 太郎」を検索"
     for pattern, kind in ((EUPHEMISM, "line"), (CHAT_EUPHEMISM, "chat")):
         for m in pattern.finditer(text):  # "緑のアプリで kaito_mv を検索": held, never refused
             near = _NEAR_SERVICE.match(text, m.end())
-            if near and strong_handle(near.group("h").lstrip("@")):
+            if near and strong_handle(near.group("h").lstrip("@")) \
+                    and _developer(dev, near.start("h"), near.end("h"), near.group("h"), False) is not None:
                 hits.append((m.start(), near.end("h"), kind, False))
     return hits
 
 
-def _invitations(text: str, names: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+def _invitations(text: str, names: list[tuple[int, int, str, bool]],
+                 dev: list[int]) -> list[tuple[int, int, str, bool]]:
     """Held: a service named with a way to find the person but no plain handle beside it.
 
     "LINEやってる人いたら追加して！ yu-ta.0921" (a handle after the request), "名前検索で「Ayumi Kondo」",
@@ -202,7 +239,8 @@ def _invitations(text: str, names: list[tuple[int, int, str, bool]]) -> list[tup
     hits = []
     for start, end, kind, _plain in names:
         then = _THEN_HANDLE.match(text, end)
-        if then is not None and strong_handle(then.group("h").lstrip("@")):
+        if then is not None and strong_handle(then.group("h").lstrip("@")) \
+                and _developer(dev, then.start("h"), then.end("h"), then.group("h"), False) is not None:
             hits.append((start, then.end("h"), kind, False))
     # "例の緑のアプリのQRコード、欲しい方は": a QR code or a swap offered for LINE named by a euphemism
     hinted = sorted(names + [(m.start(), m.end(), "line", False) for m in EUPHEMISM.finditer(text)])
@@ -280,18 +318,22 @@ def find_chats(view: View) -> list[tuple[int, int, str, bool]]:
     """(start, end, kind, certain) in view offsets."""
     text = view.text
     names = services(text)
+    dev = [m.start() for m in DEV_WORDS.finditer(text)]
     hits = [(m.start(), m.end(), "line", True) for m in _LINE_LINKS.finditer(text)]
     hits += [(m.start(), m.end(), "chat", True) for m in _CHAT_LINKS.finditer(text)]
     for pattern in (_AT_AFTER_SNS, _AT_BEFORE_SNS):
         for m in pattern.finditer(text):
             if m.group("h").lower().lstrip("@") in MENTIONS:
                 continue
+            verdict = _developer(dev, m.start("h"), m.end("h"), m.group("h"), True)
+            if verdict is None:
+                continue
             near = _kind_near(names, m.start(), m.end(), 30, 10)
-            hits.append((m.start("h"), m.end("h"), near[0] if near else "chat", True))
+            hits.append((m.start("h"), m.end("h"), near[0] if near else "chat", verdict))
     if names or "id" in text.lower() or "ID" in text:
-        hits += _id_clauses(text, names)
-    hits += _after_service(view, names)
-    hits += _invitations(text, names)
+        hits += _id_clauses(text, names, dev)
+    hits += _after_service(view, names, dev)
+    hits += _invitations(text, names, dev)
     discord = [n for n in names if text[n[0]:n[1]].lower().startswith(("discord", "ディス"))]
     for m in _DISCORD_TAG.finditer(text) if discord else ():  # "kenta#4421" with Discord named nearby
         if _kind_near(discord, m.start(), m.end(), 80, 60):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from .text import View
@@ -63,8 +63,36 @@ def _email_view(view: View) -> View:
     return view
 
 
+# Not a mailbox but a program's: "@slack/bolt@3.17.0", "actions/setup-node@v4.0.2" (a version), a bare IP.
+_NUMBERED = re.compile(r"v?\d+(?:\.\d+)*")
+# Addresses that take no replies, so reach no one: noreply@github.com.
+_NO_REPLY = re.compile(r"no-?reply|do-?not-?reply|mailer-daemon")
+# A login to a machine, not a mailbox: ssh user@host, scp file deploy@web01:/var/www, a URL's
+# user part (postgres://admin:secret@db.example.com, https://user@bitbucket.org/...).
+_LOGIN_BEFORE = re.compile(r"(?:(?<![a-z])(?:ssh|scp|sftp|rsync|mosh)\b[^\n]*|://[^\s/@]*)$", re.IGNORECASE)
+_LOGIN_AFTER = re.compile(r":[/~\d]")
+
+
+def _login(m: re.Match[str]) -> bool:
+    text = m.string
+    before = text[max(0, m.start() - 60):m.start()]
+    return bool(_LOGIN_BEFORE.search(before) or _LOGIN_AFTER.match(text, m.end()))
+
+
+def _not_a_mailbox(m: re.Match[str]) -> bool:
+    """A package's version, an address that takes no replies, or a login to a machine."""
+    tld = m.group("tld")
+    return bool(_NUMBERED.fullmatch(m.group("domain") + (f".{tld}" if tld else ""))
+                or _NO_REPLY.fullmatch(m.group("local").lower()) or _login(m))
+
+
 def _address(m: re.Match[str]) -> bool | None:
-    """True: certain, False: held, None: not an address (a file name such as icon@2x.png)."""
+    """True: certain, False: held, None: not an address (a file name such as icon@2x.png, a login)."""
+    verdict = _by_shape(m)
+    return None if verdict is not None and _not_a_mailbox(m) else verdict
+
+
+def _by_shape(m: re.Match[str]) -> bool | None:
     domain = m.group("domain").lower()
     tld = (m.group("tld") or "").lower()
     if not tld and "." in domain:
@@ -223,10 +251,13 @@ def find_emails(base: View) -> list[tuple[int, int, bool]]:
     """(start, end, certain) in original offsets."""
     view = _email_view(base)
     found: list[tuple[int, int, bool]] = []
+    unfound: list[re.Match[str]] = []
     for m in _ADDRESS.finditer(view.text):
         verdict = _address(m)
         if verdict is not None:
             found.append((*view.span(m.start(), m.end()), verdict))
+        else:
+            unfound.append(m)
     symbol = view.rewrite(_SYMBOL_ANY if _INSTRUCTION.search(view.text) else _SYMBOL_AT, "@")
     if symbol is not view:
         for m in _ADDRESS.finditer(symbol.text):
@@ -234,7 +265,20 @@ def find_emails(base: View) -> list[tuple[int, int, bool]]:
                 found.append((*symbol.span(m.start(), m.end()), False))
     for m in _BARE_PROVIDER.finditer(view.text):
         found.append((*view.span(m.start(), m.end()), False))
+    starts = [m.start() for m in unfound]
     for s, e in (_near_provider(view) + _parts_near_domains(view.text) + _recipes(view.text) + _reversed(view.text)
                  + _pieces(view.text) + _encoded(view.text)):
-        found.append((*view.span(s, e), False))
+        if not _over_a_login(unfound, starts, s, e):
+            found.append((*view.span(s, e), False))
     return found
+
+
+def _over_a_login(unfound: list[re.Match[str]], starts: list[int], start: int, end: int) -> bool:
+    """text[start:end] overlaps something written as an address that is a program's or a machine's
+    (ssh ec2-user@host, noreply@github.com): the looser rules do not find it again in pieces."""
+    k = bisect_right(starts, end - 1) - 1
+    while k >= 0 and unfound[k].end() > start:
+        if _not_a_mailbox(unfound[k]):
+            return True
+        k -= 1
+    return False

@@ -7,6 +7,7 @@ larger patterns) unless compiled here because every user reads them the same way
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- channels --------------------------------------------------------------------------------------
 
@@ -55,8 +56,8 @@ ID_WORD = (rf"(?:(?:(?<=line)|(?<=line_)|(?<![a-z_]))i ?d(?![a-z])|{ID_KANA}|ア
 # Words that say a name is an account's, for the broad holds (looser: "I.D", 名前, 垢, DM).
 ACCOUNT_WORD = (rf"(?<![a-z_])i\.?\s?d(?![a-z])|{ID_KANA}|{USER_NAME}"
                 r"|なまえ|名前|アカ名|垢|アカウント|(?<![a-z])dm(?![a-z])")
-# "@everyone", "@here": a chat app's mention of a whole channel, talked about, not a person's handle.
-MENTIONS = frozenset(["everyone", "here", "channel", "all", "someone", "room"])
+# "@everyone", "@here": a chat app's mention of a whole channel (or "@mention" itself), talked about, not a handle.
+MENTIONS = frozenset(["everyone", "here", "channel", "all", "someone", "room", "mention", "mentions"])
 # A service's product or library named after it ("LINE Bot", "LINE Pay", "Slack bolt"), not a handle.
 CODE_WORDS = frozenset(["api", "bot", "bots", "sdk", "app", "apps", "business", "pay", "graph", "for", "webhook",
                         "webhooks", "bolt"])
@@ -92,3 +93,36 @@ AT_MARK_WORDS = r"アットマーク|あっとまーく|[@＠] ?マーク"
 # Words that say something is written backwards (a number, an address, an ID).
 REVERSED = re.compile(r"逆|後ろから|うしろから|反対|reverse", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[。!?！？\n]")
+
+# --- developer talk --------------------------------------------------------------------------------
+
+# Parts of a name that make it a program's, a library's or a setting's rather than a person's:
+# line-login-sample, slack_bolt_app, discord-oauth2, notify_bot, BotFather.
+CODE_PARTS = frozenset(str.split(
+    "api sdk bot bots app apps plugin feed sample samples demo test tests example login oauth oauth2 auth token "
+    "webhook webhooks hook hooks notify client server callback config messaging lib cli limit graph bolt"
+))
+_NAME_PARTS = re.compile(r"[-_.\d]+|(?<=[a-z])(?=[A-Z])")
+# Words that say the talk is about building software: "Messaging APIの", "アカウント連携で", "Botを作る".
+_DEV_ASCII = str.split("api sdk bots? webhooks? oauth2? tokens? npm pip github json curl")
+_DEV_OTHER = str.split("トークン 連携 実装 エンドポイント ライブラリ チャネル 開発 デバッグ サンプル"
+                       " スクリプト プログラム パッケージ リポジトリ 環境変数 ボット")
+# The look-ahead names every character a word can begin with, so the rest of a post is skipped quickly.
+_DEV_FIRST = "".join(sorted({w[0] for w in _DEV_ASCII} | {w[0].upper() for w in _DEV_ASCII}
+                            | {w[0] for w in _DEV_OTHER}))
+DEV_WORDS = re.compile(rf"(?=[{_DEV_FIRST}])(?:(?<![a-z])(?:{'|'.join(_DEV_ASCII)})(?![a-z])|{'|'.join(_DEV_OTHER)})",
+                       re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def code_name(word: str) -> bool:
+    """A name made of a program's parts: some part (split at -, _, ., digits and camelCase) is one of CODE_PARTS."""
+    return any(part.lower() in CODE_PARTS for part in _NAME_PARTS.split(word) if part)
+
+
+def machine_id(word: str) -> bool:
+    """An ID a program gave, not one a person chose: U01ABCDEF (capitals and digits), U4af4980629... (hex)."""
+    digits = sum(c.isdigit() for c in word)
+    if len(word) >= 9 and digits >= 2 and word.isalnum() and word.upper() == word:
+        return True
+    return len(word) >= 17 and digits >= 4 and re.fullmatch(r"[A-Za-z]?[0-9a-f]{16,}", word) is not None
