@@ -266,11 +266,13 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
             if len(batch) >= BATCH:
                 flush_batch()
         flush_batch()
+        # Best answers arrived in bulk, past the per-resolve rule: apply it to everyone once;
+        # in a fresh load before the indexes are made again, so the threads it re-dates do
+        # not update them row by row (and it reads the answers in one hashed pass anyway).
+        badges.award_all_earned()
         if deferred is not None:
             deferred.restore()
             index.rebuild_suspended()
-        # Best answers arrived in bulk, past the per-resolve rule: apply it to everyone once.
-        badges.award_all_earned()
         db.session.commit()
     finally:  # also after a failure: the batches committed so far must be searchable
         db.session.rollback()
