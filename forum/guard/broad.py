@@ -14,12 +14,14 @@ from .emails import strong_handle
 from .services import services
 from .vocab import (
     ACCOUNT_WORD,
+    DEV_WORDS,
     ID_KANA,
     LINE_NICKNAME,
     NICKNAMES,
     PROVIDER_WORDS,
     SENTENCE_END,
     SPOKEN_PROVIDERS,
+    code_identifier,
     code_name,
 )
 
@@ -111,9 +113,15 @@ def _handles(text: str, named: list[tuple[int, str]], accounts: list[int], mails
     named_spots = [n for n, _kind in named]
     further = sorted(named_spots + mails)
     spots = [s for s, _kind in channels]
+    dev: list[int] | None = None  # where developer words start; found only once a name needs them
     for m in _TOKEN.finditer(text):
         if not _MADE_UP.search(m.group()) or not _handle_like(m.group()):
             continue  # a plain word ("Slack", "Python"): cheap to skip, a post may have thousands
+        if code_identifier(re.sub(r"\s", "", m.group()).lstrip("@")):
+            if dev is None:
+                dev = [d.start() for d in DEV_WORDS.finditer(text)]
+            if _near(dev, m.start(), m.end()):
+                continue  # "Bot APIの parse_mode": a variable in talk about code
         if _near_mail(mails, m.start(), m.end()):
             hits.append((m.start(), m.end(), "email"))
         elif _HYPHENED_WORDS.fullmatch(m.group()) and not _near(accounts, m.start(), m.end()):

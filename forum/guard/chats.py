@@ -18,6 +18,7 @@ from .vocab import (
     REVERSED,
     SENTENCE_END,
     USER_NAME,
+    code_identifier,
     code_name,
     machine_id,
 )
@@ -167,15 +168,16 @@ def _id_clauses(text: str, names: list[tuple[int, int, str, bool]],
 
 
 def _developer(dev: list[int], start: int, end: int, handle: str, certain: bool) -> bool | None:
-    """Developer talk: a program's name where building software is talked about ("LINEのアカウント連携で
-    line-login-sample", "@BotFather でボットを作る") is nothing (None); a program's name or an ID a program
-    gave, or any handle in such talk, is held at most; anything else keeps `certain`. `dev`: where the
-    post's developer words start, in order (found once per post)."""
+    """Developer talk: a program's name ("LINEのアカウント連携で line-login-sample", "@BotFather でボットを
+    作る"), or a variable's where building software is talked about ("Bot APIの parse_mode"), is nothing
+    (None); a program's name with digits, an ID a program gave, or any handle in such talk, is held at
+    most; anything else keeps `certain`. `dev`: where the post's developer words start, in order (found
+    once per post)."""
     plain = handle.lstrip("@")
     code = code_name(plain)
     i = bisect_left(dev, start - _DEV_BEFORE)
     talk = i < len(dev) and dev[i] < end + _DEV_AFTER
-    if code and talk:
+    if (talk and (code or code_identifier(plain))) or (code and not any(c.isdigit() for c in plain)):
         return None
     if code or talk or machine_id(plain):
         return False

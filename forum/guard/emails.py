@@ -65,25 +65,31 @@ def _email_view(view: View) -> View:
 
 # Not a mailbox but a program's: "@slack/bolt@3.17.0", "actions/setup-node@v4.0.2" (a version), a bare IP.
 _NUMBERED = re.compile(r"v?\d+(?:\.\d+)*")
-# Addresses that take no replies, so reach no one: noreply@github.com.
-_NO_REPLY = re.compile(r"no-?reply|do-?not-?reply|mailer-daemon")
+# Addresses that take no replies, so reach no one: noreply@github.com, taro@users.noreply.github.com.
+_NO_REPLY = re.compile(r"(?<![a-z])(?:no-?reply|do-?not-?reply|mailer-daemon)(?![a-z])")
 # A login to a machine, not a mailbox: ssh user@host, scp file deploy@web01:/var/www, a URL's
 # user part (postgres://admin:secret@db.example.com, https://user@bitbucket.org/...).
 _LOGIN_BEFORE = re.compile(r"(?:(?<![a-z])(?:ssh|scp|sftp|rsync|mosh)\b[^\n]*|://[^\s/@]*)$", re.IGNORECASE)
 _LOGIN_AFTER = re.compile(r":[/~\d]")
 
 
+_LOGIN_WORDS = ("://", "ssh", "scp", "sftp", "rsync", "mosh")
+
+
 def _login(m: re.Match[str]) -> bool:
     text = m.string
-    before = text[max(0, m.start() - 60):m.start()]
-    return bool(_LOGIN_BEFORE.search(before) or _LOGIN_AFTER.match(text, m.end()))
+    before = text[max(0, m.start() - 60):m.start()].lower()
+    if any(w in before for w in _LOGIN_WORDS) and _LOGIN_BEFORE.search(before):  # plain look-ups first: cheap
+        return True
+    return text.startswith(":", m.end()) and _LOGIN_AFTER.match(text, m.end()) is not None
 
 
 def _not_a_mailbox(m: re.Match[str]) -> bool:
     """A package's version, an address that takes no replies, or a login to a machine."""
     tld = m.group("tld")
+    whole = m.group().lower()
     return bool(_NUMBERED.fullmatch(m.group("domain") + (f".{tld}" if tld else ""))
-                or _NO_REPLY.fullmatch(m.group("local").lower()) or _login(m))
+                or (("reply" in whole or "daemon" in whole) and _NO_REPLY.search(whole)) or _login(m))
 
 
 def _address(m: re.Match[str]) -> bool | None:

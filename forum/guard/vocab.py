@@ -107,11 +107,22 @@ _NAME_PARTS = re.compile(r"[-_.\d]+|(?<=[a-z])(?=[A-Z])")
 _DEV_ASCII = str.split("api sdk bots? webhooks? oauth2? tokens? npm pip github json curl")
 _DEV_OTHER = str.split("トークン 連携 実装 エンドポイント ライブラリ チャネル 開発 デバッグ サンプル"
                        " スクリプト プログラム パッケージ リポジトリ 環境変数 ボット")
-# The look-ahead names every character a word can begin with, so the rest of a post is skipped quickly.
-_DEV_FIRST = "".join(sorted({w[0] for w in _DEV_ASCII} | {w[0].upper() for w in _DEV_ASCII}
-                            | {w[0] for w in _DEV_OTHER}))
-DEV_WORDS = re.compile(rf"(?=[{_DEV_FIRST}])(?:(?<![a-z])(?:{'|'.join(_DEV_ASCII)})(?![a-z])|{'|'.join(_DEV_OTHER)})",
-                       re.IGNORECASE)
+# The look-aheads name every character a word can begin with, so the rest of a post is skipped quickly
+# (and an English word only where a word begins).
+_DEV_FIRST = "".join(sorted({w[0] for w in _DEV_ASCII} | {w[0].upper() for w in _DEV_ASCII}))
+_DEV_OTHER_FIRST = "".join(sorted({w[0] for w in _DEV_OTHER}))
+DEV_WORDS = re.compile(rf"(?<![a-z])(?=[{_DEV_FIRST}])(?:{'|'.join(_DEV_ASCII)})(?![a-z])"
+                       rf"|(?=[{_DEV_OTHER_FIRST}])(?:{'|'.join(_DEV_OTHER)})", re.IGNORECASE)
+
+
+_SNAKE_WORDS = re.compile(r"[a-z]+(?:_[a-z]+)+")
+_HEX_ID = re.compile(r"[A-Za-z]?[0-9a-f]{16,}")
+
+
+def code_identifier(word: str) -> bool:
+    """Words joined by underscores, no digits (parse_mode, on_message, channel_secret): in talk about code,
+    a variable's name. (Elsewhere it may be a handle: yuzu_writer.)"""
+    return _SNAKE_WORDS.fullmatch(word) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -120,9 +131,12 @@ def code_name(word: str) -> bool:
     return any(part.lower() in CODE_PARTS for part in _NAME_PARTS.split(word) if part)
 
 
+@lru_cache(maxsize=4096)
 def machine_id(word: str) -> bool:
     """An ID a program gave, not one a person chose: U01ABCDEF (capitals and digits), U4af4980629... (hex)."""
+    if len(word) < 9 or not word.isalnum():
+        return False
     digits = sum(c.isdigit() for c in word)
-    if len(word) >= 9 and digits >= 2 and word.isalnum() and word.upper() == word:
+    if digits >= 2 and word.upper() == word:
         return True
-    return len(word) >= 17 and digits >= 4 and re.fullmatch(r"[A-Za-z]?[0-9a-f]{16,}", word) is not None
+    return len(word) >= 17 and digits >= 4 and _HEX_ID.fullmatch(word) is not None

@@ -19,8 +19,8 @@
   held. Then tuned on: the two false refusals fixed (emoji names, git's SSH remotes; recall still 94.2 %,
   certain 71.7 %, 5 held), then its seven misses by general shapes (a kana digit before a small kana, SMS as a phone word, a
   mobile head and 1234-5678 given apart, 宛 after a mailbox near a domain, a Discord tag with a quoted
-  name, 探して after a quoted name): recall 100 % (every kind 100; certain 72.5 %), 0 refused, 3 held
-  (logins and package versions after @ are no longer held). Its floors are what it reaches. Being
+  name, 探して after a quoted name): recall 100 % (every kind 100; certain 72.5 %), 0 refused, 1 held
+  (logins, package versions after @ and variables' names in talk about code are no longer held). Its floors are what it reaches. Being
   tuned on, F no longer says how the guard does on text it has not seen; a newer blind set does.
 
 Each asserts the issue's targets (≥ 95 % of contact details found, certain or held; ≤ 1 % of ordinary
@@ -58,7 +58,7 @@ class BlindSet:
 # Reached (bench/guard.py, after tuning): set A+B recall 100 % (certain 78.2 %), 0 refused, 1 of 190 held;
 # holdout 100 % (certain 67.1 %), 0 refused, 1 of 141 held; set C 100 % (certain 65.9 %), 0 refused, 0 held;
 # set D 100 % (certain 65.6 %), 0 refused, 0 of 160 held; set E 100 % (certain 60.0 %), 0 refused, 0 of 150 held;
-# set F 100 % (certain 72.5 %), 0 refused, 3 of 120 held.
+# set F 100 % (certain 72.5 %), 0 refused, 1 of 120 held.
 SETS = (
     BlindSet("guard_blind.jsonl", 200, 190, 0.72),
     BlindSet("guard_holdout.jsonl", 150, 140, 0.62),

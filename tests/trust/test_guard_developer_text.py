@@ -24,11 +24,17 @@ CLEAN = [
     "Slack の Webhook は https://hooks.slack.com/services/T000/B000/XXX です",
     "https://twitter.com/intent/tweet?text=hello で共有ボタンを作る",
     "https://www.facebook.com/sharer/sharer.php?u= を使う",
+    "Slackのアカウントで slack_bolt_app を作った",
+    "Slack の app_mention イベントが届かない",
+    "Discordで discord_webhook_url を環境変数に置く",
+    "Telegram Bot APIの sendMessage で parse_mode を MarkdownV2 にする",
+    "Discordの on_message で message.author.bot を判定しないと無限ループします。",
+    "SendGrid の from に no-reply@example.co.jp を設定",
+    'git commit --author="Taro <taro@users.noreply.github.com>"',
 ]
 
 # Held at most: an ID a program gave, or a handle in talk about building software.
 HELD_AT_MOST = [
-    "Slackのアカウントで slack_bolt_app を作った",
     "LINEのユーザーIDは U1234567890abcdef1234 です",
     "SlackのユーザーIDは U01ABCDEF",
     "LINE Messaging API の Channel ID: 1657xxxxxx",
