@@ -21,7 +21,7 @@ from psycopg.sql import Literal
 
 from ...database.bulk import insert_many
 from ...models import SearchDocument
-from ..ngrams import Term, document_lexemes, sort_key
+from ..ngrams import Term, document_lexeme_text, document_lexemes, sort_key
 from ..query import ParsedQuery
 from . import postgres_sql, term_stats
 from .base import Counts, DbSession, SearchBackend, SearchPage
@@ -59,10 +59,6 @@ def _positional(sql: str) -> tuple[str, list[str]]:
     (PREPARE takes positional parameters only)."""
     names = list(dict.fromkeys(_NAMED_PARAM.findall(sql)))
     return _NAMED_PARAM.sub(lambda m: f"${names.index(m.group(1)) + 1}", sql), names
-
-
-def _lexemes(doc: dict) -> list[str]:
-    return document_lexemes(doc["norm_title"], doc["norm_body"], doc["norm_best_answer"], doc["norm_answers"])
 
 
 class PostgresBackend(SearchBackend):
@@ -200,7 +196,8 @@ class PostgresBackend(SearchBackend):
         sorted as the server keeps them (by code point, which is UTF-8 byte order): its
         sort then finds them in order and stops, which takes a third off the server's CPU
         for an import's COPY of search_fts. Import workers compute this off the writer's path."""
-        return " ".join(sorted(_lexemes(document)))
+        return document_lexeme_text(document["norm_title"], document["norm_body"],
+                                    document["norm_best_answer"], document["norm_answers"])
 
     def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None) -> None:
         """COPY the documents, then their search_fts rows (rows must be new)."""
