@@ -21,7 +21,12 @@
   mobile head and 1234-5678 given apart, 宛 after a mailbox near a domain, a Discord tag with a quoted
   name, 探して after a quoted name): recall 100 % (every kind 100; certain 72.5 %), 0 refused, 1 held
   (logins, package versions after @ and variables' names in talk about code are no longer held). Its floors are what it reaches. Being
-  tuned on, F no longer says how the guard does on text it has not seen; a newer blind set does.
+  tuned on, F no longer says how the guard does on text it has not seen; a newer blind set does;
+- guard_blind_g.jsonl: set G (320 lines: 40 of each kind, 160 ordinary), written by a helper who read
+  no code and no earlier set; never tuned on, and the person tuning on F never saw it. Measured before
+  the tuning on F (guard at 76dbb95): recall 97.5 % (phone 95.0, e-mail 97.5, LINE 97.5, chat 100;
+  certain 74.4 %), 0 of 160 ordinary lines refused, 3 held; after it: recall 98.1 % (phone 97.5), the
+  rest unchanged. This is the guard's blind figure; the floors are what it reaches.
 
 Each asserts the issue's targets (≥ 95 % of contact details found, certain or held; ≤ 1 % of ordinary
 lines refused; ≤ 5 % held) and the share refused outright, less a small margin from what was reached
@@ -66,6 +71,7 @@ SETS = (
     BlindSet("guard_blind_d.jsonl", 160, 160, 0.62),
     BlindSet("guard_blind_e.jsonl", 150, 150, 0.55),
     BlindSet("guard_blind_f.jsonl", 120, 120, 0.70, min_recall=1.0, min_recall_per_kind=1.0),
+    BlindSet("guard_blind_g.jsonl", 160, 160, 0.72, min_recall=0.98, min_recall_per_kind=0.975),
 )
 
 
