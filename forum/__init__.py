@@ -6,7 +6,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import formatting, labels, notices, notify, pagecache, permissions, security, site, usage
+from . import formatting, labels, notices, notify, pagecache, permissions, security, site, template_urls, usage
 from .api import views as api_views
 from .auth import views as auth_views
 from .cli import register_commands as register_cli
@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_error_pages(app)
     register_template_globals(app)
+    template_urls.install(app)  # after the blueprints: it reads their routes
     usage.init_app(app)
     notices.init_app(app)
     return app
