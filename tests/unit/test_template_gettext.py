@@ -2,7 +2,6 @@
 when it changes inside the request (force_locale: mail in a member's language)."""
 from flask import render_template_string
 from flask_babel import force_locale
-
 from jinja2.ext import _make_new_gettext
 
 from forum import create_app
