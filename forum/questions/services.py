@@ -129,10 +129,21 @@ def open_thread(user, question: Question) -> Thread:
     return load_thread(user, question)
 
 
+# Which of a thread's less common parts exist, in one statement: most threads have no
+# comments, 補足 or duplicates, and an ORM query that finds nothing still costs about 0.3 ms
+# of CPU on every uncached page view.
+_PARTS = sa.select(
+    sa.exists().where(Comment.question_id == sa.bindparam("question")),
+    sa.exists().where(Supplement.question_id == sa.bindparam("question")),
+    sa.exists().where(Question.duplicate_of_id == sa.bindparam("question")),
+)
+
+
 def load_thread(user, question: Question) -> Thread:
-    """The answers the user may see, best answer first, in one query; their comments, the
-    補足 and the follow state in one statement each; the related threads in two (whatever the
-    number of answers: they are ranked on the titles)."""
+    """The answers the user may see, best answer first, in one query; which of comments, 補足
+    and duplicates the thread has, in one, then those it has in one statement each; the follow
+    state in one; the related threads in two (whatever the number of answers: they are ranked
+    on the titles)."""
     answers = list(
         db.session.scalars(
             sa.select(Answer).where(Answer.question_id == question.id).order_by(Answer.created_at, Answer.id)
@@ -148,23 +159,25 @@ def load_thread(user, question: Question) -> Thread:
     counted = question.helpful_count or any(a.is_hidden for a in visible)
     thread = Thread(question, visible, best, helpful_counts(ids) if counted else {},
                     _marked_by(user, ids if counted else []))
-    _add_discussion(user, thread)
+    has_comments, has_supplements, has_duplicates = db.session.execute(_PARTS, {"question": question.id}).one()
+    _add_discussion(user, thread, has_comments, has_supplements)
     if question.duplicate_of_id is not None:
         target = db.session.get(Question, question.duplicate_of_id)
         thread.duplicate_of = target if target is not None and permissions.can_view_question(user, target) else None
     thread.duplicates = [q for q in db.session.scalars(
         sa.select(Question).where(Question.duplicate_of_id == question.id).order_by(Question.id).limit(50))
-        if permissions.can_view_question(user, q)]
+        if permissions.can_view_question(user, q)] if has_duplicates else []
     # Last: on PostgreSQL the search's planner settings last until the transaction ends.
     thread.related = related_links(question)
     return thread
 
 
-def _add_discussion(user, thread: Thread) -> None:
+def _add_discussion(user, thread: Thread, has_comments: bool, has_supplements: bool) -> None:
     """Comments (question's and answers', one statement), 補足 and the follow state."""
     question = thread.question
     comments = db.session.scalars(
-        sa.select(Comment).where(Comment.question_id == question.id).order_by(Comment.created_at, Comment.id))
+        sa.select(Comment).where(Comment.question_id == question.id)
+        .order_by(Comment.created_at, Comment.id)) if has_comments else ()
     for comment in comments:
         if not permissions.can_view_post(user, comment):
             continue
@@ -174,7 +187,7 @@ def _add_discussion(user, thread: Thread) -> None:
             thread.answer_comments.setdefault(comment.answer_id, []).append(comment)
     thread.supplements = [s for s in db.session.scalars(
         sa.select(Supplement).where(Supplement.question_id == question.id)
-        .order_by(Supplement.created_at, Supplement.id)) if permissions.can_view_post(user, s)]
+        .order_by(Supplement.created_at, Supplement.id)) if permissions.can_view_post(user, s)] if has_supplements else []
     thread.following = notify.is_following(user, question.id)
 
 
