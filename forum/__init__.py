@@ -31,7 +31,7 @@ from .search import views as search_views
 from .seo import register_template_helpers as register_seo_helpers
 from .settings import views as settings_views
 from .syndication import views as syndication_views
-from .templating import ForumEnvironment
+from .templating import ForumEnvironment, install_csrf_token
 from .text import render_markdown
 from .users import views as users_views
 
@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    install_csrf_token(app)
     security.init_app(app)  # headers in an after-request hook: cache hits get them too
     trust_proxies(app)
     configure_rate_limit_storage(app)

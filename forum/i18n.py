@@ -1,6 +1,8 @@
 """Which language a request is answered in: one rule for Flask-Babel and the page cache."""
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
+from flask.globals import _cv_app
 from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -26,17 +28,31 @@ _KEPT = "sodan_translations"
 
 
 def _translations():
-    ctx = g.get("_flask_babel") if g else None
+    """The request's translations (Flask-Babel's), kept beside the locale they are for. Reads
+    the app context directly: through the `g` proxy, three lookups cost more than the rest."""
+    app_context = _cv_app.get(None)
+    ctx = getattr(app_context.g, "_flask_babel", None) if app_context is not None else None
     locale = getattr(ctx, "babel_locale", None)
     if locale is not None:
         kept = getattr(ctx, _KEPT, None)
         if kept is not None and kept[0] is locale:
             return kept[1]
     translations = get_translations()  # finds the locale first, when this request has none yet
-    ctx = g.get("_flask_babel") if g else None
+    ctx = getattr(app_context.g, "_flask_babel", None) if app_context is not None else None
     if ctx is not None:
         setattr(ctx, _KEPT, (getattr(ctx, "babel_locale", None), translations))
     return translations
+
+
+def translate(string: str) -> str:
+    """Flask-Babel's gettext without variables, through the kept translations: what the
+    labels' lazy strings call each time a page shows one."""
+    return _translations().ugettext(string)
+
+
+def lazy_translation(string: str) -> LazyString:
+    """A label translated when shown (Flask-Babel's lazy_gettext, through translate)."""
+    return LazyString(translate, string)
 
 
 @pass_context

@@ -1,6 +1,7 @@
 """Display labels for the domain's keys, translatable through Flask-Babel."""
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
+
+from .i18n import lazy_translation as _l
 
 CATEGORY_LABELS = {
     "want_to_know": _l("知りたい"),

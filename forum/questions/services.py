@@ -185,9 +185,10 @@ def _add_discussion(user, thread: Thread, has_comments: bool, has_supplements: b
             thread.question_comments.append(comment)
         else:
             thread.answer_comments.setdefault(comment.answer_id, []).append(comment)
-    thread.supplements = [s for s in db.session.scalars(
+    supplements = db.session.scalars(
         sa.select(Supplement).where(Supplement.question_id == question.id)
-        .order_by(Supplement.created_at, Supplement.id)) if permissions.can_view_post(user, s)] if has_supplements else []
+        .order_by(Supplement.created_at, Supplement.id)) if has_supplements else ()
+    thread.supplements = [s for s in supplements if permissions.can_view_post(user, s)]
     thread.following = notify.is_following(user, question.id)
 
 
