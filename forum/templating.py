@@ -29,6 +29,9 @@ def kept_csrf_token() -> str:
 
 
 def install_csrf_token(app: Flask) -> None:
-    """After CSRFProtect.init_app; only where Flask-WTF keeps the token under its default name."""
+    """After CSRFProtect.init_app, which puts generate_csrf both in the globals and in every
+    template's context (a context processor): ours replaces both. Only where Flask-WTF keeps
+    the token under its default name."""
     if app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") == "csrf_token":
         app.jinja_env.globals["csrf_token"] = kept_csrf_token
+        app.context_processor(lambda: {"csrf_token": kept_csrf_token})

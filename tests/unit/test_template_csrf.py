@@ -12,6 +12,9 @@ def test_the_kept_token_is_flask_wtfs_and_validates(tmp_path):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
     assert app.jinja_env.globals["csrf_token"] is kept_csrf_token
     with app.test_request_context("/"):
+        context: dict = {}
+        app.update_template_context(context)  # what a rendered page gets (context processors too)
+        assert context["csrf_token"] is kept_csrf_token
         first = render_template_string("{{ csrf_token() }}")  # the request's first: generated
         assert "csrf_token" in session and first == generate_csrf()
         assert render_template_string("{{ csrf_token() }}|{{ csrf_token() }}") == f"{first}|{first}"
