@@ -2,7 +2,8 @@
 Flask "hello" app served the same way, and what a worker weighs afterwards.
 
 For each engine (SQLite, PostgreSQL) it builds a fresh database, loads N synthetic threads with
-`flask forum import` (timed), makes a member with `flask forum create-user`, and serves the
+`flask forum import` (timed), ranks their related threads with `flask forum relate` (timed: the
+sweep does this on a live forum), makes a member with `flask forum create-user`, and serves the
 forum (`app:app`) and bench/hello_app.py with `gunicorn -w 2` (sync workers; the settings in
 bench/gunicorn_bench.py). Then `wrk -t2 -c10 -dDs --latency` runs against each page, every page
 run between two hello runs, so the "x hello" column compares with the machine as it was then:
@@ -92,6 +93,9 @@ def build(engine: str, data: Path, n: int, args, stack: contextlib.ExitStack) ->
     took = time.perf_counter() - t0
     print(f"{engine}: import {n} threads in {took:.1f} s = {n / took:.0f} threads/s "
           f"({out.strip().splitlines()[-1]})")
+    t0 = time.perf_counter()  # what the sweep does on a live forum: rank each thread's related threads
+    out = flask(["forum", "relate"], env)
+    print(f"{engine}: {out.strip().splitlines()[-1]} in {time.perf_counter() - t0:.1f} s")
     flask(["forum", "create-user", MEMBER, "--email", f"{MEMBER}@example.com", "--password", PASSWORD], env)
     if engine == "postgresql":  # what autovacuum would have done by the time pages are read
         db = sa.create_engine(url, isolation_level="AUTOCOMMIT")

@@ -2,7 +2,7 @@
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -14,7 +14,7 @@ from .extensions import db
 from .mail import worker as mail_worker
 from .models import ROLES, Answer, Question, User, utcnow
 from .rendering import render_all
-from .search import index
+from .search import index, related
 from .search.synonyms_cli import synonyms_cli
 from .transfer import CopyRefused, copy_database, export_records, import_lines
 
@@ -132,17 +132,31 @@ def render_command():
     click.echo(f"rendered {count} posts")
 
 
+@forum_cli.command("relate")
+@click.option("--all", "everything", is_flag=True, help="Rank every thread's list again, however recent.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many threads (newest first).")
+def relate_command(everything, limit):
+    """Rank and store the related threads of threads without a list, or with one older than
+    RELATED_REFRESH_HOURS (the thread page shows stored lists; without one it ranks on each view)."""
+    hours = 0 if everything else current_app.config["RELATED_REFRESH_HOURS"]
+    count = related.relate(utcnow(), refresh_after=timedelta(hours=hours), limit=limit)
+    click.echo(f"related lists ranked for {count} threads")
+
+
 @forum_cli.command("sweep")
 @click.option("--as-of", "as_of", metavar="ISO-8601", help="Run as of this time (default: now).")
 def sweep_command(as_of):
-    """Stale-thread care: reminders, expiry, 急募 alerts and daily digests (idempotent)."""
+    """Stale-thread care: reminders, expiry, 急募 alerts and daily digests (idempotent); then
+    the related lists due again (at most RELATED_SWEEP_LIMIT a run)."""
     try:
         now = parse_as_of(as_of)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--as-of") from error
     report = stale.sweep(now)
+    ranked = related.relate(now, refresh_after=timedelta(hours=current_app.config["RELATED_REFRESH_HOURS"]),
+                            limit=current_app.config["RELATED_SWEEP_LIMIT"])
     click.echo(f"as of {now.isoformat()}: reminded {report.reminded}, expired {report.expired}, "
-               f"urgent alerts {report.alerted}, digests {report.digests}")
+               f"urgent alerts {report.alerted}, digests {report.digests}, related lists {ranked}")
 
 
 @forum_cli.command("worker")

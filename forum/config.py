@@ -61,6 +61,10 @@ class Config:
     PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") != "0"
     PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "300"))
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+    # Thread pages show each thread's related threads as `flask forum relate` (and the sweep)
+    # ranked them; a list is ranked again once it is this old, when newer threads may belong.
+    RELATED_REFRESH_HOURS = int(os.environ.get("RELATED_REFRESH_HOURS", "24"))
+    RELATED_SWEEP_LIMIT = int(os.environ.get("RELATED_SWEEP_LIMIT", "5000"))
     PAGE_CACHE_PREFIX = os.environ.get("PAGE_CACHE_PREFIX", "sodan:page:")
     QUESTIONS_PER_PAGE = 20
     SEARCH_PER_PAGE = 20

@@ -10,6 +10,7 @@ from ..lookups import tags_by_name  # one place decides how tags are created
 from ..models import Answer, Question, User, utcnow
 from ..revisions import record_edit
 from ..search import index
+from ..search.related import forget_related
 
 
 def _check(user: User, post, question: Question) -> None:
@@ -24,6 +25,8 @@ def edit_question(user: User, question: Question, *, category: str, title: str, 
     """The asker rewrites the question."""
     _check(user, question, question)
     record_edit(user, question)
+    if title != question.title:
+        forget_related(question)  # ranked on the old title: the page ranks again until `relate`
     question.category = category
     question.title = title
     question.body = body

@@ -32,7 +32,7 @@ from .question import (
     Tag,
     question_tags,
 )
-from .search import SearchDocument
+from .search import RelatedList, SearchDocument
 from .site import ContentVersion
 from .synonym import SYNONYM_MAX, Synonym
 from .user import ROLES, User
@@ -43,6 +43,7 @@ __all__ = [
     "DELIVERIES", "DigestItem", "MailPreference", "OutboxMail", "Subscription",
     "ASKER_TYPES", "CATEGORIES", "FAQ_CATEGORIES", "FaqEntry", "CLOSE_REASONS", "CONTACT_KINDS", "REPORT_REASONS",
     "REPORT_TARGETS", "ROLES", "STATUSES", "Answer", "AuditLog", "ContactMessage", "ContentVersion",
-    "HelpfulMark", "Question", "Report", "SearchDocument", "SYNONYM_MAX", "Synonym", "Tag", "User", "UTCDateTime",
+    "HelpfulMark", "Question", "RelatedList", "Report", "SearchDocument", "SYNONYM_MAX", "Synonym", "Tag", "User",
+    "UTCDateTime",
     "question_tags", "utcnow",
 ]

@@ -10,7 +10,7 @@ from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..holds import hold_if_needed, tag_text
 from ..lookups import by_id, tags_by_name
-from ..models import Answer, Comment, HelpfulMark, Question, Supplement, Tag, User, question_tags, utcnow
+from ..models import Answer, Comment, HelpfulMark, Question, RelatedList, Supplement, Tag, User, question_tags, utcnow
 from ..search import index
 from ..search.related import RelatedLink, related_links
 from ..subscriptions import announce_new_question
@@ -129,21 +129,22 @@ def open_thread(user, question: Question) -> Thread:
     return load_thread(user, question)
 
 
-# Which of a thread's less common parts exist, in one statement: most threads have no
-# comments, 補足 or duplicates, and an ORM query that finds nothing still costs about 0.3 ms
-# of CPU on every uncached page view.
+# Which of a thread's less common parts exist, and its stored related list, in one statement:
+# most threads have no comments, 補足 or duplicates, and an ORM query that finds nothing still
+# costs about 0.3 ms of CPU on every uncached page view.
 _PARTS = sa.select(
     sa.exists().where(Comment.question_id == sa.bindparam("question")),
     sa.exists().where(Supplement.question_id == sa.bindparam("question")),
     sa.exists().where(Question.duplicate_of_id == sa.bindparam("question")),
+    sa.select(RelatedList.related_ids).where(RelatedList.question_id == sa.bindparam("question")).scalar_subquery(),
 )
 
 
 def load_thread(user, question: Question) -> Thread:
     """The answers the user may see, best answer first, in one query; which of comments, 補足
     and duplicates the thread has, in one, then those it has in one statement each; the follow
-    state in one; the related threads in two (whatever the number of answers: they are ranked
-    on the titles)."""
+    state in one; the related threads in one (the stored list) or two (ranked on the titles,
+    whatever the number of answers)."""
     answers = list(
         db.session.scalars(
             sa.select(Answer).where(Answer.question_id == question.id).order_by(Answer.created_at, Answer.id)
@@ -159,7 +160,8 @@ def load_thread(user, question: Question) -> Thread:
     counted = question.helpful_count or any(a.is_hidden for a in visible)
     thread = Thread(question, visible, best, helpful_counts(ids) if counted else {},
                     _marked_by(user, ids if counted else []))
-    has_comments, has_supplements, has_duplicates = db.session.execute(_PARTS, {"question": question.id}).one()
+    has_comments, has_supplements, has_duplicates, related = db.session.execute(
+        _PARTS, {"question": question.id}).one()
     _add_discussion(user, thread, has_comments, has_supplements)
     if question.duplicate_of_id is not None:
         target = db.session.get(Question, question.duplicate_of_id)
@@ -168,7 +170,7 @@ def load_thread(user, question: Question) -> Thread:
         sa.select(Question).where(Question.duplicate_of_id == question.id).order_by(Question.id).limit(50))
         if permissions.can_view_question(user, q)] if has_duplicates else []
     # Last: on PostgreSQL the search's planner settings last until the transaction ends.
-    thread.related = related_links(question)
+    thread.related = related_links(question, related)
     return thread
 
 

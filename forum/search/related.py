@@ -5,19 +5,21 @@ related_threads: the whole search ranking (title keywords and tags, head and tai
 bounded number of statements: the candidates (at most three queries), the scored text and
 helpful marks, then the threads themselves.
 
-related_links: what every thread page shows, in two statements whatever the thread (its
-title, its number of answers): the newest CANDIDATES threads with one of the title's
-keywords in their title, then their titles, counters and status in one statement, scored
-by the search's BM25F on the title alone.
+related_links: what every thread page shows: the newest CANDIDATES threads with one of the
+title's keywords in their title, then their titles, counters and status in one statement,
+scored by the search's BM25F on the title alone; or the thread's stored list (ranked the
+same way by `relate`, which `flask forum relate` and the sweep run), read in one statement.
 """
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from .. import pagecache
 from ..extensions import db
-from ..models import Question, SearchDocument
+from ..models import Question, RelatedList, SearchDocument
 from .backends import backend_for
 from .ngrams import sort_key
 from .query import parse_query
@@ -77,29 +79,80 @@ class RelatedLink:
     answer_count: int  # visible answers (the thread's counter)
 
 
-def related_links(question: Question, limit: int = 5) -> list[RelatedLink]:
+def related_links(question: Question, stored: str | None = None, limit: int = 5) -> list[RelatedLink]:
     """Up to `limit` resolved threads whose titles share the most with this one's keywords
     (their spellings and synonyms too), best first: the search's ranking on the title alone.
     Never the thread itself, nor an open, closed, expired, hidden or held thread.
 
-    Two statements whatever the thread's answers and comments (one when no other title shares
-    a keyword, none without keywords; on PostgreSQL the search's planner settings come first);
+    `stored`: the thread's stored list (RelatedList.related_ids), when it has one: shown in
+    its order, each thread as it is now, in one statement. Without one, ranked here, in two
+    statements whatever the thread's answers and comments (one when no other title shares a
+    keyword, none without keywords; on PostgreSQL the search's planner settings come first);
     the ranking's document count, shared with search, adds one at most every few minutes."""
-    query = parse_query(" ".join(keywords(question.title)))
+    if stored is not None:
+        ids = [int(i) for i in stored.split(",") if i]
+        if not ids:
+            return []
+        links = {row[0]: RelatedLink(row[0], row[1], row[2], row[3] or 0)
+                 for row in db.session.execute(_LINKS, {"ids": ids, "me": question.id})}
+        return [links[i] for i in ids if i in links][:limit]
+    return _ranked(question.id, question.title, limit)
+
+
+def _ranked(question_id: int, title: str, limit: int) -> list[RelatedLink]:
+    query = parse_query(" ".join(keywords(title)))
     if query.is_empty:
         return []
     p = plan(query)
     session = db.session
     groups = list(p.synonyms) + [(w,) for w in p.parts]
     found = backend_for(session).candidates(session, groups, (), "any", title_only=True, limit=CANDIDATES + 1)
-    ids = [i for i, _ in found if i != question.id][:CANDIDATES]
+    ids = [i for i, _ in found if i != question_id][:CANDIDATES]
     if not ids:
         return []
     links, docs = {}, {}
-    for qid, title, status, answers, helpful, created_at, norm_title in session.execute(
-            _LINKS, {"ids": ids, "me": question.id}):
-        links[qid] = RelatedLink(qid, title, status, answers or 0)
+    for qid, title_, status, answers, helpful, created_at, norm_title in session.execute(
+            _LINKS, {"ids": ids, "me": question_id}):
+        links[qid] = RelatedLink(qid, title_, status, answers or 0)
         docs[qid] = ((norm_title or "", "", "", ""), sort_key(created_at, qid), helpful or 0)
     scores = _scores(docs, p.features, _documents(session, len(docs)), set())
     best = sorted((i for i in docs if scores.get(i)), key=lambda i: (-round(scores[i], 9), -docs[i][1]))
     return [links[i] for i in best[:limit]]
+
+
+# --- stored lists ------------------------------------------------------------------------------
+# Ranking a thread's related threads reads the title index (most of a thread page's database
+# time); a list ranked ahead of the views serves every view until it is ranked again. Kept:
+# more ids than a page shows, so that threads hidden or reopened since still leave five.
+STORED = 10
+RELATE_BATCH = 500
+
+
+def relate(now: datetime, *, refresh_after: timedelta, limit: int | None = None) -> int:
+    """Rank and store the related lists of threads that have none, or one ranked before
+    `now - refresh_after` (newer threads resolved since may belong in it), newest threads
+    first, at most `limit`; commits each batch, moving the content version (cached pages
+    show the new lists). Returns how many lists were stored."""
+    session = db.session
+    todo = session.scalars(
+        sa.select(Question.id).outerjoin(RelatedList, RelatedList.question_id == Question.id)
+        .where(sa.or_(RelatedList.question_id.is_(None), RelatedList.computed_at < now - refresh_after))
+        .order_by(Question.id.desc()).limit(limit)).all()
+    for start in range(0, len(todo), RELATE_BATCH):
+        batch = todo[start:start + RELATE_BATCH]
+        titles = session.execute(sa.select(Question.id, Question.title).where(Question.id.in_(batch))).all()
+        rows = [{"question_id": qid, "computed_at": now,
+                 "related_ids": ",".join(str(link.id) for link in _ranked(qid, title, STORED))}
+                for qid, title in titles]
+        session.execute(sa.delete(RelatedList).where(RelatedList.question_id.in_(batch)))
+        if rows:
+            session.execute(sa.insert(RelatedList), rows)
+        pagecache.bump(session.connection())
+        session.commit()
+    return len(todo)
+
+
+def forget_related(question: Question) -> None:
+    """Drop the thread's stored list (its title changed): its page ranks again until the next
+    `relate` (no commit)."""
+    db.session.execute(sa.delete(RelatedList).where(RelatedList.question_id == question.id))

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum.extensions import db
+from forum.models import RelatedList
 from forum.search import index
 from tests.factories import done, make_answer, make_question, make_user, resolved_thread
 
@@ -120,3 +121,90 @@ def test_a_guest_render_costs_the_same_for_1_and_50_answers(make_app, people):
             sa.event.remove(engine, "before_cursor_execute", record)
         counts.append(len(statements))
     assert counts[0] == counts[1], statements
+
+
+def _relate(runner, *args: str) -> str:
+    result = runner.invoke(args=["forum", "relate", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_stored_list_shows_what_ranking_on_the_page_shows(client, auth, runner, people, signed_in):
+    asker, answerer = people
+    me = resolved_thread(asker, answerer, "源泉徴収の計算方法", "本文です", "はい")
+    for i in range(6):
+        resolved_thread(asker, answerer, f"源泉徴収について{i}", "本文です", "はい")
+    resolved_thread(asker, answerer, "源泉徴収の計算方法を知りたい", "本文です", "はい")
+    lonely = resolved_thread(asker, answerer, "ロゴの納品形式", "本文です", "はい")
+    if signed_in:
+        auth.login("asker")
+    ranked = {q: related_on(client, q) for q in (me.id, lonely.id)}
+    assert "related lists ranked for 9 threads" in _relate(runner)
+    stored = dict(db.session.execute(sa.select(RelatedList.question_id, RelatedList.related_ids)).all())
+    assert len(stored[me.id].split(",")) == 7 and stored[lonely.id] == ""  # every match, up to STORED
+    assert {q: related_on(client, q) for q in (me.id, lonely.id)} == ranked
+    assert "related lists ranked for 0 threads" in _relate(runner)  # none due yet
+    assert "related lists ranked for 9 threads" in _relate(runner, "--all")
+
+
+def test_a_stored_list_shows_each_thread_as_it_is_now(client, runner, people):
+    """A list ranked earlier never shows a thread hidden, reopened or retitled since, nor an
+    old title; a thread whose own title changed ranks again on its page."""
+    asker, answerer = people
+    me = resolved_thread(asker, answerer, "報酬の振込日について", "本文です", "はい")
+    kept = resolved_thread(asker, answerer, "報酬の振込日が遅れています", "本文です", "はい")
+    hidden = resolved_thread(asker, answerer, "報酬の振込日を変えたい", "本文です", "はい")
+    reopened = resolved_thread(asker, answerer, "報酬の振込日の確認", "本文です", "はい")
+    _relate(runner)
+    assert {i for i, _, _ in related_on(client, me.id) or []} == {kept.id, hidden.id, reopened.id}
+    hidden.is_hidden = True
+    index.refresh(hidden)
+    reopened.status, reopened.status_before_close, reopened.close_reason = "closed", "resolved", "off_topic"
+    index.refresh(reopened)
+    kept.title = "報酬の振込日が遅れています（解決）"
+    db.session.commit()
+    assert [(i, t) for i, t, _ in related_on(client, me.id) or []] == [(kept.id, "報酬の振込日が遅れています（解決）")]
+
+
+def test_editing_the_title_drops_the_stored_list(client, auth, runner, people):
+    asker, answerer = people
+    me = resolved_thread(asker, answerer, "確定申告の経費について", "本文です", "はい")
+    tax = resolved_thread(asker, answerer, "確定申告で経費にできるもの", "本文です", "はい")
+    logo = resolved_thread(asker, answerer, "ロゴの納品形式を知りたい", "本文です", "はい")
+    _relate(runner)
+    assert [i for i, _, _ in related_on(client, me.id) or []] == [tax.id]
+    auth.login("asker")
+    response = client.post(f"/questions/{me.id}/edit", data={
+        "category": me.category, "title": "ロゴの納品形式について", "body": "確定申告ではなくロゴの話に書き直しました。",
+        "asker_type": me.asker_type, "tags": ""})
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    assert db.session.get(RelatedList, me.id) is None
+    assert [i for i, _, _ in related_on(client, me.id) or []] == [logo.id]
+    assert db.session.get(RelatedList, tax.id) is not None  # the others keep theirs
+
+
+def test_a_thread_page_with_a_stored_list_reads_it_in_one_statement(make_app, runner, people):
+    asker, answerer = people
+    me = resolved_thread(asker, answerer, "契約書の確認方法について", "本文です", "回答です")
+    for i in range(6):
+        resolved_thread(asker, answerer, f"契約書の書き方{i}", "本文です", "回答です")
+    uncached = make_app(PAGE_CACHE_ENABLED=False)
+    with uncached.app_context():
+        engine = db.engine
+    client = uncached.test_client()
+    counts = []
+    for stored in (False, True):
+        if stored:
+            _relate(runner)
+        assert len(related_on(client, me.id) or []) == 5  # also the warm-up
+        statements: list[str] = []
+        listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert len(related_on(client, me.id) or []) == 5
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        counts.append(len(statements))
+    # The ranking's candidates statement is not run (nor, on PostgreSQL, its planner settings).
+    assert counts[1] == counts[0] - (2 if engine.dialect.name == "postgresql" else 1)
