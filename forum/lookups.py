@@ -1,7 +1,10 @@
 """Rows as the current user may see them, shared by the views and services of several features:
 a thread, an answer, a reported post, tags by name. Missing or hidden means NotFound."""
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy import orm
 
 from . import permissions
 from .exceptions import NotFound
@@ -11,15 +14,20 @@ from .models import FAQ_CATEGORIES, Answer, Comment, FaqEntry, Question, Supplem
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
 
 
-def by_id(model, row_id: int):
+def by_id(model, row_id: int, options: Sequence = ()):
     """The row with this primary key, or None. Ids beyond the INTEGER column's range exist
     nowhere, and asking the database for one would fail: they are None without asking."""
-    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+    return db.session.get(model, row_id, options=options) if 0 < row_id <= MAX_ID else None
 
 
-def get_question(user, question_id: int) -> Question:
-    """The thread, or NotFound when it does not exist or is hidden from this user."""
-    question = by_id(Question, question_id)
+_WITHOUT_TAGS = (orm.lazyload(Question.tags),)
+
+
+def get_question(user, question_id: int, *, with_tags: bool = True) -> Question:
+    """The thread, or NotFound when it does not exist or is hidden from this user.
+    `with_tags=False`: its tags are not read with it (the thread page reads their names with
+    its other parts; question.tags would still load them when asked for)."""
+    question = by_id(Question, question_id, () if with_tags else _WITHOUT_TAGS)
     if question is None or not permissions.can_view_question(user, question):
         raise NotFound(_("この質問は見つかりませんでした。"))
     return question

@@ -111,7 +111,7 @@ def _render_thread(question, answer_form=None, status=200, opened=False, notice=
 @bp.get("/questions/<int:question_id>")
 @guest_cached
 def show(question_id: int):
-    question = get_question(current_user, question_id)
+    question = get_question(current_user, question_id, with_tags=False)  # load_thread reads their names
     return _render_thread(question, opened=True)
 
 

@@ -1,5 +1,8 @@
 """Home, lists, asking, a thread page, answering and resolving, through the real forms."""
+import html
+import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -298,3 +301,18 @@ def test_guest_resolving_is_sent_to_login(client):
     q = make_question(make_user("alice"))
     response = client.post(f"/questions/{q.id}/resolve", data={})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_thread_shows_its_tags_in_order_each_linking_to_its_list(client, auth, signed_in):
+    asker = make_user("tagger")
+    question = make_question(asker, tags=("手数料", "仮払い", "C# 入門"))
+    make_question(asker, title="別の質問のタイトルです", tags=("出金",))
+    if signed_in:
+        auth.login("tagger")
+    page = client.get(f"/questions/{question.id}").get_data(as_text=True)
+    shown = re.findall(r'<a class="tag" href="([^"]+)">#([^<]+)</a>', page)
+    assert shown == [(f"/tags/{quote(name)}", html.escape(name)) for name in sorted(("手数料", "仮払い", "C# 入門"))]
+    assert client.get(shown[0][0]).status_code == 200
+    untagged = make_question(asker, title="タグのない質問です")
+    assert 'class="tags"' not in client.get(f"/questions/{untagged.id}").get_data(as_text=True)

@@ -194,12 +194,16 @@ def test_a_thread_page_with_a_stored_list_reads_it_in_one_statement(make_app, ru
         engine = db.engine
     client = uncached.test_client()
     counts = []
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *rest):
+        statements.append(statement)
+
     for stored in (False, True):
         if stored:
             _relate(runner)
         assert len(related_on(client, me.id) or []) == 5  # also the warm-up
-        statements: list[str] = []
-        listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+        statements.clear()
         sa.event.listen(engine, "before_cursor_execute", listener)
         try:
             assert len(related_on(client, me.id) or []) == 5
