@@ -3,7 +3,9 @@
 
 The one place a new notification is made is `_record()`: every `notify()` goes through it,
 and it sends the `notification_created` signal (blinker) with the new row, already in the
-session. E-mail delivery hooks on there: a receiver connected to `notification_created`
+session. The exception is `notify_all()`, for an event told to many members at once (a new
+question to its subscribers): one multi-row INSERT and no signal, since its sender mails all
+recipients itself. E-mail delivery hooks on there: a receiver connected to `notification_created`
 (`notification_created.connect(receiver)`) is called in the event's transaction and may add
 its outbox row to `db.session`; the row then commits or rolls back with the event. Helpful
 marks are batched (one notification per answer and day, its `count` grows); a batched mark
@@ -78,6 +80,20 @@ def notify(recipient: User | int, kind: str, actor: User | int | None, question:
         supplement_id=supplement.id if supplement is not None else None,
         reason=reason, note=note or ""))
 
+
+def notify_all(recipients: Iterable[User | int], kind: str, actor: User | int | None, question: Question) -> int:
+    """Tell many members of one event on `question` in one statement (no commit), each once,
+    never the actor. Sends no `notification_created`: the caller mails the recipients (e.g.
+    with mail_event), as the mail hook leaves kinds sent this way alone. Returns how many were told."""
+    if kind not in NOTIFICATION_KINDS or kind in BATCHED_DAILY:
+        raise ValueError(f"{kind!r} cannot be sent to many at once")
+    actor_id = _id(actor)
+    recipient_ids = [rid for rid in dict.fromkeys(_id(r) for r in recipients) if rid is not None and rid != actor_id]
+    if recipient_ids:
+        db.session.execute(sa.insert(Notification), [
+            {"recipient_id": rid, "kind": kind, "actor_id": actor_id, "question_id": question.id, "note": ""}
+            for rid in recipient_ids])
+    return len(recipient_ids)
 
 def followers(question_id: int) -> list[int]:
     """The ids of the members following a thread."""

@@ -9,7 +9,7 @@ from .labels import CATEGORY_LABELS
 from .mail.compose import absolute_url
 from .mail.outbox import mail_event
 from .models import Question, Subscription, User
-from .notify import notify
+from .notify import notify_all
 
 
 def subscribers(question: Question) -> list[User]:
@@ -26,12 +26,13 @@ def announce_new_question(question: Question) -> None:
     """Notifications and mail (or digest lines) for a new question, in the asking transaction
     (no commit). The asker is never told of their own question.
 
-    The mail is written here for all subscribers at once (one preference query), not by the
-    notification hook in forum/mail/notifications.py, which leaves `new_question` alone."""
+    The notifications and the mail are written for all subscribers at once, in a bounded number
+    of statements however many they are (it runs inside the asker's request); the mail is
+    written here, not by the notification hook in forum/mail/notifications.py, which leaves
+    `new_question` alone."""
     db.session.flush()
     listeners = subscribers(question)
-    for member in listeners:
-        notify(member, "new_question", question.author_id, question)
+    notify_all(listeners, "new_question", question.author_id, question)
     title, category = question.title, question.category
     mail_event(
         listeners, "subscription", actor=question.author,

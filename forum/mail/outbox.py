@@ -26,20 +26,38 @@ def _exists(dedupe_key: str | None) -> bool:
         sa.select(OutboxMail.id).where(OutboxMail.dedupe_key == dedupe_key)) is not None
 
 
+# Keys looked up per statement: a few thousand bound values stay well inside every engine's limit.
+_KEYS_PER_LOOKUP = 1000
+
+
+def _queued_keys(keys: list[str]) -> set[str]:
+    """Those of `keys` already in the outbox, one statement per thousand keys (none for none)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEYS_PER_LOOKUP):
+        found.update(db.session.scalars(sa.select(OutboxMail.dedupe_key)
+                                        .where(OutboxMail.dedupe_key.in_(keys[start:start + _KEYS_PER_LOOKUP]))))
+    return found
+
+
+def _mail_row(user: User, kind: str, subject, template: str, dedupe_key: str | None, **context) -> dict:
+    """One outbox row's values: the mail rendered in the user's language."""
+    unsubscribe = None
+    if kind not in TRANSACTIONAL:
+        unsubscribe = absolute_url("settings.unsubscribe", token=unsubscribe_token(user.id, kind))
+    rendered = render_mail(mail_locale(user), subject, template, user=user, unsubscribe_url=unsubscribe,
+                           kind_label=KINDS[kind].label if kind in KINDS else None, **context)
+    return {"user_id": user.id, "kind": kind, "to_address": user.email, "subject": rendered.subject,
+            "body_text": rendered.text, "body_html": rendered.html, "unsubscribe_url": unsubscribe,
+            "dedupe_key": dedupe_key, "message_id": new_message_id()}
+
+
 def queue_mail(user: User, kind: str, subject, template: str, *, dedupe_key: str | None = None,
                **context) -> OutboxMail | None:
     """Put one mail to `user` in the outbox (in their language). None when they have no
     address or the same dedupe_key was queued before (a re-run must not mail twice)."""
     if not user.email or _exists(dedupe_key):
         return None
-    unsubscribe = None
-    if kind not in TRANSACTIONAL:
-        unsubscribe = absolute_url("settings.unsubscribe", token=unsubscribe_token(user.id, kind))
-    rendered = render_mail(mail_locale(user), subject, template, user=user, unsubscribe_url=unsubscribe,
-                           kind_label=KINDS[kind].label if kind in KINDS else None, **context)
-    mail = OutboxMail(user_id=user.id, kind=kind, to_address=user.email, subject=rendered.subject,
-                      body_text=rendered.text, body_html=rendered.html, unsubscribe_url=unsubscribe,
-                      dedupe_key=dedupe_key, message_id=new_message_id())
+    mail = OutboxMail(**_mail_row(user, kind, subject, template, dedupe_key, **context))
     db.session.add(mail)
     return mail
 
@@ -49,17 +67,34 @@ def mail_event(recipients: list[User], kind: str, *, actor: User | None, subject
     """Tell members of an event by mail as each of them chose: now (the outbox), in the
     daily digest (a digest line), or not at all. The actor never hears of their own act.
     `subject` and `line` are lazy strings, rendered in each recipient's language;
-    `dedupe_key` (with the recipient's id appended) keeps a re-run from mailing twice."""
+    `dedupe_key` (with the recipient's id appended) keeps a re-run from mailing twice.
+
+    A bounded number of statements however many recipients (a category's subscribers may be
+    thousands, inside the asker's request): one for their choices, one for the keys already
+    queued, and one multi-row INSERT each for the mails and the digest lines."""
     wanted = {u.id: u for u in recipients if u.email and (actor is None or u.id != actor.id)}
-    for user_id, delivery in deliveries_for(list(wanted), kind).items():
+    deliveries = deliveries_for(list(wanted), kind)
+    keys = {user_id: f"{dedupe_key}:{user_id}" if dedupe_key else None for user_id in wanted}
+    queued = _queued_keys([key for uid, key in keys.items() if key and deliveries[uid] == "immediate"])
+    mails: list[dict] = []
+    lines: list[dict] = []
+    line_in: dict[str, str] = {}  # the digest line in each language, rendered once
+    for user_id, delivery in deliveries.items():
         user = wanted[user_id]
-        key = f"{dedupe_key}:{user_id}" if dedupe_key else None
-        if delivery == "immediate":
-            queue_mail(user, kind, subject, template, dedupe_key=key, url=url, **context)
+        if delivery == "immediate" and keys[user_id] not in queued:
+            mails.append(_mail_row(user, kind, subject, template, keys[user_id], url=url, **context))
         elif delivery == "digest":
-            with force_locale(mail_locale(user)):
-                text = str(line)
-            db.session.add(DigestItem(user_id=user_id, kind=kind, line=text[:300], url=url))
+            locale = mail_locale(user)
+            if locale not in line_in:
+                with force_locale(locale):
+                    line_in[locale] = str(line)[:300]
+            lines.append({"user_id": user_id, "kind": kind, "line": line_in[locale], "url": url})
+    # Multi-row INSERTs (their defaults, e.g. created_at, filled per row): nothing reads the
+    # rows back in the event's transaction, so no objects are made for them.
+    if mails:
+        db.session.execute(sa.insert(OutboxMail), mails)
+    if lines:
+        db.session.execute(sa.insert(DigestItem), lines)
 
 
 def digest_day(now: datetime) -> str:

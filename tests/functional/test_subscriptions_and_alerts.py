@@ -4,11 +4,13 @@ exactly the notifications they should, never to the actor, and a re-run gives no
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from forum.extensions import db
+from forum.mail.outbox import mail_event
 from forum.mail.preferences import set_delivery
-from forum.models import Notification, Question, Subscription, Tag, User
+from forum.models import DigestItem, Notification, Question, Subscription, Tag, User
 from tests.factories import make_answer, make_question, make_user
 from tests.functional.html import text
 from tests.mail.helpers import digest_lines, mailed
@@ -226,3 +228,62 @@ def test_hide_and_restore_tell_the_author_with_the_reason_never_the_moderator(cl
     auth.login("bob")
     page = text(client.get("/notifications"))
     assert "宣伝のため" in page and "誤りでした" in page
+
+
+@pytest.mark.parametrize("delivery", ["digest", "immediate", "never"])
+def test_announcing_a_question_costs_the_same_statements_for_1_and_50_subscribers(app, client, auth, delivery):
+    """The announcement runs inside the asker's request: its statements must not grow with the
+    subscribers (multi-row INSERTs of the notifications, mails and digest lines)."""
+    engine = db.engine
+    make_user("asker")
+    tags = {}
+    for category, size in (("want_to_know", 0), ("urgent", 1), ("in_trouble", 50)):
+        tags[category] = tag = Tag(name=f"タグ{category}")
+        db.session.add(tag)
+        db.session.flush()
+        for i in range(size):
+            member = make_user(f"{category}{i}")
+            # By the category, by the tag, or both (still one notification and one mail).
+            if i % 3 != 1:
+                _subscribe(member, category=category)
+            if i % 3 != 0:
+                _subscribe(member, tag=tag)
+            set_delivery(member.id, "subscription", delivery)
+    db.session.commit()
+    auth.login("asker")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    counts = []
+    for category in ("want_to_know", "urgent", "in_trouble"):  # the first one warms up
+        statements.clear()
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = client.post("/questions/new", data={
+                "category": category, "title": f"仮払いが届きません{category}", "body": "三日たっても仮払いされません。",
+                "asker_type": "lancer", "tags": tags[category].name})
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+        assert response.status_code == 302
+        counts.append(len(statements))
+    assert counts[1] == counts[2], statements
+    told = dict(db.session.execute(sa.select(Notification.kind, sa.func.count()).group_by(Notification.kind)).all())
+    assert told == {"new_question": 51}
+    expected_mails = 51 if delivery == "immediate" else 0
+    assert len(mailed("subscription")) == expected_mails
+    lines = db.session.scalar(sa.select(sa.func.count()).select_from(DigestItem))
+    assert lines == (51 if delivery == "digest" else 0)
+
+
+def test_mailing_an_event_twice_with_its_key_mails_each_member_once(app):
+    asker, keen, daily = make_user("asker"), make_user("keen"), make_user("daily")
+    set_delivery(keen.id, "subscription", "immediate")
+    question = make_question(asker)
+    for _ in range(2):  # e.g. a use case re-run after a failure
+        mail_event([asker, keen, daily], "subscription", actor=asker, subject="件名", template="new_question",
+                   line="新しい質問", url="http://s/q/1", dedupe_key=f"new_question:{question.id}", question=question)
+    db.session.commit()
+    assert mailed() == [("keen@example.com", "subscription")]
+    assert digest_lines(asker.id) == [] and len(digest_lines(daily.id)) >= 1
