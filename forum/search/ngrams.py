@@ -1,6 +1,7 @@
 """Character n-grams of normalised text and the recency key: what both search backends index."""
 import re
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -99,32 +100,34 @@ def document_lexemes(title: str, body: str, best: str, others: str) -> list[str]
 # A gram as one integer: its first character's code point times 2**32 plus its second's,
 # or plus a space's for a run's last character alone (a space sorts before any character of
 # a run, as "x" sorts before "xy"). Integers sort as the grams' strings do.
-_NO_GRAM = (0x20 << 32) | 0x20  # what every position outside the runs gives
+# Positions outside the runs give codes that start with a space: below this one, so they
+# sort first and are cut off there (cheaper than blanking them out of the text).
+_FIRST_GRAM = 0x21 << 32
 
 
 def _gram_codes(text: str) -> set[int]:
     """grams(text) as integers (see above), made in C over the whole text at once: the
-    set then hashes one small integer per character instead of a new string."""
+    set then hashes one small integer per character instead of a new string. Holds codes
+    below _FIRST_GRAM too (what the separators give)."""
     spaced = _NOT_IN_RUN.sub(" ", text or "")
     n = len(spaced)
     if not n:
         return set()
-    following = _RUN_HEAD.sub(" ", spaced)[1:] + " "  # as in fts_token_stream
     pairs = memoryview(bytearray(8 * n)).cast("I")  # little-endian: the low half first
     pairs[1::2] = memoryview(spaced.encode("utf-32-le")).cast("I")
-    pairs[0::2] = memoryview(following.encode("utf-32-le")).cast("I")
-    codes = set(pairs.cast("B").cast("Q"))
-    codes.discard(_NO_GRAM)
-    return codes
+    pairs[0::2] = memoryview((spaced[1:] + " ").encode("utf-32-le")).cast("I")
+    return set(pairs.cast("B").cast("Q"))
 
 
 def _spelled(prefix: str, codes: set[int]) -> str:
-    """The codes in order, each as prefix + its gram + a space; a lone character is
-    followed by two spaces (its "second character" is one)."""
-    m = len(codes)
+    """The codes of grams in order, each as prefix + its gram + a space; a lone character
+    is followed by two spaces (its "second character" is one)."""
+    ordered = sorted(codes)
+    ordered = ordered[bisect_left(ordered, _FIRST_GRAM):]
+    m = len(ordered)
     if not m:
         return ""
-    pairs = memoryview(array("Q", sorted(codes))).cast("B").cast("I")
+    pairs = memoryview(array("Q", ordered)).cast("B").cast("I")
     out = memoryview(bytearray(16 * m)).cast("I")
     out[0::4] = array("I", [ord(prefix)]) * m
     out[1::4] = pairs[1::2]
