@@ -36,6 +36,8 @@ class Config:
     RATELIMIT_ANSWER_NEW_ACCOUNT = os.environ.get("RATELIMIT_ANSWER_NEW_ACCOUNT", "10 per hour")
     RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "40 per hour")
     RATELIMIT_COMMENT_NEW_ACCOUNT = os.environ.get("RATELIMIT_COMMENT_NEW_ACCOUNT", "10 per hour")
+    RATELIMIT_SUPPLEMENT = os.environ.get("RATELIMIT_SUPPLEMENT", "20 per hour")
+    RATELIMIT_SUPPLEMENT_NEW_ACCOUNT = os.environ.get("RATELIMIT_SUPPLEMENT_NEW_ACCOUNT", "5 per hour")
     RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "10 per hour;30 per day")
     RATELIMIT_CONTACT = os.environ.get("RATELIMIT_CONTACT", "5 per hour")
     # Number of reverse proxies in front of the app whose X-Forwarded-For / -Proto to trust;

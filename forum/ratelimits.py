@@ -1,4 +1,4 @@
-"""Rate limits for sign-in, sign-up and posting (questions, answers, comments); limit strings come from config."""
+"""Rate limits for sign-in, sign-up and posting (questions, answers, comments, 補足); limit strings come from config."""
 import math
 import time
 from datetime import timedelta
@@ -92,6 +92,13 @@ comment_per_account = limiter.shared_limit(
     _posting_limit("RATELIMIT_COMMENT", "RATELIMIT_COMMENT_NEW_ACCOUNT"), scope="comment",
     key_func=_poster_key, methods=["POST"], deduct_when=_succeeded,
     error_message=_message(_l("短い時間にコメントを投稿しすぎています。しばらく待ってからもう一度お試しください。")),
+)
+# The asker's 補足 is a post like the others: without a limit it was the one way left to flood
+# a thread (and its followers' notifications) from one account.
+supplement_per_account = limiter.limit(
+    _posting_limit("RATELIMIT_SUPPLEMENT", "RATELIMIT_SUPPLEMENT_NEW_ACCOUNT"), key_func=_poster_key,
+    methods=["POST"], scope="supplement", deduct_when=_succeeded,
+    error_message=_message(_l("短い時間に補足を追加しすぎています。しばらく待ってからもう一度お試しください。")),
 )
 # Reports are counted per member, so one person cannot flood the queue from several addresses.
 report_per_account = limiter.limit(

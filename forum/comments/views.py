@@ -1,6 +1,6 @@
 """POST comments (under a question or an answer), edit and delete them; POST the asker's 補足.
 Refused input comes back on a small page of its own, the text kept, with the message; so does a
-comment over the rate limit (429, with the wait)."""
+comment or a 補足 over the rate limit (429, with the wait)."""
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
@@ -13,7 +13,7 @@ from ..exceptions import ForumError, PermissionDenied
 from ..forms import EmptyForm
 from ..holds import held_message
 from ..lookups import get_answer, get_comment, get_question
-from ..ratelimits import comment_per_account, retry_after_seconds, wait_text
+from ..ratelimits import comment_per_account, retry_after_seconds, supplement_per_account, wait_text
 from . import services
 from .forms import CommentForm, SupplementForm
 
@@ -90,6 +90,7 @@ def delete(comment_id: int):
 @bp.post("/questions/<int:question_id>/supplements", endpoint="supplement")
 @login_required
 @posting_allowed
+@supplement_per_account
 def supplement(question_id: int):
     question = get_question(current_user, question_id)
     form = SupplementForm()
@@ -102,12 +103,18 @@ def supplement(question_id: int):
 
 @bp.errorhandler(RateLimitExceeded)
 def rate_limited(error: RateLimitExceeded):
-    """Too many comments: the comment form comes back (429) with what the member wrote, why,
+    """Too many comments or 補足: the form comes back (429) with what the member wrote, why,
     and how long to wait (in the text and in Retry-After)."""
     wait = retry_after_seconds()
     notice = f"{error.description} {wait_text(wait)}"
     args = request.view_args or {}
     try:  # the limit is checked before the view looks the question or answer up
+        if request.endpoint == "comments.supplement" and "question_id" in args:
+            question = get_question(current_user, args["question_id"])
+            if not permissions.can_add_supplement(current_user, question):
+                raise PermissionDenied(_("補足できるのは質問者だけです。"))
+            return _limited(render_template("comments/supplement.html", form=SupplementForm(), question=question,
+                                            notice=notice), wait)
         if request.endpoint == "comments.answer_comment" and "answer_id" in args:
             answer = get_answer(current_user, args["answer_id"])
             question = answer.question
@@ -115,10 +122,13 @@ def rate_limited(error: RateLimitExceeded):
             answer, question = None, get_question(current_user, args["question_id"])
         else:
             return render_error(429, notice)
-    except ForumError as missing:
-        return render_error(missing.status_code, missing.message)
-    page = render_template("comments/form.html", form=CommentForm(), question=question, answer=answer,
-                           action=_action(question, answer), notice=notice)
+    except ForumError as refused:  # a missing thread, or not the asker's: what the view would answer
+        return render_error(refused.status_code, refused.message)
+    return _limited(render_template("comments/form.html", form=CommentForm(), question=question, answer=answer,
+                                    action=_action(question, answer), notice=notice), wait)
+
+
+def _limited(page: str, wait: int):
     response = make_response(page, 429)
     response.headers["Retry-After"] = str(wait)
     return response
