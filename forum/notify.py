@@ -150,16 +150,31 @@ def is_following(user, question_id: int) -> bool:
         sa.select(Follow.following).where(Follow.user_id == user.id, Follow.question_id == question_id)))
 
 
+def following_and_unread(user, question_id: int) -> bool:
+    """Whether the member follows the thread; the header's unread count is read in the same
+    statement and kept for the request (unread_count). False for guests, without a statement."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    following, unread = db.session.execute(sa.select(
+        sa.select(Follow.following).where(Follow.user_id == user.id, Follow.question_id == question_id)
+        .scalar_subquery(),
+        _UNREAD.where(Notification.recipient_id == user.id).scalar_subquery(),
+    )).one()
+    g.unread_notifications = unread or 0
+    return bool(following)
+
+
 # --- reading ----------------------------------------------------------------------------------
+
+_UNREAD = sa.select(sa.func.count()).select_from(Notification).where(Notification.read_at.is_(None))
+
 
 def unread_count(user) -> int:
     """The header's number: one indexed count (recipient_id, read_at), once per request."""
     if not getattr(user, "is_authenticated", False):
         return 0
     if "unread_notifications" not in g:
-        g.unread_notifications = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Notification)
-            .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))) or 0
+        g.unread_notifications = db.session.scalar(_UNREAD.where(Notification.recipient_id == user.id)) or 0
     return g.unread_notifications
 
 

@@ -124,10 +124,11 @@ class Thread:
 
 def open_thread(user, question: Question) -> Thread:
     """A member opening a thread has read its notifications (the UPDATE runs only when they
-    have unread ones: the header's count, needed anyway, says so)."""
+    have unread ones: the header's count, needed anyway and read with the follow state, says so)."""
+    following = notify.following_and_unread(user, question.id)
     if notify.unread_count(user) and notify.mark_read(user, question_id=question.id):
         db.session.commit()
-    return load_thread(user, question)
+    return load_thread(user, question, following)
 
 
 _TAG_SEPARATOR = "\x1f"  # a control character: never in a tag's name (forum.inputs, forum.forms.posts)
@@ -146,7 +147,7 @@ _PARTS = sa.select(
 )
 
 
-def load_thread(user, question: Question) -> Thread:
+def load_thread(user, question: Question, following: bool | None = None) -> Thread:
     """The answers the user may see, best answer first, in one query; which of comments, 補足
     and duplicates the thread has, in one, then those it has in one statement each; the follow
     state in one; the related threads in one (the stored list) or two (ranked on the titles,
@@ -170,6 +171,7 @@ def load_thread(user, question: Question) -> Thread:
         _PARTS, {"question": question.id}).one()
     thread.tag_names = sorted(tag_names.split(_TAG_SEPARATOR)) if tag_names else []
     _add_discussion(user, thread, has_comments, has_supplements)
+    thread.following = notify.is_following(user, question.id) if following is None else following
     if question.duplicate_of_id is not None:
         target = db.session.get(Question, question.duplicate_of_id)
         thread.duplicate_of = target if target is not None and permissions.can_view_question(user, target) else None
@@ -182,7 +184,7 @@ def load_thread(user, question: Question) -> Thread:
 
 
 def _add_discussion(user, thread: Thread, has_comments: bool, has_supplements: bool) -> None:
-    """Comments (question's and answers', one statement), 補足 and the follow state."""
+    """Comments (question's and answers', one statement) and 補足."""
     question = thread.question
     comments = db.session.scalars(
         sa.select(Comment).where(Comment.question_id == question.id)
@@ -198,7 +200,6 @@ def _add_discussion(user, thread: Thread, has_comments: bool, has_supplements: b
         sa.select(Supplement).where(Supplement.question_id == question.id)
         .order_by(Supplement.created_at, Supplement.id)) if has_supplements else ()
     thread.supplements = [s for s in supplements if permissions.can_view_post(user, s)]
-    thread.following = notify.is_following(user, question.id)
 
 
 def helpful_counts(answer_ids: list[int]) -> dict[int, int]:
