@@ -45,6 +45,7 @@ class SearchResults:
     capped: bool = False
     count_cap: int = 0
     tail: int = 0           # threads with some of the words, shown after the others
+    ranked: int = 0         # threads ranked (head and tail): what the pages hold
     also: list[str] = field(default_factory=list)  # spellings and synonyms searched too
     faq: list[dict] = field(default_factory=list)  # FAQ entries that match, shown first
     expired: bool = False   # 回答受付終了 threads included (the filter)
@@ -55,7 +56,9 @@ class SearchResults:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-(self.total + self.tail) // self.per_page))
+        # The ranked threads, not the count: a count can be larger than what ranking scores
+        # (see ranking.POOL), and a page past them would be empty.
+        return max(1, -(-min(self.total + self.tail, self.ranked) // self.per_page))
 
     @property
     def has_prev(self) -> bool:
@@ -103,6 +106,7 @@ def search_threads(text: str, category: str | None, page: int, per_page: int,
     ranked = rank(session, query, category, expired=expired)
     results.total, results.category_counts, results.capped = ranked.total, ranked.by_category, ranked.capped
     results.tail = len(ranked.ids) - ranked.head
+    results.ranked = len(ranked.ids)
     results.also = [w for w in ranked.plan.shown if normalize(w) in ranked.used]
     if page == 1 and not category:
         results.faq = search_faq(ranked.plan.synonyms)

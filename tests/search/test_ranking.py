@@ -2,7 +2,8 @@
 import pytest
 
 from forum.extensions import db
-from forum.search.backends import postgres_sql
+from forum.search import ranking
+from forum.search.backends import candidates, postgres_sql
 from forum.search.backends.base import SearchBackend
 from forum.search.services import search_threads
 from tests.factories import make_answer, resolved_thread
@@ -150,3 +151,37 @@ def test_an_older_title_match_leads_a_capped_page(app, people, monkeypatch, dens
     assert titles(search_threads(word, None, 2, 2)) == ["相談1", "相談2"]
     urgent = search_threads(word, "urgent", 1, 20)
     assert urgent.total == 1 and titles(urgent) == [f"{word}について"]
+
+
+@pytest.mark.parametrize("walk", [True, False], ids=["walk-then-bitmap", "bitmap"])
+@pytest.mark.parametrize("word", ["納期", "請求書"])
+def test_a_short_walk_takes_older_matches_from_the_bitmap(app, people, monkeypatch, walk, word):
+    # When matches look dense PostgreSQL walks only the newest rows (candidates.walk_rows);
+    # older matches come from the GIN bitmap, sorted by key and checked on the text in that
+    # order. The same threads and counts as the bitmap alone (and as SQLite), decoys holding
+    # the word's bigrams apart left out on both sides of the walk.
+    monkeypatch.setattr(candidates, "DENSE", 0.0 if walk else 2.0)
+    monkeypatch.setattr(candidates, "MIN_WALK", 2)
+    monkeypatch.setattr(candidates, "WALK_DENSITY", 1.0)  # walks `limit` rows: 4 here
+    monkeypatch.setattr(SearchBackend, "count_cap", 3)
+    asker, answerer = people
+    bodies = {0: f"{word}の件です", 5: f"{word}の件です", 6: f"{word}の件です", 1: "請求のあと求書", 7: "請求のあと求書"}
+    for i in range(8):
+        dated(resolved_thread(asker, answerer, f"相談{i}", bodies.get(i, "別の話"), "はい"), i)
+    results = search_threads(word, None, 1, 20)
+    assert not results.capped and results.total == 3
+    assert titles(results) == ["相談0", "相談5", "相談6"]
+
+
+def test_pages_stop_at_the_threads_ranked(app, people, monkeypatch):
+    # More matches are counted than ranking scores (POOL newest, TITLE_POOL newest in the
+    # title): the pager offers the ranked ones only, so no page it offers is empty.
+    monkeypatch.setattr(ranking, "POOL", 3)
+    monkeypatch.setattr(ranking, "TITLE_POOL", 1)
+    monkeypatch.setattr(ranking, "TAIL_BELOW", 0)
+    asker, answerer = people
+    for i in range(6):
+        dated(resolved_thread(asker, answerer, f"納期の相談{i}", "本文", "はい"), i)
+    first = search_threads("納期", None, 1, 2)
+    assert first.total == 6 and first.pages == 2
+    assert titles(search_threads("納期", None, 2, 2)) == ["納期の相談2"]

@@ -23,7 +23,10 @@ from ..query import ParsedQuery
 NORM_COLUMNS = ("norm_title", "norm_body", "norm_best_answer", "norm_answers")
 TIERS = len(NORM_COLUMNS)
 # Counting stops after this many matches + 1: a count above it means "at least COUNT_CAP".
-COUNT_CAP = 1000
+# 200: what the results pages offer (ranking scores the newest 150 matches and the newest 50
+# title matches, forum/search/ranking.py), so every page counted can be opened. Counting on
+# to 1,000 read five times the rows for a number no page could show (docs/search.md).
+COUNT_CAP = 200
 
 # What backends are handed: a Session, or Flask-SQLAlchemy's scoped db.session.
 DbSession = Session | scoped_session[Any]

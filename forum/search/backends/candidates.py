@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from ..ngrams import Term, plan_term
-from . import postgres_sql, sqlite_tiers
+from . import postgres_sql, sqlite_tiers, term_stats
 from .base import NORM_COLUMNS, TIERS, DbSession
 
 Groups = Sequence[Sequence[str]]
@@ -17,6 +17,10 @@ Groups = Sequence[Sequence[str]]
 NOT_EXPIRED = "{0} NOT IN (SELECT id FROM questions WHERE status = 'expired')"
 PROBE_ROWS = postgres_sql.PROBE_ROWS
 DENSE = postgres_sql.DENSE
+# A dense search walks the newest rows that would hold its `limit` matches at this share
+# (at least MIN_WALK); older matches then come from the GIN bitmap (see _postgres_sql).
+WALK_DENSITY = 0.1
+MIN_WALK = 2000
 
 
 def _planned(groups: Groups) -> list[list[Term]]:
@@ -89,39 +93,101 @@ def postgres_candidates(session: DbSession, groups: Groups, excludes: Sequence[s
     ex = [t for t in (plan_term(x) for x in excludes) if t]
     tier = 0 if title_only else TIERS - 1
     joiner = " & " if mode == "all" else " | "
-    tsq = "(" + joiner.join(
-        "(" + " | ".join(postgres_sql._term_query(t, tier) for t in g) + ")" for g in planned) + ")"
+
+    def group_query(g: list[Term]) -> str:
+        return "(" + " | ".join(postgres_sql._term_query(t, tier) for t in g) + ")"
+
+    tsq = "(" + joiner.join(group_query(g) for g in planned) + ")"
     for t in ex:
         if postgres_sql.is_exact(t):
             tsq += " & !" + postgres_sql._term_query(t, TIERS - 1)
     params: dict = {"q": tsq, "n": limit, "probe": PROBE_ROWS, "dense": max(1, round(DENSE * PROBE_ROWS))}
-    conds = []
+    row_conds = []  # on search_fts f: checked as rows are read, before the text
+    text_conds = []  # on search_documents d: the text the index cannot prove
     columns = NORM_COLUMNS[:1] if title_only else NORM_COLUMNS
-    if not all(postgres_sql.is_exact(t) for g in planned for t in g):
-        conds.append(_text_condition(planned, mode, columns, params, "strpos"))
+    # A group of exact alternatives is proven by the index when every group must match;
+    # in "any" mode the text must show which group does, so all are checked.
+    unproven = [g for g in planned if mode != "all" or not all(postgres_sql.is_exact(t) for t in g)]
+    if unproven:
+        text_conds.append(_text_condition(unproven if mode == "all" else planned, mode, columns, params, "strpos"))
     if any(not postgres_sql.is_exact(t) for t in ex):
-        conds.append(_excluded(ex, params, "strpos"))
+        text_conds.append(_excluded(ex, params, "strpos"))
     if category:
         params["category"] = category
-        conds.append("f.category = :category")
+        row_conds.append("f.category = :category")
     if not expired:
-        conds.append(NOT_EXPIRED.format("f.question_id"))
-    join = " JOIN search_documents d ON d.question_id = f.question_id + 0" if any("d." in c for c in conds) else ""
-    where = "".join(f" AND {c}" for c in conds)
-    match = "f.tokens @@ CAST(:q AS tsquery)"
-    # As in postgres_sql.matches_sql: the newest rows say whether matches are dense; dense
-    # ones are read by walking the recency btree (stops after n), sparse ones from the GIN
-    # bitmap (sort_key + 0: not from the btree). Only one branch runs.
-    sql = (
-        "WITH probe AS MATERIALIZED (SELECT count(*) >= :dense AS dense FROM (SELECT tokens "
-        f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {match}) "  # nosec B608 # our SQL; terms bound
-        "(SELECT f.question_id, f.category, f.sort_key FROM (SELECT question_id, sort_key, category, tokens "
-        "FROM search_fts "
-        f"ORDER BY sort_key DESC LIMIT ALL) f{join} WHERE (SELECT dense FROM probe) AND {match}{where} LIMIT :n) "
-        "UNION ALL "
-        f"(SELECT f.question_id, f.category, f.sort_key FROM search_fts f{join} WHERE NOT (SELECT dense FROM probe) "
-        f"AND {match}{where} ORDER BY f.sort_key + 0 DESC LIMIT :n)"
-    )
+        row_conds.append(NOT_EXPIRED.format("f.question_id"))
+    params["walk"] = walk_rows(limit)
+    rare = _rare_groups(session, planned) if mode == "all" else None
+    if rare:
+        params["qi"] = "(" + " & ".join(group_query(g) for g in rare) + ")"
+    sql = _postgres_sql(row_conds, text_conds, bool(rare))
     session.execute(sa.text(settings))
     rows = sorted(session.execute(sa.text(sql), params), key=lambda r: -r[2])
     return [(r[0], r[1]) for r in rows]
+
+
+def _rare_groups(session: DbSession, planned: list[list[Term]]) -> list[list[Term]] | None:
+    """The groups the GIN index should read when every group must match: those whose
+    alternatives are all rare, when others are common (as term_stats.index_terms does for
+    terms); None: read them all."""
+    if len(planned) < 2:
+        return None
+    common = term_stats.common_lexemes(session)
+    if not common:
+        return None
+    rare = [g for g in planned if not any(term_stats.is_common(t, common) for t in g)]
+    return rare if 0 < len(rare) < len(planned) else None
+
+
+def walk_rows(limit: int) -> int:
+    """How many of the newest rows a dense search walks before the GIN bitmap takes the
+    older ones: enough for `limit` matches at WALK_DENSITY."""
+    return max(MIN_WALK, round(limit / WALK_DENSITY))
+
+
+def _postgres_sql(row_conds: list[str], text_conds: list[str], rare_index: bool) -> str:
+    """The candidates statement (tsquery :q, :n rows, :walk newest rows walked when dense;
+    `rare_index`: the bitmap reads :qi, the rare groups, and :q is checked on its rows).
+
+    The newest PROBE_ROWS rows say whether matches are dense (as in postgres_sql.matches_sql);
+    only the branches of that answer run. Dense: walk the recency btree over the newest
+    :walk rows (stops after n matches); when they hold fewer than n, the older matches come
+    from the GIN bitmap. Sparse: the bitmap alone. Bitmap candidates are sorted by key
+    (`sort_key + 0`: not from the btree) before their text is checked, in that order, only
+    until n are found: the text check (detoasting up to four long columns) is the dear
+    part, and a sort of a few thousand keys is not. The walk bounds what a word costs
+    whose newest rows look dense and whose older ones are not: it read up to the whole
+    table looking for n matches (~100 ms at 20,000 threads)."""
+    match = "f.tokens @@ CAST(:q AS tsquery)"
+    # The function form of @@, which no index serves: the bitmap reads the rare groups'
+    # short posting lists only, and the whole query is checked on the rows they give.
+    indexed = ("ts_match_vq(f.tokens, CAST(:q AS tsquery)) AND f.tokens @@ CAST(:qi AS tsquery)"
+               if rare_index else match)
+    on_row = "".join(f" AND {c}" for c in row_conds)
+    on_text = " AND ".join(text_conds)
+    # `+ 0`: a merge join in question_id order would read search_fts whole through its
+    # primary key; the text is checked row by row, by key.
+    join = " JOIN search_documents d ON d.question_id = f.question_id + 0" if on_text else ""
+    text_where = f" WHERE {on_text}" if on_text else ""
+    dense = "(SELECT dense FROM probe)"
+    walked = ("(SELECT question_id, sort_key, category, tokens FROM search_fts "
+              "ORDER BY sort_key DESC LIMIT :walk) f")
+    oldest_walked = "(SELECT sort_key FROM search_fts ORDER BY sort_key DESC OFFSET :walk - 1 LIMIT 1)"
+
+    def bitmap(condition: str) -> str:
+        inner = (f"SELECT question_id, category, sort_key + 0 AS k FROM search_fts f "  # nosec B608 # our SQL; terms bound
+                 f"WHERE {condition} AND {indexed}{on_row} ORDER BY k DESC LIMIT ALL")
+        return (f"(SELECT f.question_id, f.category, f.k FROM ({inner}) f{join}{text_where} "  # nosec B608 # our SQL
+                "ORDER BY f.k DESC LIMIT :n)")
+
+    return (
+        "WITH probe AS MATERIALIZED (SELECT count(*) >= :dense AS dense FROM (SELECT tokens "  # nosec B608 # our SQL; terms bound
+        f"FROM search_fts ORDER BY sort_key DESC LIMIT :probe) f WHERE {match}) "
+        "SELECT question_id, category, k FROM ("
+        f"(SELECT f.question_id, f.category, f.sort_key AS k FROM {walked}{join} "  # nosec B608 # our SQL; terms bound
+        f"WHERE {dense} AND {match}{on_row}{' AND ' + on_text if on_text else ''} LIMIT :n) "
+        f"UNION ALL {bitmap(f'{dense} AND f.sort_key + 0 < {oldest_walked}')} "
+        f"UNION ALL {bitmap(f'NOT {dense}')}"
+        ") c LIMIT :n"
+    )
