@@ -205,9 +205,9 @@ class _Importer:
             )
         else:
             questions = Question.__table__
-            conn.execute(
+            conn.execute(  # updated_at written back as it is: its onupdate would stamp the import's time
                 sa.update(questions).where(questions.c.id == sa.bindparam("qid"))
-                .values(best_answer_id=sa.bindparam("best")),
+                .values(best_answer_id=sa.bindparam("best"), updated_at=questions.c.updated_at),
                 [{"qid": q, "best": b} for q, b in pairs],
             )
 

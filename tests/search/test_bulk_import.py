@@ -170,3 +170,15 @@ def test_bulk_import_into_a_forum_with_threads_commits_batch_by_batch(app, monke
     db.session.expire_all()
     assert _first_answer_times() == times
     assert _results()["契約"][1] > 0
+
+
+def test_an_imported_thread_keeps_its_last_activity_time(app):
+    """updated_at is the thread's last activity in the file (its newest answer), also for a
+    thread whose best answer is set after its rows are written, on both engines."""
+    transfer.import_lines(_lines(), workers=1)
+    db.session.commit()
+    edge = db.session.scalar(sa.select(Question).where(Question.external_id == "edge-1"))
+    assert edge.best_answer_id is not None
+    assert edge.updated_at.isoformat() == "2024-01-01T01:00:00+00:00"  # 10:00 JST, its last answer
+    closed = db.session.scalar(sa.select(Question).where(Question.external_id == "edge-2"))
+    assert closed.updated_at.isoformat() == "2024-02-01T09:00:00+00:00"
