@@ -1,22 +1,26 @@
-"""On PostgreSQL the content version is read over a connection of the process's own (one
-round trip instead of the pool's three): it sees every commit, and a killed connection costs
-no request anything."""
+"""The content version is read over a connection of the process's own (on PostgreSQL one
+round trip instead of the pool's three; on SQLite without the pool's ping and rollback): it
+sees every commit, and a killed or broken connection costs no request anything."""
 import os
+import shutil
+import sqlite3
+import threading
 
 import pytest
 import sqlalchemy as sa
 
-from forum import pagecache
+from forum import create_app, pagecache
 from forum.extensions import db
-from tests.conftest import TEST_PASS
+from tests.conftest import BASE_CONFIG, TEST_PASS
 from tests.factories import make_answer, make_user, resolved_thread
-
-pytestmark = pytest.mark.skipif(TEST_PASS != "postgresql", reason="PostgreSQL's own read path")
 
 
 def _direct(app):
     with app.app_context():
-        return pagecache._version_connections.get((os.getpid(), str(db.engine.url)))
+        key: tuple = (os.getpid(), str(db.engine.url))
+        if db.engine.dialect.name == "sqlite":
+            key += (threading.get_ident(),)
+        return pagecache._version_connections.get(key)
 
 
 def test_a_hit_reads_the_version_directly_and_sees_the_next_commit(app, client):
@@ -32,6 +36,7 @@ def test_a_hit_reads_the_version_directly_and_sees_the_next_commit(app, client):
     assert "あとから来た回答です。" in page.get_data(as_text=True)
 
 
+@pytest.mark.skipif(TEST_PASS != "postgresql", reason="PostgreSQL's server ends the connection")
 def test_a_killed_connection_is_replaced_without_an_error(app, client):
     client.get("/")
     first = _direct(app)
@@ -46,3 +51,33 @@ def test_a_killed_connection_is_replaced_without_an_error(app, client):
         assert response.status_code == 200
     second = _direct(app)
     assert second is not None and second is not first
+
+
+@pytest.mark.skipif(TEST_PASS != "sqlite", reason="SQLite's connection closed under the reader")
+def test_a_broken_connection_is_replaced_without_an_error(app, client):
+    client.get("/")
+    first = _direct(app)
+    assert first is not None
+    first.close()  # the next read through it raises
+    for _ in range(2):  # the first falls back to the pool, the next reads directly again
+        assert client.get("/").status_code == 200
+    second = _direct(app)
+    assert second is not None and second is not first
+
+
+@pytest.mark.skipif(TEST_PASS != "sqlite", reason="many databases: SQLite files")
+def test_at_most_a_few_direct_connections_are_kept(database_url, tmp_path):
+    """Each database read opens one; past the bound, the oldest are closed and dropped."""
+    opened = []
+    for n in range(pagecache._MAX_VERSION_CONNECTIONS + 3):
+        copy = tmp_path / f"copy{n}.db"
+        shutil.copy(database_url.removeprefix("sqlite:///"), copy)
+        other = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{copy}"})
+        with other.app_context():
+            assert pagecache.current_version() != "none"
+        opened.append(_direct(other))
+    assert all(opened) and len(pagecache._version_connections) <= pagecache._MAX_VERSION_CONNECTIONS
+    assert opened[-1] in pagecache._version_connections.values()
+    assert opened[0] not in pagecache._version_connections.values()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed when it was dropped
+        opened[0].execute("SELECT 1")
