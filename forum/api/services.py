@@ -9,8 +9,8 @@ from ..exceptions import InvalidInput, NotFound
 from ..extensions import db
 from ..lookups import get_question
 from ..models import Answer, HelpfulMark, Question, Tag, question_tags
-from ..search.backends import backend_for
 from ..search.query import parse_query
+from ..search.ranking import rank
 from ..seo import absolute_url
 
 MAX_QUERY = 200
@@ -97,8 +97,10 @@ def question_detail(user, question_id: int) -> dict:
 
 
 def search(text: str, category: str | None, page: int, per_page: int) -> Listing:
-    """Resolved threads matching every word, as /search ranks them (the engine below the
-    search feature: query parsing and the database's backend)."""
+    """Resolved threads matching every word (or a spelling or synonym of it), ranked as /search
+    ranks them (the engine below the search feature: query parsing and the ranking), never a
+    回答受付終了 one. `total` is how many the API pages through: every match, or, past the
+    search's count cap, the ranked ones (as many as the search page offers)."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput(_("検索する言葉を入力してください。"))
@@ -107,10 +109,11 @@ def search(text: str, category: str | None, page: int, per_page: int) -> Listing
     query = parse_query(text)
     if query.is_empty:
         return Listing([], page, per_page, 0)
-    found = backend_for(db.session).search(db.session, query, category, per_page, (page - 1) * per_page)
-    # The index also holds 回答受付終了 threads (the search page's filter); the API lists resolved ones.
-    visible = [q for q in _in_order(list(found.question_ids)) if not q.is_hidden and q.status == "resolved"]
-    return Listing([question_summary(q) for q in visible], page, per_page, found.total)
+    ranked = rank(db.session, query, category, tail=False)
+    start = (page - 1) * per_page
+    found = [q for q in _in_order(ranked.ids[start:start + per_page])
+             if not q.is_hidden and q.status == "resolved"]  # the index is refreshed in the same transaction
+    return Listing([question_summary(q) for q in found], page, per_page, len(ranked.ids))
 
 
 def tags(page: int, per_page: int) -> Listing:

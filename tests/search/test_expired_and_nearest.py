@@ -103,3 +103,20 @@ def test_the_read_api_lists_resolved_threads_only(client, threads):
     kept, stale_one = threads
     found = client.get("/api/v1/search", query_string={"q": "請求書"}).get_json()
     assert [q["id"] for q in found["items"]] == [kept.id]
+    assert (found["total"], found["pages"]) == (1, 1)  # the expired match is not counted either
+
+
+def test_the_read_api_ranks_and_pages_like_the_search_page(app, client, threads):
+    """Every page full until the last, the pages together the search page's order, and the
+    total what they hold: no expired thread counted, none left out."""
+    kept, stale_one = threads
+    asker, answerer = make_user("asker2"), make_user("answerer2")
+    more = [resolved_thread(asker, answerer, f"請求書の書き方その{i}", "請求書の書き方を教えてください。",
+                            "テンプレートがあります。") for i in range(4)]
+    app.config["API_PER_PAGE"] = 2
+    pages = [client.get("/api/v1/search", query_string={"q": "請求書", "page": n}).get_json()
+             for n in (1, 2, 3)]
+    assert [(p["total"], p["pages"], len(p["items"])) for p in pages] == [(5, 3, 2), (5, 3, 2), (5, 3, 1)]
+    listed = [q["id"] for p in pages for q in p["items"]]
+    assert listed == [i.question.id for i in search_threads("請求書", None, 1, 20).items]
+    assert set(listed) == {kept.id, *(q.id for q in more)}
