@@ -96,7 +96,7 @@ def document() -> dict:
                               **_errors(400, 404, 429)},
             }},
             "/search": {"get": {
-                "operationId": "search", "summary": "Resolved threads matching every word, ranked as /search ranks them",
+                "operationId": "search", "summary": "Resolved threads matching every word, ranked as /search",
                 "parameters": [
                     {"name": "q", "in": "query", "required": True,
                      "schema": {"type": "string", "minLength": 1, "maxLength": 200,
