@@ -100,7 +100,8 @@ def document() -> dict:
                 "parameters": [
                     {"name": "q", "in": "query", "required": True,
                      "schema": {"type": "string", "minLength": 1, "maxLength": 200,
-                                "pattern": r"^[^\u0000]*\S[^\u0000]*$"}},
+                                # Some character that is neither space nor NUL (\S alone matches a NUL).
+                                "pattern": r"^[^\u0000]*[^\s\u0000][^\u0000]*$"}},
                     _CATEGORY, _PAGE,
                 ],
                 "responses": {"200": _ok("#/components/schemas/QuestionPage", "a page of results"),
