@@ -19,7 +19,7 @@ from .mail.compose import absolute_url
 from .mail.outbox import mail_event, queue_digests
 from .mail.preferences import deliveries_for
 from .models import Answer, Question, User
-from .notify import notify
+from .notify import notify, notify_all
 from .search import index
 
 
@@ -102,8 +102,7 @@ def alert_urgent(now: datetime) -> int:
             if veterans is None:
                 veterans = opted_in_veterans()
             if question is not None:
-                for veteran in veterans:
-                    notify(veteran, "urgent_alert", question.author_id, question)
+                notify_all(veterans, "urgent_alert", question.author_id, question)  # one statement
                 mail_event(veterans, "urgent_alert", actor=question.author,
                            subject=_l("【相談室】急募の質問に回答がまだありません：「%(title)s」",
                                       title=question.title),

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from forum import stale
 from forum.extensions import db
 from forum.mail.outbox import mail_event
 from forum.mail.preferences import set_delivery
@@ -287,3 +288,30 @@ def test_mailing_an_event_twice_with_its_key_mails_each_member_once(app):
     db.session.commit()
     assert mailed() == [("keen@example.com", "subscription")]
     assert digest_lines(asker.id) == [] and len(digest_lines(daily.id)) >= 1
+
+
+def test_urgent_alerts_take_as_many_statements_for_1_as_for_20_veterans(app):
+    """The alert to every opted-in veteran is written in bulk: the statements for a due thread
+    do not grow with the number of veterans told."""
+    counts = []
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    for n in (1, 20):
+        for i in range(n):
+            set_delivery(make_user(f"v{n}_{i}", veteran=True).id, "urgent_alert", "digest")
+        question = make_question(make_user(f"asker{n}"), category="urgent", title=f"急募の質問です{n}")
+        db.session.commit()
+        statements.clear()
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert stale.alert_urgent(question.created_at + timedelta(hours=6)) == 1
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        counts.append(len(statements))
+        told = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+            Notification.kind == "urgent_alert", Notification.question_id == question.id))
+        assert told == (1 if n == 1 else 21)  # the veterans opted in so far, each once
+    assert counts[0] == counts[1], counts
