@@ -11,6 +11,7 @@ from tests.conftest import (
     flush_redis_keys,
     migrate_database,
 )
+from tests.infra.posting_limits import RAISED
 
 # The PostgreSQL pass always runs in CI (.ci/run), so skipping in the SQLite pass loses nothing.
 needs_postgresql_pass = pytest.mark.skipif(
@@ -43,3 +44,12 @@ def redis_url():
     yield url, prefix
     flush_redis_keys(url, f"LIMITS:LIMITER/{prefix}/*")
     flush_redis_keys(url, f"{prefix}:page:*")  # guest pages (PAGE_CACHE_PREFIX)
+
+
+@pytest.fixture
+def limited_posts(make_app):
+    """A client of an app with rate limits on: comment and 補足 limits high (RAISED) unless
+    the test lowers them, e.g. limited_posts(RATELIMIT_COMMENT="3 per hour")."""
+    def build(**lowered):
+        return make_app(RATELIMIT_ENABLED=True, **{**RAISED, **lowered}).test_client()
+    return build
