@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import RelatedList
 from forum.search import index
 from tests.factories import done, make_answer, make_question, make_user, resolved_thread
+from tests.statements import count_statements
 
 SECTION = re.compile(r'<section class="related"[^>]*>(.*?)</section>', re.S)
 LINK = re.compile(r'<li><a href="/questions/(\d+)">([^<]*)</a>(.*?)</li>', re.S)
@@ -105,22 +106,14 @@ def test_a_guest_render_costs_the_same_for_1_and_50_answers(make_app, people):
     with uncached.app_context():
         engine = db.engine
     client = uncached.test_client()
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *rest):
-        statements.append(statement)
-
-    counts = []
+    counts, pages = [], []
     for question in (small, big):
         assert len(related_on(client, question.id) or []) == 5  # also the warm-up
-        statements.clear()
-        sa.event.listen(engine, "before_cursor_execute", record)
-        try:
+        with count_statements(engine) as statements:
             assert client.get(f"/questions/{question.id}").status_code == 200
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", record)
         counts.append(len(statements))
-    assert counts[0] == counts[1], statements
+        pages.append(statements)
+    assert counts[0] == counts[1], pages
 
 
 def _relate(runner, *args: str) -> str:
@@ -194,21 +187,12 @@ def test_a_thread_page_with_a_stored_list_reads_it_in_one_statement(make_app, ru
         engine = db.engine
     client = uncached.test_client()
     counts = []
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *rest):
-        statements.append(statement)
-
     for stored in (False, True):
         if stored:
             _relate(runner)
         assert len(related_on(client, me.id) or []) == 5  # also the warm-up
-        statements.clear()
-        sa.event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with count_statements(engine) as statements:
             assert len(related_on(client, me.id) or []) == 5
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", listener)
         counts.append(len(statements))
     # The ranking's candidates statement is not run (nor, on PostgreSQL, its planner settings).
     assert counts[1] == counts[0] - (2 if engine.dialect.name == "postgresql" else 1)

@@ -15,6 +15,7 @@ from forum.models import DigestItem, Notification, Question, Subscription, Tag, 
 from tests.factories import make_answer, make_question, make_user
 from tests.functional.html import text
 from tests.mail.helpers import digest_lines, mailed
+from tests.statements import count_statements
 
 
 def _notes(kind: str | None = None) -> list[tuple[str, str]]:
@@ -235,7 +236,6 @@ def test_hide_and_restore_tell_the_author_with_the_reason_never_the_moderator(cl
 def test_announcing_a_question_costs_the_same_statements_for_1_and_50_subscribers(app, client, auth, delivery):
     """The announcement runs inside the asker's request: its statements must not grow with the
     subscribers (multi-row INSERTs of the notifications, mails and digest lines)."""
-    engine = db.engine
     make_user("asker")
     tags = {}
     for category, size in (("want_to_know", 0), ("urgent", 1), ("in_trouble", 50)):
@@ -252,24 +252,16 @@ def test_announcing_a_question_costs_the_same_statements_for_1_and_50_subscriber
             set_delivery(member.id, "subscription", delivery)
     db.session.commit()
     auth.login("asker")
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *rest):
-        statements.append(statement)
-
-    counts = []
+    counts, posts = [], []
     for category in ("want_to_know", "urgent", "in_trouble"):  # the first one warms up
-        statements.clear()
-        sa.event.listen(engine, "before_cursor_execute", record)
-        try:
+        with count_statements() as statements:
             response = client.post("/questions/new", data={
                 "category": category, "title": f"仮払いが届きません{category}", "body": "三日たっても仮払いされません。",
                 "asker_type": "lancer", "tags": tags[category].name})
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", record)
         assert response.status_code == 302
         counts.append(len(statements))
-    assert counts[1] == counts[2], statements
+        posts.append(statements)
+    assert counts[1] == counts[2], posts[2]
     told = dict(db.session.execute(sa.select(Notification.kind, sa.func.count()).group_by(Notification.kind)).all())
     assert told == {"new_question": 51}
     expected_mails = 51 if delivery == "immediate" else 0
@@ -294,22 +286,13 @@ def test_urgent_alerts_take_as_many_statements_for_1_as_for_20_veterans(app):
     """The alert to every opted-in veteran is written in bulk: the statements for a due thread
     do not grow with the number of veterans told."""
     counts = []
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *rest):
-        statements.append(statement)
-
     for n in (1, 20):
         for i in range(n):
             set_delivery(make_user(f"v{n}_{i}", veteran=True).id, "urgent_alert", "digest")
         question = make_question(make_user(f"asker{n}"), category="urgent", title=f"急募の質問です{n}")
         db.session.commit()
-        statements.clear()
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_statements() as statements:
             assert stale.alert_urgent(question.created_at + timedelta(hours=6)) == 1
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
         counts.append(len(statements))
         told = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
             Notification.kind == "urgent_alert", Notification.question_id == question.id))
