@@ -95,6 +95,7 @@ def notify_all(recipients: Iterable[User | int], kind: str, actor: User | int | 
             for rid in recipient_ids])
     return len(recipient_ids)
 
+
 def followers(question_id: int) -> list[int]:
     """The ids of the members following a thread."""
     return list(db.session.scalars(
@@ -142,12 +143,15 @@ def toggle_follow(user: User, question: Question) -> bool:
     return row.following
 
 
+def _follow_state(user_id: int, question_id: int) -> sa.Select:
+    return sa.select(Follow.following).where(Follow.user_id == user_id, Follow.question_id == question_id)
+
+
 def is_following(user, question_id: int) -> bool:
     """One primary-key read; False for guests."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(db.session.scalar(
-        sa.select(Follow.following).where(Follow.user_id == user.id, Follow.question_id == question_id)))
+    return bool(db.session.scalar(_follow_state(user.id, question_id)))
 
 
 def following_and_unread(user, question_id: int) -> bool:
@@ -156,9 +160,8 @@ def following_and_unread(user, question_id: int) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     following, unread = db.session.execute(sa.select(
-        sa.select(Follow.following).where(Follow.user_id == user.id, Follow.question_id == question_id)
-        .scalar_subquery(),
-        _UNREAD.where(Notification.recipient_id == user.id).scalar_subquery(),
+        _follow_state(user.id, question_id).scalar_subquery(),
+        _unread(user.id).scalar_subquery(),
     )).one()
     g.unread_notifications = unread or 0
     return bool(following)
@@ -166,7 +169,10 @@ def following_and_unread(user, question_id: int) -> bool:
 
 # --- reading ----------------------------------------------------------------------------------
 
-_UNREAD = sa.select(sa.func.count()).select_from(Notification).where(Notification.read_at.is_(None))
+def _unread(user_id: int) -> sa.Select:
+    """The count of the member's unread notifications (index ix_notifications_recipient_unread)."""
+    return sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.recipient_id == user_id, Notification.read_at.is_(None))
 
 
 def unread_count(user) -> int:
@@ -174,7 +180,7 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     if "unread_notifications" not in g:
-        g.unread_notifications = db.session.scalar(_UNREAD.where(Notification.recipient_id == user.id)) or 0
+        g.unread_notifications = db.session.scalar(_unread(user.id)) or 0
     return g.unread_notifications
 
 
