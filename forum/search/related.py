@@ -134,19 +134,17 @@ def relate(now: datetime, *, refresh_after: timedelta, limit: int | None = None)
     first, at most `limit`; commits each batch, moving the content version (cached pages
     show the new lists). Returns how many lists were stored."""
     session = db.session
-    todo = session.scalars(
-        sa.select(Question.id).outerjoin(RelatedList, RelatedList.question_id == Question.id)
+    todo = session.execute(
+        sa.select(Question.id, Question.title).outerjoin(RelatedList, RelatedList.question_id == Question.id)
         .where(sa.or_(RelatedList.question_id.is_(None), RelatedList.computed_at < now - refresh_after))
         .order_by(Question.id.desc()).limit(limit)).all()
     for start in range(0, len(todo), RELATE_BATCH):
         batch = todo[start:start + RELATE_BATCH]
-        titles = session.execute(sa.select(Question.id, Question.title).where(Question.id.in_(batch))).all()
         rows = [{"question_id": qid, "computed_at": now,
                  "related_ids": ",".join(str(link.id) for link in _ranked(qid, title, STORED))}
-                for qid, title in titles]
-        session.execute(sa.delete(RelatedList).where(RelatedList.question_id.in_(batch)))
-        if rows:
-            session.execute(sa.insert(RelatedList), rows)
+                for qid, title in batch]
+        session.execute(sa.delete(RelatedList).where(RelatedList.question_id.in_([qid for qid, _ in batch])))
+        session.execute(sa.insert(RelatedList), rows)
         pagecache.bump(session.connection())
         session.commit()
     return len(todo)
