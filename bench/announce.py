@@ -24,7 +24,7 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serving import pg_database  # noqa: E402
+from serving import engine_databases  # noqa: E402
 
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -109,17 +109,9 @@ def main() -> None:
         "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
     results = []
-    for engine in args.engines:
-        if engine == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                results.append(run_engine(engine, f"sqlite:///{tmp}/announce.db", args.subscribers, args.repeat,
-                                          args.choices == "mixed"))
-        else:
-            url, drop = pg_database(args.pg_url)
-            try:
-                results.append(run_engine(engine, url, args.subscribers, args.repeat, args.choices == "mixed"))
-            finally:
-                drop()
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine, url in engine_databases(",".join(args.engines), tmp, args.pg_url):
+            results.append(run_engine(engine, url, args.subscribers, args.repeat, args.choices == "mixed"))
     print(f"{args.subscribers} subscribers ({args.choices} choices), {args.repeat} runs")
     print("| engine | statements | median ms | best ms |")
     print("|---|---|---|---|")

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import Corpus  # noqa: E402
-from search import CONFIG, pg_database  # noqa: E402
+from search import CONFIG  # noqa: E402
+from serving import engine_databases  # noqa: E402
 
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -104,15 +105,8 @@ def main() -> None:
         data = Path(tmp) / "forum.jsonl"
         write_forum(data, args.n)
         rows = []
-        for engine in args.engines.split(","):
-            if engine == "sqlite":
-                rows.append(run_engine(engine, f"sqlite:///{tmp}/bench.db", data, args.repeat))
-            else:
-                url, drop = pg_database(server)
-                try:
-                    rows.append(run_engine(engine, url, data, args.repeat))
-                finally:
-                    drop()
+        for engine, url in engine_databases(args.engines, tmp, server):
+            rows.append(run_engine(engine, url, data, args.repeat))
     print(f"{args.n:,} threads over a year; insight for the whole year, {args.repeat} runs")
     print("| engine | statements | median ms | max ms | asked | answered | resolved | median first answer min "
           "| veterans after import | import s |")

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import CATEGORIES, Corpus  # noqa: E402
-from serving import pg_database  # noqa: E402
+from serving import engine_databases  # noqa: E402
 
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -135,15 +135,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "threads.jsonl"
         corpus.write(data, args.threads)
-        for engine in args.engines.split(","):
-            if engine == "sqlite":
-                results.append(run_engine(engine, f"sqlite:///{tmp}/bench.db", data, queries, args.like))
-            else:
-                url, drop = pg_database(args.pg_url)
-                try:
-                    results.append(run_engine(engine, url, data, queries, args.like))
-                finally:
-                    drop()
+        for engine, url in engine_databases(args.engines, tmp, args.pg_url):
+            results.append(run_engine(engine, url, data, queries, args.like))
     print(f"\n{args.threads} threads, {len(queries)} queries (LIKE scan: first {args.like})")
     print("| backend | rows | p50 ms | p95 ms | max ms | page p95 ms | category p95 ms | LIKE p50 ms | speed-up "
           "| index MB | import s | reindex s |")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import Corpus  # noqa: E402
-from serving import pg_database  # noqa: E402
+from serving import engine_databases  # noqa: E402
 
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -117,15 +117,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "threads.jsonl"
         corpus.write(data, args.threads)
-        for engine in args.engines.split(","):
-            if engine == "sqlite":
-                lines += run_engine(engine, f"sqlite:///{tmp}/bench.db", data, queries)
-            else:
-                url, drop = pg_database(args.pg_url)
-                try:
-                    lines += run_engine(engine, url, data, queries)
-                finally:
-                    drop()
+        for engine, url in engine_databases(args.engines, tmp, args.pg_url):
+            lines += run_engine(engine, url, data, queries)
     print(f"\n{args.threads} threads, {len(queries)} queries, ranked search (rank) in ms, alternating")
     print("| engine | index | filtered p50 | filtered p95 | unfiltered p50 | unfiltered p95 |")
     print("|---|---|---|---|---|---|")

@@ -18,7 +18,8 @@ from flask_migrate import upgrade
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search import CONFIG, pg_database  # noqa: E402
+from search import CONFIG  # noqa: E402
+from serving import pg_database  # noqa: E402
 
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402

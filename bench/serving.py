@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -202,3 +202,17 @@ def pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
         engine.dispose()
 
     return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def engine_databases(engines: str, folder: str, pg_url: str) -> Iterator[tuple[str, str]]:
+    """(engine, URL) of a fresh database for each of `engines` ("sqlite,postgresql"): a SQLite
+    file in `folder`, or a throwaway PostgreSQL database on `pg_url`, dropped after its turn."""
+    for engine in engines.split(","):
+        if engine == "sqlite":
+            yield engine, f"sqlite:///{folder}/bench.db"
+            continue
+        url, drop = pg_database(pg_url)
+        try:
+            yield engine, url
+        finally:
+            drop()
