@@ -27,18 +27,23 @@ def select_locale() -> str:
 _KEPT = "sodan_translations"
 
 
-def _translations():
-    """The request's translations (Flask-Babel's), kept beside the locale they are for. Reads
-    the app context directly: through the `g` proxy, three lookups cost more than the rest."""
+def _babel_context():
+    """Flask-Babel's per-request context, read from the app context directly: through the `g`
+    proxy, its lookups cost more than the translation."""
     app_context = _cv_app.get(None)
-    ctx = getattr(app_context.g, "_flask_babel", None) if app_context is not None else None
+    return getattr(app_context.g, "_flask_babel", None) if app_context is not None else None
+
+
+def _translations():
+    """The request's translations (Flask-Babel's), kept beside the locale they are for."""
+    ctx = _babel_context()
     locale = getattr(ctx, "babel_locale", None)
     if locale is not None:
         kept = getattr(ctx, _KEPT, None)
         if kept is not None and kept[0] is locale:
             return kept[1]
     translations = get_translations()  # finds the locale first, when this request has none yet
-    ctx = getattr(app_context.g, "_flask_babel", None) if app_context is not None else None
+    ctx = _babel_context()  # made by get_translations when this request had none
     if ctx is not None:
         setattr(ctx, _KEPT, (getattr(ctx, "babel_locale", None), translations))
     return translations
