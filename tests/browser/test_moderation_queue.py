@@ -22,16 +22,18 @@ def test_moderator_works_the_queue(new_page, live_server, base_url):
         qid, aid = q.id, spam.id
         db.session.remove()
 
-    # A member reports the answer from the thread.
+    # A member reports the answer from the thread: its link opens the report form, which
+    # sends them back to the answer.
     member = new_page()
     sign_in(member, base_url, "carol")
     member.goto(f"{base_url}/questions/{qid}")
-    box = member.locator(f"#answer-{aid} details.report-box")
-    box.locator("summary").click()
-    box.locator("input[name=reason][value=spam]").check()
-    box.locator("textarea[name=detail]").fill("副業の勧誘です")
-    box.locator("button[type=submit]").click()
+    member.locator(f"#answer-{aid}").get_by_role("link", name="通報する").click()
+    expect(member.locator("h1")).to_have_text("投稿を通報する")
+    member.locator("input[name=reason][value=spam]").check()
+    member.locator("textarea[name=detail]").fill("副業の勧誘です")
+    member.get_by_role("button", name="通報を送信").click()
     expect(member.locator(".flash-success")).to_contain_text("通報を受け付けました")
+    assert member.url.endswith(f"/questions/{qid}#answer-{aid}")
 
     # The moderator sees it in the queue, with the post in context, and hides it.
     moderator = new_page()

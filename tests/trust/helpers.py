@@ -4,7 +4,7 @@ from datetime import timedelta
 from forum.extensions import db
 from forum.models import User, utcnow
 from tests.factories import make_user
-from tests.functional.html import forms
+from tests.functional.html import follow_link, form
 
 ROLES = ("guest", "member", "veteran", "moderator", "admin", "suspended")
 
@@ -26,9 +26,8 @@ def suspend(user: User, reason: str, days: int = 3) -> None:
     db.session.commit()
 
 
-def report_form(page, target_type: str, target_id: int):
-    """The report form for one post on a thread page."""
-    found = [f for f in forms(page) if f.action.endswith("/reports")
-             and f.attrs.get("id") == f"report-{target_type}-{target_id}"]
-    assert len(found) == 1, found
-    return found[0]
+def report_form(client, page, target_type: str, target_id: int):
+    """The report form for one post, reached as a reader does: through the post's one report
+    link on the thread `page`."""
+    return form(follow_link(client, page, f"/reports/new?target_type={target_type}&target_id={target_id}"),
+                "/reports")

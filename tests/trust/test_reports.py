@@ -12,13 +12,13 @@ def _reports():
     return db.session.scalars(sa.select(Report).order_by(Report.id)).all()
 
 
-def test_member_reports_an_answer_through_the_thread_form(client, auth):
+def test_member_reports_an_answer_through_its_link_on_the_thread(client, auth):
     q = make_question(make_user("alice"))
     a = make_answer(q, make_user("spammer"), "格安で代行します")
     make_user("carol")
     auth.login("carol")
     page = client.get(f"/questions/{q.id}")
-    report = report_form(page, "answer", a.id)
+    report = report_form(client, page, "answer", a.id)
     assert set(report.options["reason"]) == {"spam", "rule_violation", "contact_exchange", "harassment", "other"}
     response = client.post(report.action, data=report.data(reason="spam", detail="宣伝です"))
     assert response.status_code == 303 and response.headers["Location"].endswith(f"#answer-{a.id}")
@@ -96,6 +96,6 @@ def test_report_without_csrf_token_is_400_and_the_real_form_works(make_app):
         submit(client, client.get("/auth/login"), "/auth/login", username="carol", password=PASSWORD)
         response = client.post("/reports", data={"target_type": "question", "target_id": q.id, "reason": "spam"})
         assert response.status_code == 400
-        report = report_form(client.get(f"/questions/{q.id}"), "question", q.id)
+        report = report_form(client, client.get(f"/questions/{q.id}"), "question", q.id)
         assert client.post(report.action, data=report.data(reason="spam")).status_code == 303
         assert len(_reports()) == 1
