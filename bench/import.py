@@ -17,22 +17,37 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+
+import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pages import corpus_file  # noqa: E402
-from serving import flask, pg_database  # noqa: E402
+from serving import flask  # noqa: E402
 
 
 def fresh_database(engine: str, pg_url: str, stack: contextlib.ExitStack) -> str:
+    """A new SQLite file in /tmp/imp_*/ or PostgreSQL database imp_<random> (UTF-8, C.UTF-8),
+    removed when `stack` closes (the imp_ prefix tells the benchmark's leftovers apart)."""
     if engine == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="sodan-import-")
+        tmp = tempfile.mkdtemp(prefix="imp_")
         stack.callback(shutil.rmtree, tmp, ignore_errors=True)
         return f"sqlite:///{tmp}/bench.db"
-    url, drop = pg_database(pg_url)
+    name = f"imp_{uuid.uuid4().hex[:8]}"
+    server = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
+                             "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"))
+
+    def drop() -> None:
+        with server.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
     stack.callback(drop)
-    return url
+    return sa.engine.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
 
 
 def one_run(engine: str, data: Path, n: int, pg_url: str) -> float:
