@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ..models.base import UTCDateTime
 
 
-def _sqlite_time(value: datetime | None) -> str | None:
+def sqlite_time(value: datetime | None) -> str | None:
     # What UTCDateTime + SQLite's DATETIME store (aware UTC, naive as UTC), ~5x faster.
     if value is None:
         return None
@@ -19,7 +19,7 @@ def _sqlite_time(value: datetime | None) -> str | None:
 
 def _processor(column_type, dialect):
     if dialect.name == "sqlite" and isinstance(column_type, UTCDateTime):
-        return _sqlite_time
+        return sqlite_time
     return column_type.dialect_impl(dialect).bind_processor(dialect)
 
 
