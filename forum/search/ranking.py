@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..models import Question, SearchDocument
+from ..models import SearchDocument
 from . import kept_fields
 from .backends import backend_for
 from .backends.base import DbSession
@@ -153,16 +153,10 @@ def _load(session: DbSession, ids: Sequence[int]) -> dict[int, tuple]:
 
 
 def _read(session: DbSession, ids: Sequence[int]) -> dict[int, tuple]:
-    """_load() from the database, in two statements: joined, SQLite reads each question's
-    whole row (its body and stored HTML come before the counters)."""
-    d = SearchDocument
-    cols = [sa.func.substr(c, 1, FIELD_CHARS) for c in (d.norm_title, d.norm_body, d.norm_best_answer,
-                                                         d.norm_answers)]
-    helpful = dict(session.execute(sa.select(Question.id, Question.helpful_count).where(Question.id.in_(ids)))
-                   .all())
+    """_load() from the database (the backend's scoring_rows)."""
     out = {}
-    for row in session.execute(sa.select(d.question_id, d.created_at, *cols).where(d.question_id.in_(ids))):
-        out[row[0]] = (tuple(x or "" for x in row[2:]), sort_key(row[1], row[0]), helpful.get(row[0]) or 0)
+    for qid, created_at, *fields, helpful in backend_for(session).scoring_rows(session, ids, FIELD_CHARS):
+        out[qid] = (tuple(x or "" for x in fields), sort_key(created_at, qid), helpful or 0)
     return out
 
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from ..extensions import db
-from ..models import Question, SearchDocument
+from ..models import Question, SearchDocument, Tag, question_tags
 from ..text import normalize
 from .backends import backend_for
 from .faq_source import faq_entries
@@ -28,6 +28,7 @@ class SearchResult:
     partial: bool = False  # matches only some of the words (the tail)
     open: bool = False
     expired: bool = False  # 回答受付終了 (shown only when the filter asks for them)
+    tags: list[str] = field(default_factory=list)  # the thread's tag names, in name order
 
 
 @dataclass
@@ -69,10 +70,14 @@ class SearchResults:
         return self.page < self.pages
 
 
+# The search_documents columns a result's snippet and title are made from.
+_PARTS = ("title", "body", "best_answer", "answers", "norm_title", "norm_body", "norm_best_answer", "norm_answers")
+
+
 class _Parts:
     """A search document with the tags cut off the body (tags are shown as links)."""
 
-    def __init__(self, doc: SearchDocument, tags: list[str]):
+    def __init__(self, doc, tags: list[str]):
         self.title, self.best_answer, self.answers = doc.title, doc.best_answer, doc.answers
         self.norm_title, self.norm_best_answer = doc.norm_title, doc.norm_best_answer
         self.norm_answers = doc.norm_answers
@@ -116,20 +121,28 @@ def search_threads(text: str, category: str | None, page: int, per_page: int,
         results.nearest = nearest(session, query, category, expired)
     if not page_ids:
         return results
-    questions = {q.id: q for q in session.scalars(sa.select(Question).where(Question.id.in_(page_ids)))}
-    docs = {d.question_id: d for d in session.scalars(
-        sa.select(SearchDocument).where(SearchDocument.question_id.in_(page_ids)))}
+    # The threads with their text (the author joined), then their tags' names: two statements.
+    d = SearchDocument
+    rows = {row[0].id: row for row in session.execute(
+        sa.select(Question, *(getattr(d, c) for c in _PARTS)).join(d, d.question_id == Question.id)
+        .where(Question.id.in_(page_ids)).options(sa.orm.lazyload(Question.tags)))}
+    tags: dict[int, list[str]] = {}
+    for qid, name in session.execute(
+            sa.select(question_tags.c.question_id, Tag.name).join(Tag, Tag.id == question_tags.c.tag_id)
+            .where(question_tags.c.question_id.in_(page_ids)).order_by(Tag.name)):
+        tags.setdefault(qid, []).append(name)
     marks = ranked.plan.marks
     for position, qid in enumerate(page_ids, start):
-        question, doc = questions.get(qid), docs.get(qid)
-        if question is None or doc is None:
+        if qid not in rows:
             continue
-        part, snippet = snippet_for(_Parts(doc, [t.name for t in question.tags]), marks)
+        question, doc = rows[qid][0], rows[qid]
+        names = tags.get(qid, [])
+        part, snippet = snippet_for(_Parts(doc, names), marks)
         title = highlight(doc.title, marks, window=200) or Markup.escape(doc.title)
         # The thread's own counters (visible answers, their helpful marks), kept on every write.
         results.items.append(SearchResult(question, part, snippet, title, question.answer_count,
                                           question.helpful_count, partial=position >= ranked.head,
-                                          expired=question.status == "expired"))
+                                          expired=question.status == "expired", tags=names))
     return results
 
 

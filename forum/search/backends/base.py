@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
+from ...models import Question, SearchDocument
 from ..query import ParsedQuery
 
 # search_documents columns in ranking order.
@@ -110,6 +112,18 @@ class SearchBackend(ABC):
         `limit` (see candidates.py): every group ("all") or some group ("any") has one of its
         alternatives as a substring of a field (the title only: `title_only`), and no
         exclude is in any field; 回答受付終了 threads only with `expired`."""
+
+    def scoring_rows(self, session: DbSession, ids: Sequence[int], chars: int) -> list[tuple]:
+        """(question_id, created_at, norm_title, norm_body, norm_best_answer, norm_answers,
+        helpful marks) of these threads, each field cut to its first `chars` characters
+        (what ranking scores). Two statements: joined, SQLite reads each question's whole
+        row (its body and stored HTML come before the counters)."""
+        d = SearchDocument
+        helpful = dict(session.execute(sa.select(Question.id, Question.helpful_count)
+                                       .where(Question.id.in_(ids))).all())
+        cols = [sa.func.substr(getattr(d, c), 1, chars) for c in NORM_COLUMNS]
+        return [(*row, helpful.get(row[0]) or 0)
+                for row in session.execute(sa.select(d.question_id, d.created_at, *cols).where(d.question_id.in_(ids)))]
 
     @abstractmethod
     def explain(self, session: DbSession, query: ParsedQuery) -> str:

@@ -4,7 +4,7 @@ text, and no exclude is; newest first, at most `limit`. A group is one query wor
 spellings and synonyms. The SQL finds them through each engine's bigram index and rechecks
 what the index cannot prove on search_documents (`d`), so the rows are exact on both.
 """
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -13,6 +13,7 @@ from . import postgres_sql, sqlite_tiers, term_stats
 from .base import NORM_COLUMNS, TIERS, DbSession
 
 Groups = Sequence[Sequence[str]]
+Fetch = Callable[[str, dict], list[tuple]]
 # 回答受付終了 threads are indexed but searched only when asked for (few rows: a hashed set).
 NOT_EXPIRED = "{0} NOT IN (SELECT id FROM questions WHERE status = 'expired')"
 PROBE_ROWS = postgres_sql.PROBE_ROWS
@@ -86,7 +87,9 @@ def sqlite_candidates(session: DbSession, groups: Groups, excludes: Sequence[str
 
 def postgres_candidates(session: DbSession, groups: Groups, excludes: Sequence[str], mode: str,
                         title_only: bool, category: str | None, limit: int,
-                        settings: str, expired: bool = False) -> list[tuple[int, str]]:
+                        fetch: Fetch, expired: bool = False) -> list[tuple[int, str]]:
+    """`fetch(sql, params)`: the statement's rows, run with the search settings in the same
+    round trip, prepared (PostgresBackend._fetch)."""
     planned = _planned(groups)
     if not planned:
         return []
@@ -122,8 +125,7 @@ def postgres_candidates(session: DbSession, groups: Groups, excludes: Sequence[s
     if rare:
         params["qi"] = "(" + " & ".join(group_query(g) for g in rare) + ")"
     sql = _postgres_sql(row_conds, text_conds, bool(rare))
-    session.execute(sa.text(settings))
-    rows = sorted(session.execute(sa.text(sql), params), key=lambda r: -r[2])
+    rows = sorted(fetch(sql, params), key=lambda r: -r[2])
     return [(r[0], r[1]) for r in rows]
 
 

@@ -45,6 +45,13 @@ SETTINGS = ("SELECT set_config('jit', 'off', true), set_config('enable_seqscan',
             "set_config('max_parallel_workers_per_gather', '0', true), "
             "set_config('plan_cache_mode', 'force_generic_plan', true)")
 
+# What ranking scores of each candidate (SearchBackend.scoring_rows).
+_SCORING_ROWS = (
+    "SELECT d.question_id, d.created_at, substr(d.norm_title, 1, :chars), substr(d.norm_body, 1, :chars), "
+    "substr(d.norm_best_answer, 1, :chars), substr(d.norm_answers, 1, :chars), q.helpful_count "
+    "FROM search_documents d JOIN questions q ON q.id = d.question_id "
+    "WHERE d.question_id = ANY(CAST(:ids AS integer[]))")
+
 # A row of matches_sql: (kind, question_id, sort_key, category, tier, count).
 Row = tuple
 
@@ -135,21 +142,36 @@ class PostgresBackend(SearchBackend):
     def _fetch(self, session: DbSession, sql: str, params: dict, settings: bool = False) -> list[tuple]:
         """Run one statement on the driver connection, prepared; `settings`: SETTINGS
         first, in the same round trip (a pipeline)."""
-        raw = _driver(session)
+        conn = session.connection()
+        raw = cast(psycopg.Connection, conn.connection.driver_connection)
         sql = _NAMED_PARAM.sub(r"%(\1)s", sql)
+        # Reported to the engine's statement listeners as SQLAlchemy's own statements are
+        # (statement counts, logs), though sent past it.
+        sent = [(SETTINGS, {}), (sql, params)] if settings else [(sql, params)]
         with raw.cursor() as cur:
+            for statement, values in sent:
+                conn.dispatch.before_cursor_execute(conn, cur, statement, values, None, False)
             if settings:
                 with raw.pipeline():
                     cur.execute(SETTINGS, prepare=True)
                     cur.execute(sql, params, prepare=True)
             else:
                 cur.execute(sql, params, prepare=True)
-            return cur.fetchall()
+            rows = cur.fetchall()
+            for statement, values in sent:
+                conn.dispatch.after_cursor_execute(conn, cur, statement, values, None, False)
+            return rows
 
     def candidates(self, session: DbSession, groups, excludes, mode="all", title_only=False,
                    category=None, limit=100, expired=False) -> list[tuple[int, str]]:
-        return postgres_candidates(session, groups, excludes, mode, title_only, category, limit, SETTINGS,
+        return postgres_candidates(session, groups, excludes, mode, title_only, category, limit,
+                                   lambda sql, params: self._fetch(session, sql, params, settings=True),
                                    expired=expired)
+
+    def scoring_rows(self, session: DbSession, ids, chars: int) -> list[tuple]:
+        """One prepared statement, the helpful marks joined (one round trip, the ids as one
+        array parameter)."""
+        return self._fetch(session, _SCORING_ROWS, {"ids": list(ids), "chars": chars}, settings=True)
 
     def explain(self, session: DbSession, query: ParsedQuery) -> str:
         """The generic plans that searches use, of the matches statement and of the page
