@@ -13,13 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import badges, pagecache
-from ..database.bulk import insert_many
+from ..database.bulk import insert_many, sqlite_time
 from ..database.deferred import DeferredIndexes
 from ..extensions import db
-from ..models import Answer, Question, Tag, User, question_tags
+from ..models import Answer, Question, Tag, User, utcnow
 from ..models.counters import minutes_from
 from ..search import index
-from .records import best_answer, prepared
+from .records import ANSWER_COLUMNS, QUESTION_COLUMNS, prepared
 
 # Threads per batch (and per commit outside a single-transaction load): larger batches cost
 # fewer SQLite commits, each of which writes the pages the batch touched to the WAL.
@@ -33,6 +33,8 @@ LOADED_TABLES = ["questions", "answers", "question_tags", "search_documents", "s
 # From this many lines the lines are prepared in worker processes (starting one costs
 # about a second), one per CPU, while this process writes.
 PARALLEL_LINES = 5_000
+# Values per IN list on SQLite (older builds allow 999 bound parameters).
+_SQLITE_IN = 900
 # How an export names a thread that was written in this forum (it has no external_id).
 _NATIVE_ID = re.compile(r"sodan-(\d{1,9})")
 
@@ -44,32 +46,62 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _matching(conn, table: str, column: str, values, key: str | None = None) -> list[tuple]:
+    """(column, key) of the rows of `table` whose `column` is one of `values` (key: id by
+    default), straight through the driver, in one statement with an array on PostgreSQL: an IN list
+    of thousands of bound values cost more to build than to run (on SQLite, a statement
+    per _SQLITE_IN values)."""
+    key = key or "id"
+    if conn.dialect.name == "postgresql":
+        sql = f"SELECT {column}, {key} FROM {table} WHERE {column} = ANY(%s)"  # nosec B608 # names are ours
+        return conn.exec_driver_sql(sql, (list(values),)).all()
+    values, rows = list(values), []
+    for start in range(0, len(values), _SQLITE_IN):  # within any SQLite's bound-parameter limit
+        chunk = tuple(values[start:start + _SQLITE_IN])
+        sql = f"SELECT {column}, {key} FROM {table} WHERE {column} IN ({', '.join('?' * len(chunk))})"  # nosec B608
+        rows.extend(conn.exec_driver_sql(sql, chunk).all())
+    return rows
+
+
 class _IdsByName:
     """Ids of users or tags by name for one import, inserting the missing ones; what a batch
     looked up is remembered, so a name costs one lookup per import, not one per batch."""
 
-    def __init__(self, model, name_column, new_row: Callable[[str], dict]):
-        self.model, self.column, self.new_row = model, name_column, new_row
+    def __init__(self, table: sa.Table, name_column: str, new_row: Callable[[str], dict]):
+        self.table, self.column, self.new_row = table, name_column, new_row
         self.known: dict[str, int] = {}
 
     def lookup(self, names: set[str]) -> dict[str, int]:
         missing = names - self.known.keys()
         if missing:
-            select = sa.select(self.column, self.model.id)
-            found: dict[str, int] = dict(db.session.execute(select.where(self.column.in_(missing))).all())
+            conn = db.session.connection()
+            found: dict[str, int] = dict(_matching(conn, self.table.name, self.column, missing))
             new = sorted(missing - found.keys())
             if new:
-                db.session.execute(sa.insert(self.model), [self.new_row(n) for n in new])
-                found.update(db.session.execute(select.where(self.column.in_(new))).all())
+                insert_many(conn, self.table, [self.new_row(n) for n in new])
+                found.update(_matching(conn, self.table.name, self.column, new))
             self.known.update(found)
         return self.known
 
 
-def _status_before_close(record: dict) -> str | None:
-    """A closed import reopens to resolved when it has a best answer, else to open."""
-    if record["status"] != "closed":
-        return None
-    return "resolved" if best_answer(record) else "open"
+def _same(value):
+    return value
+
+
+def _insert_rows(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Rows of values as the driver takes them (records._with_rows), in `columns` order:
+    COPY on PostgreSQL, one executemany on SQLite."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # nosec B608 # names are ours
 
 
 def _reserve_ids(conn, table: sa.Table, n: int) -> list[int]:
@@ -86,24 +118,27 @@ def _reserve_ids(conn, table: sa.Table, n: int) -> list[int]:
     return list(range(start + 1, start + n + 1))
 
 
-def _existing_ids(external_ids: list[str]) -> set[str]:
+def _existing_ids(conn, external_ids: list[str]) -> set[str]:
     """The external ids already in this forum: imported ones, and 'sodan-<id>', the name
     an export gives a thread written here (so an export fed back adds nothing)."""
-    imported = db.session.scalars(sa.select(Question.external_id).where(Question.external_id.in_(external_ids)))
-    found = {e for e in imported if e is not None}  # IN never matches NULL: this only narrows the type
+    found = {e for e, _ in _matching(conn, "questions", "external_id", external_ids)}
     native = {int(m.group(1)): e for e in external_ids if (m := _NATIVE_ID.fullmatch(e))}
     if native:
-        found.update(native[i] for i in db.session.scalars(
-            sa.select(Question.id).where(Question.id.in_(native), Question.external_id.is_(None))))
+        found.update(native[i] for i, external_id in _matching(conn, "questions", "id", native, key="external_id")
+                     if external_id is None)
     return found
 
 
 class _Importer:
     """Writes batches of prepared records (see records.prepare_lines)."""
 
-    def __init__(self):
-        self.users = _IdsByName(User, User.username, lambda name: {"username": name, "role": "member"})
-        self.tags = _IdsByName(Tag, Tag.name, lambda name: {"name": name})
+    def __init__(self, foreign_keys_set_aside: bool = False):
+        self.foreign_keys_set_aside = foreign_keys_set_aside
+        # The row the ORM writes for User(username=name): its defaults (models/user.py).
+        self.users = _IdsByName(User.__table__, "username",
+                                lambda name: {"username": name, "role": "member", "is_veteran": False, "bio": "",
+                                              "created_at": utcnow(), "locale": "ja"})
+        self.tags = _IdsByName(Tag.__table__, "name", lambda name: {"name": name})
         self.veterans: set[int] = set()  # of the user ids below: those holding the 先輩 badge
         self.veterans_known: set[int] = set()
 
@@ -111,78 +146,63 @@ class _Importer:
         """Which of these members hold the 先輩 badge now (members made by this import do not)."""
         unknown = user_ids - self.veterans_known
         if unknown:
-            self.veterans.update(db.session.scalars(
-                sa.select(User.id).where(User.id.in_(sorted(unknown)), User.is_veteran.is_(True))))
+            rows = _matching(db.session.connection(), "users", "id", sorted(unknown), key="is_veteran")
+            self.veterans.update(user_id for user_id, veteran in rows if veteran)
             self.veterans_known |= unknown
         return self.veterans
 
     @staticmethod
-    def _first_answers(asked, asker: int, answers: list[tuple[int, Any]], veterans: set[int]) -> dict:
-        """questions.first_answer_at and first_veteran_answer_at as counters.first_answers_statement
-        dates them (imported answers are all visible): the first answer by someone other than
-        the asker, and the first such one by a 先輩; computed here, not by a statement that
-        reads every thread's answers again."""
-        others = [(when, author) for author, when in answers if author != asker]
-        first = min((w for w, _ in others), default=None)
-        veteran = min((w for w, a in others if a in veterans), default=None)
-        return {"first_answer_at": first, "first_veteran_answer_at": veteran,
-                "first_answer_minutes": minutes_from(asked, first),
-                "first_veteran_answer_minutes": minutes_from(asked, veteran)}
+    def _first_veteran_answer(record: dict, users: dict[str, int], veterans: set[int], stamp) -> tuple:
+        """questions.first_veteran_answer_at and its minutes, as counters.first_answers_statement
+        dates them: the first answer by someone other than the asker who holds the 先輩 badge."""
+        first = min((when for author, when in record["answered"] if users[author] in veterans), default=None)
+        return stamp(first), minutes_from(record["created_at"], first)
 
     def write_batch(self, records: list[dict]) -> int:
         """Insert one batch of new threads with their answers and search documents; returns
-        how many were new. Core executemany / COPY with ids reserved up front: ORM objects
-        and per-thread index.refresh cost several times more at 100,000 threads."""
-        existing = _existing_ids([r["external_id"] for r in records])
+        how many were new. executemany / COPY of the rows the workers prepared
+        (records._with_rows), with ids reserved up front: ORM objects and per-thread
+        index.refresh cost several times more at 100,000 threads."""
+        conn = db.session.connection()
+        # A question's best answer is written with it where the foreign keys were set aside
+        # (a fresh load); else one UPDATE sets the best answers once the answers are in.
+        # (Deferring SQLite's checks to the commit instead costs a scan of the questions per
+        # answer: no index leads with best_answer_id.)
+        best_in_insert = self.foreign_keys_set_aside
+        existing = _existing_ids(conn, [r["external_id"] for r in records])
         records = [r for r in records if r["external_id"] not in existing]
         if not records:
             return 0
-        users = self.users.lookup({r["author"] for r in records} | {a["author"] for r in records for a in r["answers"]})
+        users = self.users.lookup({r["author"] for r in records}
+                                  | {author for r in records for author, _ in r["answer_rows"]})
         tags = self.tags.lookup({t for r in records for t in r["tags"]})
         veterans = self._veterans(set(users.values()))
-        conn = db.session.connection()
         question_ids = _reserve_ids(conn, Question.__table__, len(records))
-        answer_count = sum(len(r["answers"]) for r in records)
-        answer_ids = iter(_reserve_ids(conn, Answer.__table__, answer_count) if answer_count else ())
-        question_rows: list[dict] = []
-        answer_rows: list[dict] = []
-        tag_rows: list[dict] = []
+        answer_count = sum(len(r["answer_rows"]) for r in records)
+        answer_ids = _reserve_ids(conn, Answer.__table__, answer_count) if answer_count else []
+        stamp = sqlite_time if conn.dialect.name == "sqlite" else _same
+        question_rows: list[tuple] = []
+        answer_rows: list[tuple] = []
+        tag_rows: list[tuple] = []
+        bests: list[tuple[int, int]] = []
+        position = 0
+        no_veteran = (None, None)
         for r, qid in zip(records, question_ids, strict=True):
-            created = r["created_at"]
-            last = max([created] + [a["created_at"] for a in r["answers"]])
-            closed = r["status"] == "closed"
-            best = best_answer(r)
-            best_id = None
-            for a in r["answers"]:
-                answer_id = next(answer_ids)
-                if a is best:
-                    best_id = answer_id
-                answer_rows.append({"id": answer_id, "question_id": qid, "author_id": users[a["author"]],
-                                    "body": a["body"], "body_html": a["body_html"], "created_at": a["created_at"],
-                                    "updated_at": a["created_at"], "is_hidden": False})
-            question_rows.append({
-                "id": qid, "external_id": r["external_id"], "author_id": users[r["author"]],
-                "category": r["category"], "asker_type": r["asker_type"], "title": r["title"],
-                "body": r["body"], "body_html": r["body_html"], "status": r["status"],
-                "created_at": created, "updated_at": last,
-                "is_hidden": False, "best_answer_id": None, "_best": best_id,
-                "answer_count": len(r["answers"]),  # imported answers are all visible
-                "resolved_at": last if r["status"] == "resolved" else None,
-                "close_reason": r["close_reason"] if closed else None,
-                "close_note": r["close_note"] if closed else None,
-                "closed_at": last if closed else None,
-                "status_before_close": _status_before_close(r),
-                **self._first_answers(created, users[r["author"]],
-                                      [(users[a["author"]], a["created_at"]) for a in r["answers"]], veterans),
-            })
-            tag_rows.extend({"question_id": qid, "tag_id": tags[t]} for t in r["tags"])
-        # Questions first without their best answer (answers reference questions), then one
-        # statement sets the best answers.
-        bests = [(row["id"], row.pop("_best")) for row in question_rows]
-        insert_many(conn, Question.__table__, question_rows)
-        insert_many(conn, Answer.__table__, answer_rows)
-        self._set_best_answers(conn, [(qid, best) for qid, best in bests if best is not None])
-        insert_many(conn, question_tags, tag_rows)
+            rows = r["answer_rows"]
+            ids = answer_ids[position:position + len(rows)]
+            position += len(rows)
+            answer_rows.extend([(aid, qid, users[author], *row) for aid, (author, row) in zip(ids, rows, strict=True)])
+            best_id = None if r["best"] is None else ids[r["best"]]
+            if best_id is not None and not best_in_insert:
+                bests.append((qid, best_id))
+                best_id = None
+            firsts = self._first_veteran_answer(r, users, veterans, stamp) if veterans else no_veteran
+            question_rows.append((qid, users[r["author"]], best_id, *firsts, *r["question_row"]))
+            tag_rows.extend([(qid, tags[t]) for t in r["tags"]])
+        _insert_rows(conn, "questions", QUESTION_COLUMNS, question_rows)
+        _insert_rows(conn, "answers", ANSWER_COLUMNS, answer_rows)
+        self._set_best_answers(conn, bests)
+        _insert_rows(conn, "question_tags", ("question_id", "tag_id"), tag_rows)
         documents, index_data = [], []
         for r, qid in zip(records, question_ids, strict=True):
             if "document" in r:
@@ -203,13 +223,8 @@ class _Importer:
                         "CAST(:bests AS integer[])) AS v(qid, best) WHERE questions.id = v.qid"),
                 {"qids": [q for q, _ in pairs], "bests": [b for _, b in pairs]},
             )
-        else:
-            questions = Question.__table__
-            conn.execute(  # updated_at written back as it is: its onupdate would stamp the import's time
-                sa.update(questions).where(questions.c.id == sa.bindparam("qid"))
-                .values(best_answer_id=sa.bindparam("best"), updated_at=questions.c.updated_at),
-                [{"qid": q, "best": b} for q, b in pairs],
-            )
+        else:  # updated_at written back as it is (no onupdate here, unlike the ORM's UPDATE)
+            conn.exec_driver_sql("UPDATE questions SET best_answer_id = ? WHERE id = ?", [(b, q) for q, b in pairs])
 
 
 def _forum_is_empty() -> bool:
@@ -237,7 +252,7 @@ def import_lines(lines: Iterable[str], progress: Callable[[int], None] | None = 
     # and are written out and read back mid-load.
     fresh = bulk and engine == "postgresql" and _forum_is_empty()
     deferred = DeferredIndexes(db.session.connection(), LOADED_TABLES) if fresh else None
-    importer = _Importer()
+    importer = _Importer(foreign_keys_set_aside=deferred is not None)
     batch: list[dict] = []
 
     def flush_batch():

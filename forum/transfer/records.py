@@ -10,7 +10,9 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from multiprocessing import get_all_start_methods, get_context
 
+from ..database.bulk import sqlite_time
 from ..models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
+from ..models.counters import minutes_from
 from ..search.backends import backend_named
 from ..search.index import document_row
 from ..text import stored_html
@@ -120,6 +122,61 @@ def _with_html(record: dict) -> None:
         answer["body_html"] = stored_html(answer["body"])
 
 
+# The columns of the rows _with_rows prepares: the writer puts the ones that need the
+# database first (ids, and the first 先輩 answer, which depends on who holds the badge).
+QUESTION_COLUMNS = (
+    "id", "author_id", "best_answer_id", "first_veteran_answer_at", "first_veteran_answer_minutes",
+    "external_id", "category", "asker_type", "title", "body", "body_html", "status", "created_at",
+    "updated_at", "is_hidden", "answer_count", "resolved_at", "close_reason", "close_note", "closed_at",
+    "status_before_close", "first_answer_at", "first_answer_minutes",
+)
+ANSWER_COLUMNS = ("id", "question_id", "author_id", "body", "body_html", "created_at", "updated_at", "is_hidden")
+
+
+def _status_before_close(record: dict) -> str | None:
+    """A closed import reopens to resolved when it has a best answer, else to open."""
+    if record["status"] != "closed":
+        return None
+    return "resolved" if best_answer(record) else "open"
+
+
+def _with_rows(record: dict, engine: str) -> None:
+    """The thread's questions and answers rows as the writer stores them, but for what
+    needs the database (QUESTION_COLUMNS[:5], ANSWER_COLUMNS[:3]): values as the engine
+    takes them (SQLite: times as its text), so the writer adds ids and sends them on.
+    The answers' texts leave the record (they are in the rows); "answered" keeps, for the
+    first 先輩 answer, who answered when (others than the asker), "best" the best one's index."""
+    stamp = sqlite_time if engine == "sqlite" else _same
+    hidden = 0 if engine == "sqlite" else False
+    created, status, answers = record["created_at"], record["status"], record["answers"]
+    last = max([created] + [a["created_at"] for a in answers])
+    closed = status == "closed"
+    best = best_answer(record)
+    # The first answer by someone else than the asker (imported answers are all visible), as
+    # counters.first_answers_statement dates it: names are unique, as the ids they map to.
+    answered = [(a["author"], a["created_at"]) for a in answers if a["author"] != record["author"]]
+    first = min((when for _, when in answered), default=None)
+    record["question_row"] = (
+        record["external_id"], record["category"], record["asker_type"], record["title"], record["body"],
+        record["body_html"], status, stamp(created), stamp(last), hidden,
+        len(answers),  # imported answers are all visible
+        stamp(last) if status == "resolved" else None,
+        record["close_reason"] if closed else None, record["close_note"] if closed else None,
+        stamp(last) if closed else None, _status_before_close(record),
+        stamp(first), minutes_from(created, first),
+    )
+    record["answer_rows"] = [(a["author"], (a["body"], a["body_html"], stamp(a["created_at"]),
+                                            stamp(a["created_at"]), hidden)) for a in answers]
+    record["best"] = next((i for i, a in enumerate(answers) if a is best), None)
+    record["answered"] = answered
+    for key in ("answers", "body", "body_html", "title", "close_note"):
+        del record[key]
+
+
+def _same(value):
+    return value
+
+
 def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tuple[int, dict | str]]:
     """(line number, prepared record or the reason it is refused) for each non-blank line."""
     out: list[tuple[int, dict | str]] = []
@@ -134,6 +191,7 @@ def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tu
         _with_html(record)
         if record["status"] == "resolved":  # imported threads are never hidden
             _with_search_document(record, engine)
+        _with_rows(record, engine)
         out.append((number, record))
     return out
 

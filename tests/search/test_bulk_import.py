@@ -182,3 +182,107 @@ def test_an_imported_thread_keeps_its_last_activity_time(app):
     assert edge.updated_at.isoformat() == "2024-01-01T01:00:00+00:00"  # 10:00 JST, its last answer
     closed = db.session.scalar(sa.select(Question).where(Question.external_id == "edge-2"))
     assert closed.updated_at.isoformat() == "2024-02-01T09:00:00+00:00"
+
+
+def _expected_rows(lines: list[str]) -> tuple[dict, dict]:
+    """What each imported thread's questions and answers rows hold, from the file alone (the
+    rule the writer follows, spelled out once here): by external id, and by (external id,
+    position of the answer)."""
+    from datetime import UTC, datetime
+
+    from forum.text import stored_html
+
+    def when(value: str) -> datetime:
+        parsed = datetime.fromisoformat(value)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+    questions, answers = {}, {}
+    for line in lines:
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue
+        created = when(r["created_at"])
+        found = r.get("answers") or []
+        last = max([created] + [when(a["created_at"]) for a in found])
+        best = next((i for i, a in enumerate(found) if a.get("best")), None)
+        status = r.get("status", "open")
+        questions[r["external_id"]] = {
+            "author": r["author"], "category": r["category"], "asker_type": r.get("asker_type", "lancer"),
+            "title": r["title"], "body": r["body"], "body_html": stored_html(r["body"]), "status": status,
+            "created_at": created, "updated_at": last, "is_hidden": False, "answer_count": len(found),
+            "resolved_at": last if status == "resolved" else None,
+            "closed_at": last if status == "closed" else None,
+            "close_reason": (r.get("close_reason") or "other") if status == "closed" else None,
+            "close_note": (r.get("close_note") or "") if status == "closed" else None,
+            "status_before_close": ("resolved" if best is not None else "open") if status == "closed" else None,
+            "best": best,
+        }
+        for i, a in enumerate(found):
+            answers[(r["external_id"], i)] = {
+                "author": a["author"], "body": a["body"], "body_html": stored_html(a["body"]),
+                "created_at": when(a["created_at"]), "updated_at": when(a["created_at"]), "is_hidden": False,
+            }
+    return questions, answers
+
+
+def _stored_rows() -> tuple[dict, dict]:
+    from forum.models import Answer, User
+
+    names = dict(db.session.execute(sa.select(User.id, User.username)).all())
+    questions, answers = {}, {}
+    for q in db.session.scalars(sa.select(Question).order_by(Question.id)):
+        mine = db.session.scalars(sa.select(Answer).where(Answer.question_id == q.id).order_by(Answer.id)).all()
+        questions[q.external_id] = {
+            "author": names[q.author_id], "category": q.category, "asker_type": q.asker_type, "title": q.title,
+            "body": q.body, "body_html": q.body_html, "status": q.status, "created_at": q.created_at,
+            "updated_at": q.updated_at, "is_hidden": q.is_hidden, "answer_count": q.answer_count,
+            "resolved_at": q.resolved_at, "closed_at": q.closed_at, "close_reason": q.close_reason,
+            "close_note": q.close_note, "status_before_close": q.status_before_close,
+            "best": next((i for i, a in enumerate(mine) if a.id == q.best_answer_id), None),
+        }
+        for i, a in enumerate(mine):
+            answers[(q.external_id, i)] = {
+                "author": names[a.author_id], "body": a.body, "body_html": a.body_html, "created_at": a.created_at,
+                "updated_at": a.updated_at, "is_hidden": a.is_hidden,
+            }
+    return questions, answers
+
+
+def _new_members() -> list[tuple]:
+    """Every column of the members an import made but their id, name and creation time."""
+    from forum.models import User
+
+    skip = {"id", "username", "created_at"}
+    columns = [c for c in User.__table__.c if c.name not in skip]
+    return sorted(set(db.session.execute(sa.select(*columns)).all()))
+
+
+def test_the_rows_workers_prepare_are_what_the_file_says(app, monkeypatch):
+    """The workers prepare each thread's rows (records._with_rows) and the writer adds ids:
+    the stored questions and answers hold what the file says, serial or parallel, in
+    batches or in one load, and the members it makes are what User(username=...) is."""
+    from forum.models import User
+
+    monkeypatch.setattr(import_records, "CHUNK", 9)
+    monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "BULK_LINES", 10)  # a fresh bulk load (one transaction on PostgreSQL)
+    lines = _lines()
+    report = transfer.import_lines(lines, workers=2)
+    db.session.commit()
+    assert (report.imported, len(report.errors)) == (62, 1)
+    assert _stored_rows() == _expected_rows(lines)
+    assert _stored_rows()[0]["edge-1"]["best"] == 1  # the first of the two flagged best
+    made = _new_members()
+    db.session.add(User(username="made_by_the_orm"))
+    db.session.commit()
+    assert made == _new_members()  # the ORM's member has the same columns as every imported one
+
+    # Batch by batch into a forum that has threads (the UPDATE that sets best answers).
+    monkeypatch.setattr(transfer, "BULK_LINES", 10_000)
+    more = [line.replace('"bench-', '"more-') for line in lines[:30]]
+    transfer.import_lines(more, workers=1)
+    db.session.commit()
+    questions, answers = _stored_rows()
+    expected_q, expected_a = _expected_rows(lines + more)
+    assert questions == expected_q and answers == expected_a
