@@ -286,3 +286,33 @@ def test_the_rows_workers_prepare_are_what_the_file_says(app, monkeypatch):
     questions, answers = _stored_rows()
     expected_q, expected_a = _expected_rows(lines + more)
     assert questions == expected_q and answers == expected_a
+
+
+def test_the_bulk_index_is_what_the_per_thread_path_writes(app, monkeypatch):
+    """A large import writes the engine's index rows in bulk (SQLite: FTS5 tokens as UTF-8
+    cast back to text; PostgreSQL: tsvectors in COPY's binary form); a thread written on the
+    site is indexed by index.refresh (SQLite's triggers; PostgreSQL's INSERT of an array).
+    Both must give the same index rows and search results."""
+    from forum.search import index
+    from forum.search.backends import backend_for
+
+    monkeypatch.setattr(import_records, "CHUNK", 9)
+    monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "BULK_LINES", 10)
+    transfer.import_lines(_lines(), workers=2)
+    db.session.commit()
+    documents, rows, results = _documents(), _index_rows(), _results()
+    assert len(rows) == 61 and all(hits for _, hits in results.values())
+
+    backend = backend_for(db.session)
+    backend.clear(db.session)
+    db.session.commit()
+    assert _index_rows() == []
+    for question in db.session.scalars(sa.select(Question).order_by(Question.id)):
+        index.refresh(question)
+    backend.rebuild(db.session)  # PostgreSQL: clear() dropped the GIN index
+    db.session.commit()
+    db.session.expire_all()
+    assert _documents() == documents
+    assert _index_rows() == rows
+    assert _results() == results
