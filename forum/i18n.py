@@ -49,6 +49,12 @@ def _translations():
     return translations
 
 
+def request_translations():
+    """The catalogue `_()` translates with here and now (Flask-Babel's: a NullTranslations
+    outside an app context)."""
+    return _translations()
+
+
 def translate(string: str) -> str:
     """Flask-Babel's gettext without variables, through the kept translations: what the
     labels' lazy strings call each time a page shows one."""

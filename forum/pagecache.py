@@ -323,7 +323,22 @@ def serve_from_cache() -> Response | None:
         return None
     response = _from_cache(entry, _etag(key))
     response.headers["X-Page-Cache"] = "hit"
+    g.setdefault(_SERVED, key)
     return _public(response)
+
+
+_SERVED = "page_cache_served"  # flask.g: the key of the kept page this response is
+
+
+def served_key() -> str | None:
+    """The cache key of the page this response is, when it is a kept guest page (a hit, or a
+    miss just kept): the same bytes for everyone, until the next write."""
+    return g.get(_SERVED)
+
+
+def store() -> LocalStore | RedisStore | None:
+    """Where this app keeps its pages (None when the page cache is off)."""
+    return current_app.extensions.get(_STORE)
 
 
 def guest_cached(view):
@@ -344,6 +359,7 @@ def guest_cached(view):
             key, pickle.dumps((response.status_code, response.mimetype, response.get_data())))
         response.set_etag(_etag(key))
         response.headers["X-Page-Cache"] = "miss"
+        g.setdefault(_SERVED, key)
         return _public(response)
 
     cached.guest_cached = True  # type: ignore[attr-defined]

@@ -61,6 +61,15 @@ def test_thread_page_meta_and_qapage_json_ld_validate(app, client, forum_content
     assert entity["author"]["name"] == "alice"
 
 
+def test_a_members_thread_page_goes_without_json_ld_and_link_previews(client, auth, forum_content):
+    """Search engines and link previews read as guests; a signed-in member's page is never indexed."""
+    make_user("reader")
+    auth.login("reader")
+    page = text(client.get(f"/questions/{forum_content['resolved'].id}"))
+    assert not _json_ld(page) and "og:title" not in page and "twitter:card" not in page
+    assert '<link rel="canonical"' in page and '<meta name="description" content="キャンセルした仮払いについて">' in page
+
+
 def test_closed_and_hidden_threads_are_noindex(client, auth, forum_content):
     closed = text(client.get(f"/questions/{forum_content['closed'].id}"))
     assert '<meta name="robots" content="noindex">' in closed and not _json_ld(closed)
@@ -154,7 +163,8 @@ def test_openapi_document_holds_against_the_running_app(app, forum_content):
         @settings(max_examples=12, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
                   suppress_health_check=list(HealthCheck))
         def check(case):
-            case.call_and_validate()
+            # Schemathesis's WSGI client asks for compressed bodies and cannot read zstd.
+            case.call_and_validate(headers={"Accept-Encoding": "identity"})
 
         check()
     assert db.session.get(Question, forum_content["resolved"].id) is not None
