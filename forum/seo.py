@@ -4,8 +4,9 @@ Shared by the thread page, the sitemap, the feeds and the API, below the feature
 """
 from datetime import UTC
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, request
 
+from .template_urls import url_for
 from .text import plain_text
 
 DESCRIPTION_LENGTH = 120

@@ -5,43 +5,78 @@ forms), and Flask's `url_for` costs 15-20 µs in a template: the proxies to the 
 request, then Werkzeug trying the endpoint's rules. Two shortcuts, and Flask's own `url_for`
 for everything else:
 
-- a route whose only variables are integers (`/questions/<int:question_id>/answers`) is a
-  format string: given exactly those variables, as ints, the URL is the format filled in
-  (Werkzeug's integer converter writes `str(int)` too);
-- any other URL a process has built is kept (a bounded memo, emptied when full), keyed by the
-  script name it was built under, the endpoint and the values in the order given.
+- a route whose variables are plain integers or plain strings (`/questions/<int:question_id>`,
+  `/users/<username>`) is a format string: given exactly those variables, ints as ints and
+  strings as non-empty strs, the URL is the format filled in with what each variable's own
+  converter writes (its `to_url`, as Werkzeug does), and `_anchor` quoted as Flask quotes it;
+- any other URL a process has built (query strings) is kept (a bounded memo, emptied when
+  full), keyed by the script name it was built under, the endpoint and the values in order.
 
 Only relative URLs take a shortcut: `_external`, `_scheme`, `_method` and relative endpoints
 (".name") always go to Flask. Applications with URL-default functions or host matching are
 not shortened at all (this one has neither; `install` checks).
 """
 import re
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
-from flask import Flask
+from flask import Flask, current_app
 from flask.globals import _cv_request
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 _MEMO_ENTRIES = 4096
-_INT_VARIABLE = re.compile(r"<int:(\w+)>")
-_ANY_VARIABLE = re.compile(r"<[^>]*>")
+_VARIABLE = re.compile(r"<(?:[^>:]+:)?(\w+)>")
+_SAFE_STATIC = re.compile(r"[A-Za-z0-9/_.~-]*")  # static parts Werkzeug writes unchanged
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what Flask's url_for leaves unquoted in an anchor
 
 
-def _int_formats(app: Flask) -> dict[str, tuple[frozenset[str], str]]:
-    """endpoint → (its variables, a format of its path) for endpoints with a single route
-    whose variables are all plain integers."""
+class _Shape:
+    """An endpoint's path as a format, and how each of its variables is written."""
+
+    def __init__(self, path: str, writers: dict[str, tuple[type, Callable[[Any], str]]]):
+        self.path, self.writers = path, writers
+
+    def build(self, values: dict[str, Any]) -> str | None:
+        """The path for exactly these values, or None when one is not what the format takes."""
+        if len(values) != len(self.writers):
+            return None
+        written = {}
+        for name, (kind, to_url) in self.writers.items():
+            value = values.get(name)
+            if not (type(value) is int and value >= 0 if kind is int else type(value) is str and value):
+                return None
+            written[name] = to_url(value)
+        return self.path.format_map(written)
+
+
+def _plain(converter) -> type | None:
+    """int or str when the converter writes a plain integer or string, else None."""
+    if type(converter) is IntegerConverter and not converter.fixed_digits and not converter.signed:
+        return int
+    if type(converter) is UnicodeConverter:
+        return str
+    return None
+
+
+def _shapes(app: Flask) -> dict[str, _Shape]:
+    """endpoint → its shape, for endpoints with a single route whose variables are plain."""
     rules: dict[str, list] = {}
     for rule in app.url_map.iter_rules():
         rules.setdefault(rule.endpoint, []).append(rule)
-    formats = {}
+    shapes = {}
     for endpoint, (rule, *others) in rules.items():
         path = rule.rule
         if others or rule.defaults or rule.host or rule.subdomain or "{" in path or "}" in path:
             continue
-        variables = _INT_VARIABLE.findall(path)
-        if len(variables) != len(_ANY_VARIABLE.findall(path)) or set(variables) != set(rule.arguments):
+        names = _VARIABLE.findall(path)
+        kinds = {name: _plain(rule._converters.get(name)) for name in names}
+        if set(names) != set(rule.arguments) or None in kinds.values() \
+                or not _SAFE_STATIC.fullmatch(_VARIABLE.sub("", path)):
             continue
-        formats[endpoint] = (frozenset(variables), _INT_VARIABLE.sub(r"{\1}", path))
-    return formats
+        writers = {name: (kind, rule._converters[name].to_url) for name, kind in kinds.items()}
+        shapes[endpoint] = _Shape(_VARIABLE.sub(r"{\1}", path), writers)  # type: ignore[arg-type]
+    return shapes
 
 
 class TemplateUrls:
@@ -49,20 +84,23 @@ class TemplateUrls:
 
     def __init__(self, app: Flask):
         self.app = app
-        self.formats = _int_formats(app)
+        self.formats = _shapes(app)
         self.memo: dict[tuple, str] = {}
 
     def __call__(self, endpoint: str, **values: Any) -> str:
         context = _cv_request.get(None)
-        anchor = values.get("_anchor")
         if context is None or context.url_adapter is None or endpoint[:1] == "." \
                 or any(k[:1] == "_" and k != "_anchor" for k in values):
             return self.app.url_for(endpoint, **values)  # mail (no request), or options
         root = context.url_adapter.script_name.rstrip("/")  # as Werkzeug joins it
         shape = self.formats.get(endpoint)
-        if shape is not None and anchor is None and len(values) == len(shape[0]) \
-                and all(type(values.get(name)) is int and values[name] >= 0 for name in shape[0]):
-            return root + shape[1].format_map(values)
+        if shape is not None:
+            anchor = values.pop("_anchor", None)
+            path = shape.build(values)
+            if anchor is not None:
+                values["_anchor"] = anchor
+            if path is not None and (anchor is None or type(anchor) is str):
+                return root + path + ("" if anchor is None else "#" + quote(anchor, safe=_ANCHOR_SAFE))
         key = (root, endpoint, *values.items())
         try:
             url = self.memo.get(key)
@@ -76,8 +114,18 @@ class TemplateUrls:
         return url
 
 
+def url_for(endpoint: str, **values: Any) -> str:
+    """Flask's url_for through the app's TemplateUrls, for code that builds many URLs per page
+    (a thread page's schema.org data names every answer and author)."""
+    urls = current_app.extensions.get(_EXTENSION)
+    return urls(endpoint, **values) if urls is not None else current_app.url_for(endpoint, **values)
+
+
+_EXTENSION = "sodan_template_urls"
+
+
 def install(app: Flask) -> None:
     """Make templates build URLs with TemplateUrls (after every blueprint is registered)."""
     if app.url_default_functions or app.url_map.host_matching:
         return
-    app.jinja_env.globals["url_for"] = TemplateUrls(app)
+    app.jinja_env.globals["url_for"] = app.extensions[_EXTENSION] = TemplateUrls(app)

@@ -1,9 +1,9 @@
 """Templates build the same URLs as Flask's url_for, through the shortcuts of
-forum/template_urls.py (integer-only routes as formats, a memo for the rest)."""
+forum/template_urls.py (routes of plain integers and strings as formats, a memo for the rest)."""
 import pytest
 from flask import render_template_string, url_for
 
-from forum import create_app
+from forum import create_app, template_urls
 from forum.template_urls import TemplateUrls
 from tests.conftest import BASE_CONFIG
 
@@ -16,7 +16,7 @@ def url_app(tmp_path):
 def _value(converter):
     if hasattr(converter, "items"):  # <any(a, b):name>
         return sorted(converter.items)[0]
-    return 7 if "int" in type(converter).__name__.lower() else "名前 a/b"
+    return 7 if "int" in type(converter).__name__.lower() else "名前 a/b?#%"
 
 
 def _cases(app):
@@ -29,13 +29,14 @@ def _cases(app):
         yield rule.endpoint, values
         yield rule.endpoint, {**values, "page": 2}  # an unknown key: a query string
         yield rule.endpoint, {**values, "_anchor": "answer-3"}
+        yield rule.endpoint, {**values, "_anchor": "見出し a/b?#%"}
 
 
 @pytest.mark.parametrize("script_name", ["", "/forum"])
 def test_every_endpoint_builds_what_flask_builds(url_app, script_name):
     urls = url_app.jinja_env.globals["url_for"]
     assert isinstance(urls, TemplateUrls)
-    assert "questions.show" in urls.formats and "users.profile" not in urls.formats
+    assert {"questions.show", "users.profile", "questions.tag"} <= set(urls.formats)
     with url_app.test_request_context("/", environ_base={"SCRIPT_NAME": script_name}):
         cases = list(_cases(url_app))
         assert len(cases) > 150
@@ -49,17 +50,22 @@ def test_values_the_formats_do_not_take_go_to_flask(url_app):
     with url_app.test_request_context("/"):
         assert urls("questions.show", question_id=12) == "/questions/12"
         assert urls("questions.show", question_id="12") == url_for("questions.show", question_id="12")
+        assert urls("users.profile", username=12) == url_for("users.profile", username=12)
+        assert urls("users.profile", username="") == url_for("users.profile", username="")
         assert urls("questions.show", question_id=12, _external=True) == "http://localhost/questions/12"
         assert urls("questions.show", question_id=12, lang=["a", "b"]) == url_for(
             "questions.show", question_id=12, lang=["a", "b"])
         assert render_template_string("{{ url_for('questions.show', question_id=5) }}") == "/questions/5"
+        # What Python code builds through the same shortcuts (the thread page's schema.org data).
+        assert template_urls.url_for("users.profile", username="名前 a") == url_for("users.profile", username="名前 a")
+        assert template_urls.url_for("questions.show", question_id=5, _anchor="answer-2") == "/questions/5#answer-2"
 
 
 def test_the_memo_stays_bounded(url_app):
     urls = url_app.jinja_env.globals["url_for"]
     with url_app.test_request_context("/"):
         for n in range(5000):
-            assert urls("users.profile", username=f"u{n}") == f"/users/u{n}"
+            assert urls("users.profile", username=f"u{n}", page=2) == f"/users/u{n}?page=2"
         assert 0 < len(urls.memo) <= 4096
 
 
