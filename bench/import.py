@@ -7,11 +7,13 @@ PostgreSQL, alternating engines so both see the machine as it was.
     .venv/bin/python bench/import.py --threads 2000           # a smaller corpus (cached too)
 
 The corpus is bench/pages.py's (bench/corpus.py PageCorpus, cached in bench/.cache/). It prints
-threads/s per run and the load average before each; it checks nothing.
+threads/s per run, the load average before each and the CPU time of the command and its
+workers (steadier than the rate on a busy machine); it checks nothing.
 """
 import argparse
 import contextlib
 import os
+import resource
 import secrets
 import shutil
 import sys
@@ -50,6 +52,13 @@ def fresh_database(engine: str, pg_url: str, stack: contextlib.ExitStack) -> str
     return sa.engine.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of the processes this one waited for (the command, with its
+    worker processes, which it waited for), not the database server's."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def one_run(engine: str, data: Path, n: int, pg_url: str) -> float:
     with contextlib.ExitStack() as stack:
         url = fresh_database(engine, pg_url, stack)
@@ -57,12 +66,14 @@ def one_run(engine: str, data: Path, n: int, pg_url: str) -> float:
         env.pop("REDIS_URL", None)
         flask(["db", "upgrade"], env)
         load = os.getloadavg()[0]
+        cpu0 = _children_cpu()
         t0 = time.perf_counter()
         out = flask(["forum", "import", str(data)], env)
         took = time.perf_counter() - t0
         rate = n / took
         print(f"{engine:10s} import {n} threads in {took:5.1f} s = {rate:5.0f} threads/s  "
-              f"(load {load:.2f}; {out.strip().splitlines()[-1]})", flush=True)
+              f"(load {load:.2f}; CPU of the command and its workers {_children_cpu() - cpu0:.1f} s; "
+              f"{out.strip().splitlines()[-1]})", flush=True)
         return rate
 
 
