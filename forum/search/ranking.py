@@ -23,6 +23,7 @@ import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -221,8 +222,15 @@ def rank(session: DbSession, query: ParsedQuery, category: str | None = None, ta
     skip = set(without)
     if not p.groups:
         return Ranked([], 0, 0, {}, False, p)
-    head_rows = backend.candidates(session, p.groups, p.excludes, "all", limit=(cap + 1) if count else POOL,
-                                  expired=expired)
+    head_call: dict[str, Any] = {"groups": p.groups, "excludes": p.excludes, "mode": "all",
+                                 "limit": (cap + 1) if count else POOL, "expired": expired}
+    title_call: dict[str, Any] = {"groups": p.groups, "excludes": p.excludes, "mode": "all", "title_only": True,
+                                  "category": category, "limit": TITLE_POOL, "expired": expired}
+    early_titles = None
+    if backend.likely_frequent(session, p.groups):  # the title candidates will be wanted: same round trip
+        head_rows, early_titles = backend.candidates_batch(session, [head_call, title_call])
+    else:
+        head_rows = backend.candidates(session, **head_call)
     by_category: dict[str, int] = {}
     for _, cat in head_rows:
         by_category[cat] = by_category.get(cat, 0) + 1
@@ -240,8 +248,7 @@ def rank(session: DbSession, query: ParsedQuery, category: str | None = None, ta
         total = len(head_rows)
     head_ids = list(dict.fromkeys(q for q in in_cat[:POOL] if q not in skip))
     if len(in_cat) > min(POOL, cap):  # older title matches are scored too
-        titles = backend.candidates(session, p.groups, p.excludes, "all", title_only=True, category=category,
-                                    limit=TITLE_POOL, expired=expired)
+        titles = early_titles if early_titles is not None else backend.candidates(session, **title_call)
         head_ids.extend(q for q, _ in titles if q not in skip and q not in head_ids)
     tail_ids: list[int] = []
     wider = len(p.groups) > 1 or p.parts or p.synonyms != p.groups

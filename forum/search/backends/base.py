@@ -113,6 +113,16 @@ class SearchBackend(ABC):
         alternatives as a substring of a field (the title only: `title_only`), and no
         exclude is in any field; 回答受付終了 threads only with `expired`."""
 
+    def candidates_batch(self, session: DbSession, calls: Sequence[dict]) -> list[list[tuple[int, str]]]:
+        """candidates() for each of `calls` (its keyword arguments), in order; an engine may
+        send them together."""
+        return [self.candidates(session, **call) for call in calls]
+
+    def likely_frequent(self, session: DbSession, groups: Sequence[Sequence[str]]) -> bool:
+        """Whether every group looks frequent by the engine's statistics (so that a search
+        will need the title candidates too); False when the engine cannot tell."""
+        return False
+
     def scoring_rows(self, session: DbSession, ids: Sequence[int], chars: int) -> list[tuple]:
         """(question_id, created_at, norm_title, norm_body, norm_best_answer, norm_answers,
         helpful marks) of these threads, each field cut to its first `chars` characters

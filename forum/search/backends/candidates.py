@@ -90,9 +90,22 @@ def postgres_candidates(session: DbSession, groups: Groups, excludes: Sequence[s
                         fetch: Fetch, expired: bool = False) -> list[tuple[int, str]]:
     """`fetch(sql, params)`: the statement's rows, run with the search settings in the same
     round trip, prepared (PostgresBackend._fetch)."""
+    statement = postgres_statement(session, groups, excludes, mode, title_only, category, limit, expired)
+    return postgres_rows(fetch(*statement)) if statement else []
+
+
+def postgres_rows(rows: Sequence[Sequence]) -> list[tuple[int, str]]:
+    """(question_id, category) of a candidates statement's rows, newest first."""
+    return [(r[0], r[1]) for r in sorted(rows, key=lambda r: -r[2])]
+
+
+def postgres_statement(session: DbSession, groups: Groups, excludes: Sequence[str], mode: str,
+                       title_only: bool, category: str | None, limit: int,
+                       expired: bool = False) -> tuple[str, dict] | None:
+    """The candidates statement and its parameters; None when no group has a term."""
     planned = _planned(groups)
     if not planned:
-        return []
+        return None
     ex = [t for t in (plan_term(x) for x in excludes) if t]
     tier = 0 if title_only else TIERS - 1
     joiner = " & " if mode == "all" else " | "
@@ -124,9 +137,7 @@ def postgres_candidates(session: DbSession, groups: Groups, excludes: Sequence[s
     rare = _rare_groups(session, planned) if mode == "all" else None
     if rare:
         params["qi"] = "(" + " & ".join(group_query(g) for g in rare) + ")"
-    sql = _postgres_sql(row_conds, text_conds, bool(rare))
-    rows = sorted(fetch(sql, params), key=lambda r: -r[2])
-    return [(r[0], r[1]) for r in rows]
+    return _postgres_sql(row_conds, text_conds, bool(rare)), params
 
 
 def _rare_groups(session: DbSession, planned: list[list[Term]]) -> list[list[Term]] | None:

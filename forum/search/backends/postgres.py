@@ -22,11 +22,11 @@ from psycopg.sql import Literal
 
 from ...database.bulk import insert_many
 from ...models import SearchDocument
-from ..ngrams import Term, document_lexeme_text, document_lexemes, sort_key
+from ..ngrams import Term, document_lexeme_text, document_lexemes, plan_term, sort_key
 from ..query import ParsedQuery
 from . import postgres_sql, term_stats
 from .base import Counts, DbSession, SearchBackend, SearchPage
-from .candidates import postgres_candidates
+from .candidates import postgres_candidates, postgres_rows, postgres_statement
 from .matching import planned_terms
 
 # `:name` parameters (as in sa.text) to the driver's `%(name)s`.
@@ -149,31 +149,60 @@ class PostgresBackend(SearchBackend):
     def _fetch(self, session: DbSession, sql: str, params: dict, settings: bool = False) -> list[tuple]:
         """Run one statement on the driver connection, prepared; `settings`: SETTINGS
         first, in the same round trip (a pipeline)."""
+        if settings:
+            return self._fetch_many(session, [(sql, params)])[0]
         conn = session.connection()
         raw = cast(psycopg.Connection, conn.connection.driver_connection)
         sql = _NAMED_PARAM.sub(r"%(\1)s", sql)
-        # Reported to the engine's statement listeners as SQLAlchemy's own statements are
-        # (statement counts, logs), though sent past it.
-        sent = [(SETTINGS, {}), (sql, params)] if settings else [(sql, params)]
         with raw.cursor() as cur:
-            for statement, values in sent:
-                conn.dispatch.before_cursor_execute(conn, cur, statement, values, None, False)
-            if settings:
-                with raw.pipeline():
-                    cur.execute(SETTINGS, prepare=True)
-                    cur.execute(sql, params, prepare=True)
-            else:
-                cur.execute(sql, params, prepare=True)
+            conn.dispatch.before_cursor_execute(conn, cur, sql, params, None, False)
+            cur.execute(sql, params, prepare=True)
             rows = cur.fetchall()
-            for statement, values in sent:
-                conn.dispatch.after_cursor_execute(conn, cur, statement, values, None, False)
+            conn.dispatch.after_cursor_execute(conn, cur, sql, params, None, False)
             return rows
+
+    def _fetch_many(self, session: DbSession, statements: list[tuple[str, dict]]) -> list[list[tuple]]:
+        """SETTINGS, then each statement, prepared, in one round trip (a pipeline); each
+        one's rows. Reported to the engine's statement listeners as SQLAlchemy's own
+        statements are (statement counts, logs), though sent past it."""
+        conn = session.connection()
+        raw = cast(psycopg.Connection, conn.connection.driver_connection)
+        sent = [(SETTINGS, {})] + [(_NAMED_PARAM.sub(r"%(\1)s", sql), params) for sql, params in statements]
+        cursors = [raw.cursor() for _ in sent]
+        try:
+            for cur, (sql, params) in zip(cursors, sent, strict=True):
+                conn.dispatch.before_cursor_execute(conn, cur, sql, params, None, False)
+            with raw.pipeline():
+                for cur, (sql, params) in zip(cursors, sent, strict=True):
+                    cur.execute(sql, params or None, prepare=True)
+            results = [cur.fetchall() for cur in cursors[1:]]
+            for cur, (sql, params) in zip(cursors, sent, strict=True):
+                conn.dispatch.after_cursor_execute(conn, cur, sql, params, None, False)
+            return results
+        finally:
+            for cur in cursors:
+                cur.close()
 
     def candidates(self, session: DbSession, groups, excludes, mode="all", title_only=False,
                    category=None, limit=100, expired=False) -> list[tuple[int, str]]:
         return postgres_candidates(session, groups, excludes, mode, title_only, category, limit,
                                    lambda sql, params: self._fetch(session, sql, params, settings=True),
                                    expired=expired)
+
+    def candidates_batch(self, session: DbSession, calls) -> list[list[tuple[int, str]]]:
+        """Every call's statement in one round trip (a pipeline, the settings first)."""
+        statements = [postgres_statement(session, call["groups"], call["excludes"], call.get("mode", "all"),
+                                         call.get("title_only", False), call.get("category"),
+                                         call.get("limit", 100), call.get("expired", False)) for call in calls]
+        results = iter(self._fetch_many(session, [s for s in statements if s]))
+        return [postgres_rows(next(results)) if s else [] for s in statements]
+
+    def likely_frequent(self, session: DbSession, groups) -> bool:
+        """Every group has an alternative whose bigrams are all among the column's most
+        common lexemes (term_stats)."""
+        common = term_stats.common_lexemes(session)
+        planned = [[t for t in (plan_term(a) for a in g) if t] for g in groups]
+        return bool(common) and all(g and any(term_stats.is_common(t, common) for t in g) for g in planned)
 
     def scoring_rows(self, session: DbSession, ids, chars: int) -> list[tuple]:
         """One prepared statement, the helpful marks joined (one round trip, the ids as one
