@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "edit": _l("投稿を編集"),
     "publish": _l("確認待ちの投稿を公開"),
     "reject": _l("確認待ちの投稿を非公開"),
+    "resolve": _l("質問者に代わって解決済みに"),
 }
 
 CONTACT_KIND_LABELS = {

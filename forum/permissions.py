@@ -95,6 +95,18 @@ def can_choose_best(user: Any, question, answer) -> bool:
             and answer.id != question.best_answer_id and state_allows_best(question, answer))
 
 
+def can_resolve_for_asker(user: Any, question) -> bool:
+    """A moderator may mark another member's thread resolved, with the best answer they choose
+    (an asker who never came back): the asker is told, with the moderator's note."""
+    return is_moderator(user) and question.author_id != user.id
+
+
+def can_choose_best_for_asker(user: Any, question, answer) -> bool:
+    """A moderator may pick this answer as best on the asker's behalf now (in the answer's tools)."""
+    return (can_resolve_for_asker(user, question) and state_allows_resolve(question)
+            and answer.id != question.best_answer_id and state_allows_best(question, answer))
+
+
 def can_close(user: Any, question) -> bool:
     return is_moderator(user)
 
@@ -239,8 +251,8 @@ TEMPLATE_HELPERS = {
     name: globals()[name]
     for name in (
         "is_moderator", "is_admin", "can_post", "can_ask", "can_answer", "state_allows_answer",
-        "can_resolve", "state_allows_resolve", "can_choose_best", "can_close", "can_reopen", "can_hide",
-        "can_close_as_duplicate",
+        "can_resolve", "state_allows_resolve", "can_choose_best", "can_choose_best_for_asker", "can_close",
+        "can_reopen", "can_hide", "can_close_as_duplicate",
         "can_report", "can_mark_helpful", "can_edit_post", "can_moderate", "can_grant_veteran",
         "can_suspend", "can_set_role", "can_edit_faq", "can_read_contact_messages",
         "can_report_post", "can_edit_profile", "can_restore", "can_dismiss_reports", "can_unsuspend",

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import notify, permissions
+from ..audit import log_action
 from ..badges import award_veteran_if_earned
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
@@ -55,8 +56,9 @@ def post_answer(author: User, question: Question, body: str) -> Answer:
 
 
 def check_resolve(user: User, question: Question) -> None:
-    """The asker may resolve this thread now (else PermissionDenied / StateConflict)."""
-    if not permissions.can_resolve(user, question):
+    """The asker, or a moderator on their behalf, may resolve this thread now (else
+    PermissionDenied / StateConflict)."""
+    if not (permissions.can_resolve(user, question) or permissions.can_resolve_for_asker(user, question)):
         raise PermissionDenied(_("解決済みにできるのは質問者だけです。"))
     if not permissions.state_allows_resolve(question):
         raise StateConflict(_("クローズされたスレッドは解決済みにできません。"))
@@ -78,8 +80,14 @@ def resolve_question(user: User, question: Question, best_answer_id: int | None,
                      thanks: str = "", note: str = "") -> Question:
     """The asker marks the thread resolved with a best answer (and an optional お礼), or as
     自己解決 with a note saying how it was solved: no empty thread enters the knowledge base.
-    The best answer may change later; its new author is notified (with the お礼)."""
+    The best answer may change later; its new author is notified (with the お礼).
+
+    A moderator may do it for an asker who never came back, choosing the best answer (never
+    自己解決, which only the asker can describe, and with no お礼, which is the asker's to
+    write): `note` is then the moderator's word to the asker, who is told; it is logged."""
     check_resolve(user, question)
+    if question.author_id != user.id:
+        return _resolve_for_asker(user, question, best_answer_id, note)
     answer = chosen_answer(question, best_answer_id)
     if answer is None:
         if not (note or "").strip():
@@ -95,6 +103,27 @@ def resolve_question(user: User, question: Question, best_answer_id: int | None,
             question.thanks = (thanks or "").strip() or None
         if newly_best:
             notify.notify(answer.author_id, "best_answer", user, question, answer, note=question.thanks or "")
+    _mark_resolved(question, answer)
+    return question
+
+
+def _resolve_for_asker(moderator: User, question: Question, best_answer_id: int | None, note: str) -> Question:
+    answer = chosen_answer(question, best_answer_id)
+    if answer is None:
+        raise StateConflict(_("質問者に代わって解決済みにするときは、ベストアンサーを選んでください。"))
+    note = (note or "").strip()
+    if question.best_answer_id != answer.id:
+        question.best_answer_id = answer.id
+        question.thanks = None  # the asker's お礼 was for the answer they chose
+        notify.notify(answer.author_id, "best_answer", moderator, question, answer)
+    question.resolution_note = None
+    log_action(moderator, "resolve", "question", question.id, note=note)
+    notify.notify(question.author_id, "resolved", moderator, question, answer, note=note)
+    _mark_resolved(question, answer)
+    return question
+
+
+def _mark_resolved(question: Question, answer: Answer | None) -> None:
     if question.status != "resolved":
         question.status = "resolved"
         question.resolved_at = utcnow()
@@ -102,7 +131,6 @@ def resolve_question(user: User, question: Question, best_answer_id: int | None,
     if answer is not None:
         award_veteran_if_earned(answer.author)
     db.session.commit()
-    return question
 
 
 @dataclass

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from .. import permissions
 from ..decorators import posting_allowed
 from ..errors import render_error
-from ..exceptions import ForumError
+from ..exceptions import ForumError, StateConflict
 from ..forms.moderation import CloseForm
 from ..forms.posts import AnswerForm, QuestionForm, split_tags
 from ..holds import held_message
@@ -137,23 +137,35 @@ def resolve(question_id: int):
     POST: resolve (best_answer_id, thanks, note)."""
     question = get_question(current_user, question_id)
     services.check_resolve(current_user, question)
+    on_behalf = question.author_id != current_user.id  # a moderator, for an asker who never came back
     if request.method == "GET":
         best = request.args.get("best_answer_id", "")
         if best and not (best.isascii() and best.isdigit() and len(best) <= 10):
             abort(400)
         form = ResolveForm(formdata=None, best_answer_id=best)
-        return render_template("questions/resolve.html", question=question, form=form,
-                               answer=services.chosen_answer(question, form.best_id))
+        return _resolve_page(question, form, on_behalf)
     form = ResolveForm()
     if not form.validate_on_submit():
         if form.best_answer_id.errors or "csrf_token" in form.errors:
             abort(400)
-        return render_template("questions/resolve.html", question=question, form=form,
-                               answer=services.chosen_answer(question, form.best_id)), 422
+        return _resolve_page(question, form, on_behalf), 422
     services.resolve_question(current_user, question, form.best_id, thanks=form.thanks.data or "",
                               note=form.note.data or "")
-    flash(_("解決済みにしました。ありがとうございました。"), "success")
+    flash(_("質問者に代わって解決済みにしました。質問者に通知しました。") if on_behalf
+          else _("解決済みにしました。ありがとうございました。"), "success")
     return redirect(url_for("questions.show", question_id=question.id))
+
+
+def _resolve_page(question, form: ResolveForm, on_behalf: bool) -> str:
+    """The confirmation step: the asker's (best answer and お礼, or 自己解決 and its note), or a
+    moderator's on the asker's behalf (the best answer, and a note to the asker)."""
+    answer = services.chosen_answer(question, form.best_id)
+    if on_behalf:
+        if answer is None:
+            raise StateConflict(_("質問者に代わって解決済みにするときは、ベストアンサーを選んでください。"))
+        form.note.label.text = _("質問者へのメモ（任意・質問者に通知されます）")
+    return render_template("questions/resolve.html", question=question, form=form, answer=answer,
+                           on_behalf=on_behalf)
 
 
 @bp.post("/answers/<int:answer_id>/helpful")

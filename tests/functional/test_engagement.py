@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from forum.extensions import db
 from forum.models import AuditLog, Comment, Notification, Question, Revision, User
 from tests.factories import make_answer, make_question, make_user
-from tests.functional.html import form, forms, submit, text
+from tests.functional.html import form, forms, links, submit, text
 
 
 def _notes() -> list[tuple[str, str]]:
@@ -181,6 +181,35 @@ def test_helpful_marks_are_batched_per_answer_and_day(client, auth, people):
         auth.logout()
     rows = db.session.scalars(sa.select(Notification)).all()
     assert len(rows) == 1 and rows[0].kind == "helpful" and rows[0].count == 3
+
+
+def test_a_moderator_resolves_for_an_absent_asker_who_is_told(client, auth, people):
+    make_user("mod", role="moderator")
+    q = make_question(people["asker"])
+    first, second = make_answer(q, people["bob"], "サポートに聞きましょう"), make_answer(q, people["carol"])
+    auth.login("mod")
+    thread = client.get(f"/questions/{q.id}")
+    choices = {int(href.rsplit("=", 1)[1]): href for href in links(thread, "best_answer_id=")}
+    assert set(choices) == {first.id, second.id}  # the moderator's link on each answer
+    confirm = client.get(choices[first.id])
+    assert "質問者へのメモ" in text(confirm) and "お礼" not in text(confirm)
+    # 自己解決 is the asker's to describe: a moderator must choose an answer.
+    assert client.post(f"/questions/{q.id}/resolve", data={"note": "解決したようです"}).status_code == 409
+    response = submit(client, confirm, f"/questions/{q.id}/resolve", note="2週間返事がないため、回答をもとに解決済みにしました")
+    assert response.status_code == 302
+    db.session.expire_all()
+    resolved = db.session.get(Question, q.id)
+    assert (resolved.status, resolved.best_answer_id, resolved.thanks) == ("resolved", first.id, None)
+    assert _notes() == [("bob", "best_answer"), ("asker", "resolved")]  # the moderator is never told
+    entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "resolve")).one()
+    assert entry.target_id == q.id and "返事がない" in entry.note
+    auth.logout()
+    auth.login("asker")
+    page = text(client.get("/notifications"))
+    assert "解決済み" in page and "2週間返事がないため" in page
+    # The asker may still change the best answer, as always.
+    assert client.post(f"/questions/{q.id}/resolve", data={"best_answer_id": second.id}).status_code == 302
+    assert db.session.get(Question, q.id).best_answer_id == second.id
 
 
 def test_moderator_close_reopen_notify_asker_with_reason(client, auth, people):

@@ -8,6 +8,7 @@ from tests.trust.helpers import ROLES, make_role, suspend
 
 LOGIN = 302  # a guest is redirected to the sign-in page
 OK, DONE, NO = 200, 303, 403
+RESOLVED = 302  # to the thread
 
 
 def _bystander(name: str) -> User:
@@ -87,6 +88,12 @@ ACTIONS = {
                                 (LOGIN, DONE, DONE, DONE, DONE, NO)),
     "supplement others' question": ("POST", "/questions/{q}/supplements", {"body": "補足です。"},
                                     (LOGIN, NO, NO, NO, NO, NO)),
+    # resolving: the asker, or a moderator on an absent asker's behalf (with the best answer)
+    "resolve own question": ("POST", "/questions/{own}/resolve", {"note": "自分で問い合わせて解決しました"},
+                             (LOGIN, RESOLVED, RESOLVED, RESOLVED, RESOLVED, NO)),
+    "resolve others' question": ("POST", "/questions/{q}/resolve",
+                                 {"best_answer_id": "{answer}", "note": "質問者の返事がないため"},
+                                 (LOGIN, NO, NO, RESOLVED, RESOLVED, NO)),
     "follow a thread": ("POST", "/questions/{q}/follow", {}, (LOGIN, DONE, DONE, DONE, DONE, DONE)),
     "read notifications": ("GET", "/notifications", None, (LOGIN, OK, OK, OK, OK, OK)),
     "mark notifications read": ("POST", "/notifications/read", {}, (LOGIN, DONE, DONE, DONE, DONE, DONE)),
@@ -112,5 +119,7 @@ def test_permission_matrix(client, auth, action, role, expected):
     else:
         response = client.post(url, data={k: v.format(**ids) for k, v in data.items()})
     assert response.status_code == expected
-    if expected == LOGIN:
+    if expected == LOGIN and role == "guest":
         assert "/auth/login" in response.headers["Location"]
+    elif expected == RESOLVED:
+        assert response.headers["Location"].startswith("/questions/")

@@ -35,6 +35,13 @@ def answer(owner: str = "other", hidden: bool = False, held: bool = False) -> An
     return a
 
 
+def third_answer() -> Answer:
+    """An answer on question() by neither its asker nor the actor."""
+    a = answer()
+    a.author_id = 30
+    return a
+
+
 def target(kind: str) -> User:
     """Someone to suspend: another member, an admin, or the actor themself."""
     if kind == "self":
@@ -75,6 +82,10 @@ EXPECTED = {
     "can_resolve:other":                (0, 0, 0, 0, 0, 0),  # ... never someone else, not even staff
     "can_choose_best:own":              (0, 1, 1, 1, 1, 0),  # the asker picks another's answer
     "can_choose_best:other":            (0, 0, 0, 0, 0, 0),
+    "can_resolve_for_asker:own":        (0, 0, 0, 0, 0, 0),  # their own thread: they resolve it as its asker
+    "can_resolve_for_asker:other":      (0, 0, 0, 1, 1, 0),  # staff, for an asker who never came back
+    "can_choose_best_for_asker:own":    (0, 0, 0, 0, 0, 0),
+    "can_choose_best_for_asker:other":  (0, 0, 0, 1, 1, 0),
     "can_close":                        (0, 0, 0, 1, 1, 0),
     "can_reopen":                       (0, 0, 0, 1, 1, 0),
     "can_close_as_duplicate:default":   (0, 0, 0, 1, 1, 0),  # VETERANS_CLOSE_DUPLICATES off
@@ -141,6 +152,10 @@ CALLS = {
     "can_resolve:other": lambda f, u: f(u, question()),
     "can_choose_best:own": lambda f, u: f(u, question("own"), answer()),
     "can_choose_best:other": lambda f, u: f(u, question(), answer()),
+    "can_resolve_for_asker:own": lambda f, u: f(u, question("own")),
+    "can_resolve_for_asker:other": lambda f, u: f(u, question()),
+    "can_choose_best_for_asker:own": lambda f, u: f(u, question("own"), answer()),
+    "can_choose_best_for_asker:other": lambda f, u: f(u, question(), third_answer()),
     "can_close": lambda f, u: f(u, question()),
     "can_reopen": lambda f, u: f(u, question(status="closed")),
     "can_close_as_duplicate:default": lambda f, u: f(u, question()),
