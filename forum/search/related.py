@@ -68,6 +68,14 @@ _LINKS = (
            Question.status == "resolved", Question.is_hidden.is_(False), Question.is_held.is_(False))
 )
 
+# A stored list's threads as they are now: what the page shows, without the ranking's columns
+# (their search document is not read).
+_STORED_LINKS = (
+    sa.select(Question.id, Question.title, Question.status, Question.answer_count)
+    .where(Question.id.in_(sa.bindparam("ids", expanding=True)), Question.id != sa.bindparam("me"),
+           Question.status == "resolved", Question.is_hidden.is_(False), Question.is_held.is_(False))
+)
+
 
 @dataclass(frozen=True)
 class RelatedLink:
@@ -94,7 +102,7 @@ def related_links(question: Question, stored: str | None = None, limit: int = 5)
         if not ids:
             return []
         links = {row[0]: RelatedLink(row[0], row[1], row[2], row[3] or 0)
-                 for row in db.session.execute(_LINKS, {"ids": ids, "me": question.id})}
+                 for row in db.session.execute(_STORED_LINKS, {"ids": ids, "me": question.id})}
         return [links[i] for i in ids if i in links][:limit]
     return _ranked(question.id, question.title, limit)
 
