@@ -12,6 +12,7 @@ app.py registers it to run in every forked child.
 import gc
 
 from flask import Flask
+from flask_babel import force_locale
 
 from .extensions import db
 from .search.variants import load_dictionary
@@ -23,8 +24,12 @@ _TEMPLATES = ("base.html", "questions/show.html", "questions/home.html", "questi
 
 def prepare(app: Flask) -> None:
     load_dictionary()
-    for name in _TEMPLATES:
-        app.jinja_env.get_template(name)
+    # Each language's templates are compiled in that language's environment (forum.templating).
+    with app.app_context():
+        for language in app.config["LANGUAGES"]:
+            with force_locale(language):
+                for name in _TEMPLATES:
+                    app.jinja_env.get_template(name)
     gc.collect()
     gc.freeze()
 

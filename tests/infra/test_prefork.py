@@ -47,11 +47,16 @@ def test_a_forked_worker_opens_its_own_connection_and_the_parents_keeps_working(
         db.session.remove()
 
 
-def test_preparing_loads_the_dictionary_before_the_fork(app):
+def test_preparing_loads_the_dictionary_and_each_languages_templates_before_the_fork(app):
     prefork.prepare(app)
     try:
         assert variants._dictionary is not None
-        assert "base.html" in {t for t in app.jinja_env.list_templates()}
         assert variants.variants("申込")  # the loaded dictionary answers as before
+        # The templates a request renders are the ones compiled before the fork, in its language.
+        for language in app.config["LANGUAGES"]:
+            with app.test_request_context("/", headers={"Cookie": f"lang={language}"}):
+                env = app.jinja_env.for_language()  # type: ignore[attr-defined]
+                assert env is not app.jinja_env and env.catalogue is not None
+                assert any(key[1] == "questions/show.html" for key in env.cache), language
     finally:
         gc.unfreeze()
