@@ -55,7 +55,7 @@ def test_preparing_loads_the_dictionary_and_each_languages_templates_before_the_
         # The templates a request renders are the ones compiled before the fork, in its language.
         for language in app.config["LANGUAGES"]:
             with app.test_request_context("/", headers={"Cookie": f"lang={language}"}):
-                env = app.jinja_env.for_language()  # type: ignore[attr-defined]
+                env = app.jinja_env.for_language()
                 assert env is not app.jinja_env and env.catalogue is not None
                 assert any(key[1] == "questions/show.html" for key in env.cache), language
     finally:
