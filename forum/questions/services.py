@@ -175,16 +175,21 @@ _PARTS = sa.select(
 )
 
 
+# The thread page's statements, built once: building a select and its cache key again on
+# every view costs about a third of what reading the rows does.
+_ANSWERS = (sa.select(Answer).where(Answer.question_id == sa.bindparam("question"))
+            .order_by(Answer.created_at, Answer.id))
+_HELPFUL_COUNTS = (sa.select(HelpfulMark.answer_id, sa.func.count())
+                   .where(HelpfulMark.answer_id.in_(sa.bindparam("answers", expanding=True)))
+                   .group_by(HelpfulMark.answer_id))
+
+
 def load_thread(user, question: Question, following: bool | None = None) -> Thread:
     """The answers the user may see, best answer first, in one query; which of comments, 補足
     and duplicates the thread has, in one, then those it has in one statement each; the follow
     state in one; the related threads in one (the stored list) or two (ranked on the titles,
     whatever the number of answers)."""
-    answers = list(
-        db.session.scalars(
-            sa.select(Answer).where(Answer.question_id == question.id).order_by(Answer.created_at, Answer.id)
-        )
-    )
+    answers = list(db.session.scalars(_ANSWERS, {"question": question.id}))
     visible = [a for a in answers if permissions.can_view_answer(user, a)]
     best = next((a for a in visible if a.id == question.best_answer_id), None)
     if best is not None:
@@ -234,12 +239,7 @@ def helpful_counts(answer_ids: list[int]) -> dict[int, int]:
     """参考になった marks per answer, for a whole thread in one query."""
     if not answer_ids:
         return {}
-    rows = db.session.execute(
-        sa.select(HelpfulMark.answer_id, sa.func.count())
-        .where(HelpfulMark.answer_id.in_(answer_ids))
-        .group_by(HelpfulMark.answer_id)
-    )
-    return {answer_id: n for answer_id, n in rows}
+    return {answer_id: n for answer_id, n in db.session.execute(_HELPFUL_COUNTS, {"answers": answer_ids})}
 
 
 def _marked_by(user, answer_ids: list[int]) -> set[int]:
