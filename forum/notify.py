@@ -143,15 +143,21 @@ def toggle_follow(user: User, question: Question) -> bool:
     return row.following
 
 
-def _follow_state(user_id: int, question_id: int) -> sa.Select:
-    return sa.select(Follow.following).where(Follow.user_id == user_id, Follow.question_id == question_id)
+# Built once, with the member and the thread as parameters: a member's every page reads the
+# unread count, and building a select with its cache key again costs as much as running it.
+_FOLLOW_STATE = sa.select(Follow.following).where(Follow.user_id == sa.bindparam("user"),
+                                                  Follow.question_id == sa.bindparam("question"))
+# The count of the member's unread notifications (index ix_notifications_recipient_unread).
+_UNREAD = sa.select(sa.func.count()).select_from(Notification).where(
+    Notification.recipient_id == sa.bindparam("user"), Notification.read_at.is_(None))
+_FOLLOWING_AND_UNREAD = sa.select(_FOLLOW_STATE.scalar_subquery(), _UNREAD.scalar_subquery())
 
 
 def is_following(user, question_id: int) -> bool:
     """One primary-key read; False for guests."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(db.session.scalar(_follow_state(user.id, question_id)))
+    return bool(db.session.scalar(_FOLLOW_STATE, {"user": user.id, "question": question_id}))
 
 
 def following_and_unread(user, question_id: int) -> bool:
@@ -159,28 +165,19 @@ def following_and_unread(user, question_id: int) -> bool:
     statement and kept for the request (unread_count). False for guests, without a statement."""
     if not getattr(user, "is_authenticated", False):
         return False
-    following, unread = db.session.execute(sa.select(
-        _follow_state(user.id, question_id).scalar_subquery(),
-        _unread(user.id).scalar_subquery(),
-    )).one()
+    following, unread = db.session.execute(_FOLLOWING_AND_UNREAD, {"user": user.id, "question": question_id}).one()
     g.unread_notifications = unread or 0
     return bool(following)
 
 
 # --- reading ----------------------------------------------------------------------------------
 
-def _unread(user_id: int) -> sa.Select:
-    """The count of the member's unread notifications (index ix_notifications_recipient_unread)."""
-    return sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.recipient_id == user_id, Notification.read_at.is_(None))
-
-
 def unread_count(user) -> int:
     """The header's number: one indexed count (recipient_id, read_at), once per request."""
     if not getattr(user, "is_authenticated", False):
         return 0
     if "unread_notifications" not in g:
-        g.unread_notifications = db.session.scalar(_unread(user.id)) or 0
+        g.unread_notifications = db.session.scalar(_UNREAD, {"user": user.id}) or 0
     return g.unread_notifications
 
 

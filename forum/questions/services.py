@@ -182,6 +182,8 @@ _ANSWERS = (sa.select(Answer).where(Answer.question_id == sa.bindparam("question
 _HELPFUL_COUNTS = (sa.select(HelpfulMark.answer_id, sa.func.count())
                    .where(HelpfulMark.answer_id.in_(sa.bindparam("answers", expanding=True)))
                    .group_by(HelpfulMark.answer_id))
+_MARKED_BY = sa.select(HelpfulMark.answer_id).where(
+    HelpfulMark.user_id == sa.bindparam("user"), HelpfulMark.answer_id.in_(sa.bindparam("answers", expanding=True)))
 
 
 def load_thread(user, question: Question, following: bool | None = None) -> Thread:
@@ -245,10 +247,7 @@ def helpful_counts(answer_ids: list[int]) -> dict[int, int]:
 def _marked_by(user, answer_ids: list[int]) -> set[int]:
     if not answer_ids or not getattr(user, "is_authenticated", False):
         return set()
-    return set(db.session.scalars(
-        sa.select(HelpfulMark.answer_id)
-        .where(HelpfulMark.user_id == user.id, HelpfulMark.answer_id.in_(answer_ids))
-    ))
+    return set(db.session.scalars(_MARKED_BY, {"user": user.id, "answers": answer_ids}))
 
 
 def toggle_helpful(user: User, answer: Answer) -> bool:
