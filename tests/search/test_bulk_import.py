@@ -316,3 +316,32 @@ def test_the_bulk_index_is_what_the_per_thread_path_writes(app, monkeypatch):
     assert _documents() == documents
     assert _index_rows() == rows
     assert _results() == results
+
+
+def test_a_sqlite_bulk_load_leaves_checkpoints_to_its_end(app, monkeypatch):
+    """SQLite: the load's commits are not synced (synchronous OFF), so its connection must
+    copy nothing from the WAL into the database file until bulk_end has synced it (no
+    checkpoints of its own); afterwards the connection is as engine.py made it."""
+    import pytest
+
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's WAL settings")
+    pragmas = ("synchronous", "wal_autocheckpoint", "cache_size")
+
+    def settings() -> tuple:
+        return tuple(db.session.execute(sa.text(f"PRAGMA {p}")).scalar() for p in pragmas)
+
+    before = settings()
+    during = []
+    real_write = transfer._Importer.write_batch
+
+    def write_batch(self, records):
+        during.append(settings())
+        return real_write(self, records)
+
+    monkeypatch.setattr(transfer._Importer, "write_batch", write_batch)
+    monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "BULK_LINES", 10)
+    transfer.import_lines(_lines(), workers=1)
+    assert during and set(during) == {(0, 0, -65536)}
+    assert settings() == before == (1, 1000, -2000)
