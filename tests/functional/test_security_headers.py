@@ -3,6 +3,9 @@ cookie flags: HttpOnly and SameSite=Lax always, Secure and HSTS when the site is
 import re
 
 import pytest
+from flask import Response
+from flask_talisman import Talisman
+from werkzeug.datastructures import Headers
 
 from tests.factories import PASSWORD, make_answer, make_question, make_user
 from tests.functional.html import text
@@ -106,3 +109,25 @@ def test_cookies_are_httponly_and_lax_without_tls(client, auth):
     assert "Secure" not in cookie  # plain-HTTP development still signs in
     lang = client.get("/lang/en").headers["Set-Cookie"]
     assert "HttpOnly" in lang and "SameSite=Lax" in lang
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_kept_headers_are_what_talisman_writes_for_each_request(make_app, https):
+    """The headers worked out once (security.KeptHeadersTalisman) are Talisman's own, over
+    plain HTTP and over TLS in turn, for pages, cache hits, errors and files alike."""
+    app = make_app(HTTPS=https)
+    talisman = app.extensions["talisman"]
+    client = app.test_client()
+    with app.app_context():
+        path = f"/questions/{make_question(make_user('asker')).id}"
+    for url in ("/", path, path, "/no-such-page", "/static/css/site.css", "/api/v1/tags", "/auth/login"):
+        for proto in ({}, {"X-Forwarded-Proto": "https"}):
+            response = client.get(url, headers=proto)
+            with app.test_request_context(url, headers=proto):
+                expected = Response()
+                expected.headers = Headers()
+                Talisman._set_response_headers(talisman, expected)
+            assert expected.headers, url
+            for name, value in expected.headers.items():
+                assert response.headers.get(name) == value, (url, proto, name)
+            assert ("Strict-Transport-Security" in response.headers) == (https and bool(proto)), (url, proto)
