@@ -50,9 +50,9 @@ class ImportReport:
 
 def _matching(conn, table: str, column: str, values, key: str | None = None) -> list[tuple]:
     """(column, key) of the rows of `table` whose `column` is one of `values` (key: id by
-    default), straight through the driver, in one statement with an array on PostgreSQL: an IN list
-    of thousands of bound values cost more to build than to run (on SQLite, a statement
-    per _SQLITE_IN values)."""
+    default), straight through the driver: one statement with an array on PostgreSQL, one
+    per _SQLITE_IN values on SQLite. SQLAlchemy's IN list of thousands of bound values cost
+    more to build than to run."""
     key = key or "id"
     if conn.dialect.name == "postgresql":
         sql = f"SELECT {column}, {key} FROM {table} WHERE {column} = ANY(%s)"  # nosec B608 # names are ours
