@@ -19,15 +19,12 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pages import corpus_file  # noqa: E402
-from serving import flask  # noqa: E402
+from serving import flask, pg_database  # noqa: E402
 
 
 def fresh_database(engine: str, pg_url: str, stack: contextlib.ExitStack) -> str:
@@ -37,19 +34,9 @@ def fresh_database(engine: str, pg_url: str, stack: contextlib.ExitStack) -> str
         tmp = tempfile.mkdtemp(prefix="imp_")
         stack.callback(shutil.rmtree, tmp, ignore_errors=True)
         return f"sqlite:///{tmp}/bench.db"
-    name = f"imp_{uuid.uuid4().hex[:8]}"
-    server = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
-                             "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"))
-
-    def drop() -> None:
-        with server.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
-
+    url, drop = pg_database(pg_url, prefix="imp_")
     stack.callback(drop)
-    return sa.engine.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    return url
 
 
 def _children_cpu() -> float:

@@ -188,9 +188,9 @@ def wrk(url: str, duration: int, headers: dict | None = None, script: Path | Non
             "socket_errors": sum(map(int, errors.groups())) if errors else 0, "raw": out}
 
 
-def pg_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    """A new database sodan_bench_<random> (UTF-8, C.UTF-8) and the function that drops it."""
-    name = f"sodan_bench_{uuid.uuid4().hex[:8]}"
+def pg_database(server_url: str, prefix: str = "sodan_bench_") -> tuple[str, Callable[[], None]]:
+    """A new database <prefix><random> (UTF-8, C.UTF-8) and the function that drops it."""
+    name = f"{prefix}{uuid.uuid4().hex[:8]}"
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
