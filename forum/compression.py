@@ -7,7 +7,8 @@ string is echoed in the language links) lets them guess the secret from the size
 Guest pages, feeds, the API and static files carry none.
 
 A kept guest page (forum.pagecache) is compressed once per encoding: the compressed copy is
-kept beside the page, under the page's key, so a cache hit does not compress again.
+kept beside the page (pagecache.copies_store), under the page's key, so a cache hit does not
+compress again.
 """
 from flask import Flask, Response, g
 from flask_compress import Compress
@@ -20,11 +21,11 @@ _COPY_READ = "compressed_copy_read"  # flask.g: the compressed copy this request
 
 
 class _CompressedCopies:
-    """Flask-Compress's cache of compressed bodies, for kept guest pages only, in the page
-    store: a key without a page's key ("zstd;") is never read or written."""
+    """Flask-Compress's cache of compressed bodies, for kept guest pages only, where the page
+    cache keeps copies: a key without a page's key ("zstd;") is never read or written."""
 
     def get(self, key: str) -> bytes | None:
-        store = pagecache.store()
+        store = pagecache.copies_store()
         if store is None or key.endswith(";"):
             return None
         copy = store.get(key)
@@ -34,7 +35,7 @@ class _CompressedCopies:
 
     def set(self, key: str, value: bytes) -> None:
         # Flask-Compress writes back what it has just read; the store has it already.
-        store = pagecache.store()
+        store = pagecache.copies_store()
         if store is not None and not key.endswith(";") and g.get(_COPY_READ) != key:
             store.set(key, value)
 

@@ -46,6 +46,7 @@ _VERSION_ROW = 1
 _UNSEEN_BY_GUESTS = (ContentVersion, Follow, Notification)
 _BUMPED = "pagecache_bumped"  # session.info flag: this transaction already counted its write
 _STORE = "sodan_page_store"
+_COPIES = "sodan_page_copies"
 
 
 # --- the content version ---------------------------------------------------------------------
@@ -260,12 +261,15 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_CODE", code_stamp(Path(app.root_path).parent))
     app.before_request(serve_from_cache)
     if not app.config["PAGE_CACHE_ENABLED"]:
-        app.extensions[_STORE] = None
+        app.extensions[_STORE] = app.extensions[_COPIES] = None
     elif app.config.get("REDIS_URL"):
-        app.extensions[_STORE] = RedisStore(app.config["REDIS_URL"], app.config["PAGE_CACHE_PREFIX"],
-                                            app.config["PAGE_CACHE_SECONDS"])
+        app.extensions[_STORE] = app.extensions[_COPIES] = RedisStore(
+            app.config["REDIS_URL"], app.config["PAGE_CACHE_PREFIX"], app.config["PAGE_CACHE_SECONDS"])
     else:
         app.extensions[_STORE] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_SECONDS"])
+        # Compressed copies in an LRU of their own: in one with the pages, a page read by
+        # browsers (its copy) and by other clients (the page) would take two of its places.
+        app.extensions[_COPIES] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_SECONDS"])
 
 
 # --- serving ---------------------------------------------------------------------------------
@@ -336,9 +340,11 @@ def served_key() -> str | None:
     return g.get(_SERVED)
 
 
-def store() -> LocalStore | RedisStore | None:
-    """Where this app keeps its pages (None when the page cache is off)."""
-    return current_app.extensions.get(_STORE)
+def copies_store() -> LocalStore | RedisStore | None:
+    """Where this app keeps other forms of its kept pages (their compressed copies, under keys
+    of their own made from the page's): the pages' Redis, or an LRU of their own in this
+    process; None when the page cache is off."""
+    return current_app.extensions.get(_COPIES)
 
 
 def guest_cached(view):

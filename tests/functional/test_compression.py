@@ -107,3 +107,16 @@ def test_static_files_feeds_and_the_api_come_compressed(app, thread):
             assert brotli.decompress(response.get_data()) == plain.get_data(), path
         else:  # too small to be worth it
             assert "Content-Encoding" not in response.headers, path
+
+
+def test_compressed_copies_do_not_crowd_out_the_pages(make_app):
+    """Browsers read a kept page's compressed copy, other clients the page: each page keeps
+    its one place among PAGE_CACHE_ENTRIES (its copy is kept apart)."""
+    app = make_app(PAGE_CACHE_ENTRIES=2)
+    with app.app_context():
+        paths = [f"/questions/{make_question(make_user(f'asker{i}'), body=_long_body(str(i))).id}" for i in range(2)]
+    plain, browser = app.test_client(), app.test_client()
+    for path in paths:
+        assert plain.get(path).headers["X-Page-Cache"] == "miss"
+        assert browser.get(path, headers={"Accept-Encoding": BROWSER}).headers["Content-Encoding"] == "zstd"
+    assert [plain.get(path).headers["X-Page-Cache"] for path in paths] == ["hit", "hit"]
