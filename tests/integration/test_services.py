@@ -118,10 +118,10 @@ def test_asker_changes_best_answer_later(app):
     assert thread.best_answer.id == second.id and thread.answers[0].id == second.id
 
 
-@pytest.mark.parametrize("who", ["other_member", "moderator"])
+@pytest.mark.parametrize("who", ["other_member", "veteran"])
 def test_only_the_asker_resolves(app, who):
     alice, bob = make_user("alice"), make_user("bob")
-    other = make_user("mod", role="moderator") if who == "moderator" else make_user("carol")
+    other = make_user("carol", veteran=who == "veteran")
     q = make_question(alice)
     a = make_answer(q, bob)
     with pytest.raises(PermissionDenied) as err:
@@ -129,6 +129,20 @@ def test_only_the_asker_resolves(app, who):
     assert err.value.status_code == 403
     db.session.expire_all()
     assert db.session.get(Question, q.id).status == "open"
+
+
+def test_a_moderator_resolves_for_the_asker_only_with_a_best_answer(app):
+    alice, bob, mod = make_user("alice"), make_user("bob"), make_user("mod", role="moderator")
+    q = make_question(alice)
+    a = make_answer(q, bob)
+    with pytest.raises(StateConflict):  # 自己解決 is the asker's to describe
+        services.resolve_question(mod, q, None, note="解決したようです")
+    db.session.expire_all()
+    assert db.session.get(Question, q.id).status == "open"
+    services.resolve_question(mod, q, a.id, thanks="お礼は質問者だけが書けます", note="返事がないため")
+    db.session.expire_all()
+    resolved = db.session.get(Question, q.id)
+    assert (resolved.status, resolved.best_answer_id, resolved.thanks) == ("resolved", a.id, None)
 
 
 def test_asker_cannot_pick_own_answer(app):
