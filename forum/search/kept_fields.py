@@ -20,7 +20,10 @@ from flask import has_app_context
 from .. import pagecache
 from .backends.base import DbSession
 
-MAX_THREADS = 2000
+# 500: a search scores about 200 candidates, mostly the newest matches, so the next few
+# searches find theirs here. 2,000 held ~5 MB more per worker (PSS after bench/pages.py's load
+# 80-86 MB against 77-79) for no search the benchmark could tell apart (p95 28-35 ms both).
+MAX_THREADS = 500
 
 
 class _Kept:
