@@ -17,7 +17,11 @@ MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we
 def by_id(model, row_id: int, options: Sequence = ()):
     """The row with this primary key, or None. Ids beyond the INTEGER column's range exist
     nowhere, and asking the database for one would fail: they are None without asking."""
-    return db.session.get(model, row_id, options=options) if 0 < row_id <= MAX_ID else None
+    return db.session.get(model, row_id, options=options) if _may_exist(row_id) else None
+
+
+def _may_exist(row_id: int) -> bool:
+    return 0 < row_id <= MAX_ID
 
 
 # The thread page's question, without its tags: one statement built once (session.get builds
@@ -37,7 +41,7 @@ def get_question(user, question_id: int, *, with_tags: bool = True) -> Question:
         question = by_id(Question, question_id)
     else:
         question = db.session.execute(_QUESTION_WITHOUT_TAGS, {"question_id": question_id}).scalar_one_or_none() \
-            if 0 < question_id <= MAX_ID else None
+            if _may_exist(question_id) else None
     if question is None or not permissions.can_view_question(user, question):
         raise NotFound(_("この質問は見つかりませんでした。"))
     return question

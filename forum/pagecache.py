@@ -47,6 +47,7 @@ _UNSEEN_BY_GUESTS = (ContentVersion, Follow, Notification)
 _BUMPED = "pagecache_bumped"  # session.info flag: this transaction already counted its write
 _STORE = "sodan_page_store"
 _COPIES = "sodan_page_copies"
+_SERVED = "page_cache_served"  # flask.g: the key of the kept page this response is
 
 
 # --- the content version ---------------------------------------------------------------------
@@ -329,9 +330,6 @@ def serve_from_cache() -> Response | None:
     response.headers["X-Page-Cache"] = "hit"
     g.setdefault(_SERVED, key)
     return _public(response)
-
-
-_SERVED = "page_cache_served"  # flask.g: the key of the kept page this response is
 
 
 def served_key() -> str | None:

@@ -107,10 +107,17 @@ def resolve_question(user: User, question: Question, best_answer_id: int | None,
     return question
 
 
-def _resolve_for_asker(moderator: User, question: Question, best_answer_id: int | None, note: str) -> Question:
+def chosen_for_asker(question: Question, best_answer_id: int | None) -> Answer:
+    """The answer a moderator picks as best for the asker: chosen_answer, and never none (a
+    moderator cannot describe a 自己解決)."""
     answer = chosen_answer(question, best_answer_id)
     if answer is None:
         raise StateConflict(_("質問者に代わって解決済みにするときは、ベストアンサーを選んでください。"))
+    return answer
+
+
+def _resolve_for_asker(moderator: User, question: Question, best_answer_id: int | None, note: str) -> Question:
+    answer = chosen_for_asker(question, best_answer_id)
     note = (note or "").strip()
     if question.best_answer_id != answer.id:
         question.best_answer_id = answer.id

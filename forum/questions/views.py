@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from .. import permissions
 from ..decorators import posting_allowed
 from ..errors import render_error
-from ..exceptions import ForumError, StateConflict
+from ..exceptions import ForumError
 from ..forms.moderation import CloseForm
 from ..forms.posts import AnswerForm, QuestionForm, split_tags
 from ..holds import held_message
@@ -159,10 +159,8 @@ def resolve(question_id: int):
 def _resolve_page(question, form: ResolveForm, on_behalf: bool) -> str:
     """The confirmation step: the asker's (best answer and お礼, or 自己解決 and its note), or a
     moderator's on the asker's behalf (the best answer, and a note to the asker)."""
-    answer = services.chosen_answer(question, form.best_id)
+    answer = (services.chosen_for_asker if on_behalf else services.chosen_answer)(question, form.best_id)
     if on_behalf:
-        if answer is None:
-            raise StateConflict(_("質問者に代わって解決済みにするときは、ベストアンサーを選んでください。"))
         form.note.label.text = _("質問者へのメモ（任意・質問者に通知されます）")
     return render_template("questions/resolve.html", question=question, form=form, answer=answer,
                            on_behalf=on_behalf)
