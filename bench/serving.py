@@ -155,8 +155,14 @@ def login(port: int, username: str, password: str) -> str:
         if resp.status != 302:
             raise RuntimeError(f"sign-in as {username} answered {resp.status}, not a redirect")
         _cookies(resp.msg.get_all("Set-Cookie") or [], jar)
+        location = urllib.parse.urlsplit(resp.getheader("Location") or "/")
     finally:
         conn.close()
+    # Follow the redirect as a browser does: the page shows the sign-in's flash, and the session
+    # it sends back no longer holds it (else every page would show it again).
+    _, _, set_cookie = get(port, location.path + (f"?{location.query}" if location.query else ""),
+                           {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+    _cookies(set_cookie, jar)
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 

@@ -13,6 +13,7 @@ from . import (
     notices,
     notify,
     pagecache,
+    pagedoor,
     permissions,
     security,
     site,
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     pagecache.init_app(app)  # first: its before-request hook answers cache hits before the others run
+    pagedoor.install(app)  # before trust_proxies: the proxy fixer must wrap it
     compression.init_app(app)  # early: its after-request hook must run last, on the final body
     prepare_engine_options(app)
     db.init_app(app)

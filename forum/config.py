@@ -63,6 +63,8 @@ class Config:
     PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") != "0"
     PAGE_CACHE_ENTRIES = int(os.environ.get("PAGE_CACHE_ENTRIES", "300"))
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+    # A signed-in member's thread pages, each kept for them alone (without Redis, per process).
+    MEMBER_PAGE_CACHE_ENTRIES = int(os.environ.get("MEMBER_PAGE_CACHE_ENTRIES", "100"))
     # Thread pages show each thread's related threads as `flask forum relate` (and the sweep)
     # ranked them; a list is ranked again once it is this old, when newer threads may belong.
     RELATED_REFRESH_HOURS = int(os.environ.get("RELATED_REFRESH_HOURS", "24"))

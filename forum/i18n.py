@@ -1,4 +1,6 @@
 """Which language a request is answered in: one rule for Flask-Babel and the page cache."""
+from collections.abc import Mapping
+
 from flask import Flask, current_app, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import get_translations
@@ -11,10 +13,14 @@ from markupsafe import Markup
 def select_locale() -> str:
     """The reader's choice from the `lang` cookie (the footer's switch), else Japanese.
     Services also run from the CLI (no request): they speak the default language."""
-    chosen = request.cookies.get("lang") if has_request_context() else None
-    if chosen is not None and chosen in current_app.config["LANGUAGES"]:
+    return locale_for(current_app.config, request.cookies.get("lang") if has_request_context() else None)
+
+
+def locale_for(config: Mapping, chosen: str | None) -> str:
+    """The language of a `lang` cookie's value (None: no cookie)."""
+    if chosen is not None and chosen in config["LANGUAGES"]:
         return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return config["BABEL_DEFAULT_LOCALE"]
 
 
 # --- translations in templates ----------------------------------------------------------------

@@ -17,10 +17,11 @@ MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we
 def by_id(model, row_id: int, options: Sequence = ()):
     """The row with this primary key, or None. Ids beyond the INTEGER column's range exist
     nowhere, and asking the database for one would fail: they are None without asking."""
-    return db.session.get(model, row_id, options=options) if _may_exist(row_id) else None
+    return db.session.get(model, row_id, options=options) if may_exist(row_id) else None
 
 
-def _may_exist(row_id: int) -> bool:
+def may_exist(row_id: int) -> bool:
+    """Whether a row may have this id (ids beyond the INTEGER column's range exist nowhere)."""
     return 0 < row_id <= MAX_ID
 
 
@@ -41,7 +42,7 @@ def get_question(user, question_id: int, *, with_tags: bool = True) -> Question:
         question = by_id(Question, question_id)
     else:
         question = db.session.execute(_QUESTION_WITHOUT_TAGS, {"question_id": question_id}).scalar_one_or_none() \
-            if _may_exist(question_id) else None
+            if may_exist(question_id) else None
     if question is None or not permissions.can_view_question(user, question):
         raise NotFound(_("この質問は見つかりませんでした。"))
     return question

@@ -9,15 +9,22 @@ small per-process LRU otherwise; both are correct, because the version is read f
 database on each request.
 
 Only pages that carry nothing personal are stored: no session cookie set, no flash, no CSRF
-token (a page that made one modified the session, and is not kept). Signed-in members always
-get a freshly rendered page. Responses carry an ETag made of the version, so a browser or a
-reverse proxy revalidates with If-None-Match and gets a 304 while nothing changed.
+token (a page that made one modified the session, and is not kept). Responses carry an ETag
+made of the version, so a browser or a reverse proxy revalidates with If-None-Match and gets a
+304 while nothing changed.
+
+A signed-in member's thread page is kept too, for that member alone (`member_page`): under the
+same version and language, the member, whether they are suspended now, what the view says the
+page shows beyond the forum's rows (the follow state and the header's unread count, which
+writes that leave the version alone change), and the URL. Its CSRF token is kept as a mark and
+replaced by the request's own token when served, so a page kept in one browser is right in the
+member's other browsers too. Such pages are private: never given to anyone else, never an ETag.
 """
 import contextlib
 import hashlib
 import logging
 import os
-import pickle  # nosec B403 # only our own responses, written by this module, are unpickled
+import pickle  # nosec B403 # only what RedisStore.set wrote is unpickled
 import secrets
 import threading
 import time
@@ -31,6 +38,9 @@ from typing import Any, TypeVar
 import redis
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, orm
 
 from .extensions import db
@@ -47,7 +57,13 @@ _UNSEEN_BY_GUESTS = (ContentVersion, Follow, Notification)
 _BUMPED = "pagecache_bumped"  # session.info flag: this transaction already counted its write
 _STORE = "sodan_page_store"
 _COPIES = "sodan_page_copies"
+_MEMBERS = "sodan_member_pages"
 _SERVED = "page_cache_served"  # flask.g: the key of the kept page this response is
+_DOOR = "sodan_page_door"
+# The WSGI environ's: the key of the kept page this response is (read by forum.pagedoor), and
+# that this response must reach the app every time.
+KEPT_PAGE = "sodan.kept_page"
+REACH_APP = "sodan.reach_app"
 
 
 # --- the content version ---------------------------------------------------------------------
@@ -196,14 +212,15 @@ def _forget_bump(session: orm.Session, transaction) -> None:
 
 class LocalStore:
     """A bounded LRU of pages in this process (the default without Redis), each kept at most
-    `ttl` seconds like Redis keeps them."""
+    `ttl` seconds like Redis keeps them. It keeps the objects themselves: a page's body is one
+    bytes object however many entries (the page, the door's response) hold it."""
 
     def __init__(self, entries: int, ttl: int):
         self.entries, self.ttl = entries, ttl
-        self._pages: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> Any:
         with self._lock:
             found = self._pages.get(key)
             if found is None:
@@ -214,7 +231,7 @@ class LocalStore:
             self._pages.move_to_end(key)
             return found[1]
 
-    def set(self, key: str, value: bytes) -> None:
+    def set(self, key: str, value: Any) -> None:
         with self._lock:
             self._pages[key] = (time.monotonic() + self.ttl, value)
             self._pages.move_to_end(key)
@@ -223,22 +240,24 @@ class LocalStore:
 
 
 class RedisStore:
-    """Pages shared by every process; a Redis that fails is a cache miss, never an error."""
+    """Pages shared by every process (pickled: only what `set` wrote is read back); a Redis
+    that fails is a cache miss, never an error."""
 
     def __init__(self, url: str, prefix: str, ttl: int):
         self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.prefix, self.ttl = prefix, ttl
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> Any:
         try:
-            return self.client.get(self.prefix + key)  # type: ignore[return-value]
+            found = self.client.get(self.prefix + key)
         except redis.RedisError as error:
             log.warning("page cache: %s", error)
             return None
+        return pickle.loads(found) if found is not None else None  # type: ignore[arg-type] # nosec B301
 
-    def set(self, key: str, value: bytes) -> None:
+    def set(self, key: str, value: Any) -> None:
         try:
-            self.client.set(self.prefix + key, value, ex=self.ttl)
+            self.client.set(self.prefix + key, pickle.dumps(value), ex=self.ttl)
         except redis.RedisError as error:
             log.warning("page cache: %s", error)
 
@@ -262,15 +281,23 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_CODE", code_stamp(Path(app.root_path).parent))
     app.before_request(serve_from_cache)
     if not app.config["PAGE_CACHE_ENABLED"]:
-        app.extensions[_STORE] = app.extensions[_COPIES] = None
+        for name in (_STORE, _COPIES, _MEMBERS, _DOOR):
+            app.extensions[name] = None
     elif app.config.get("REDIS_URL"):
-        app.extensions[_STORE] = app.extensions[_COPIES] = RedisStore(
-            app.config["REDIS_URL"], app.config["PAGE_CACHE_PREFIX"], app.config["PAGE_CACHE_SECONDS"])
+        shared = RedisStore(app.config["REDIS_URL"], app.config["PAGE_CACHE_PREFIX"], app.config["PAGE_CACHE_SECONDS"])
+        for name in (_STORE, _COPIES, _MEMBERS, _DOOR):
+            app.extensions[name] = shared
     else:
-        app.extensions[_STORE] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_SECONDS"])
+        ttl = app.config["PAGE_CACHE_SECONDS"]
+        app.extensions[_STORE] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], ttl)
         # Compressed copies in an LRU of their own: in one with the pages, a page read by
         # browsers (its copy) and by other clients (the page) would take two of its places.
-        app.extensions[_COPIES] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_SECONDS"])
+        app.extensions[_COPIES] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], ttl)
+        # Members' pages in one of their own too: each is one member's, and must not push out
+        # the pages every guest reads.
+        app.extensions[_MEMBERS] = LocalStore(app.config["MEMBER_PAGE_CACHE_ENTRIES"], ttl)
+        # Whole responses at the door (forum.pagedoor): one per page and Accept-Encoding.
+        app.extensions[_DOOR] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], ttl)
 
 
 # --- serving ---------------------------------------------------------------------------------
@@ -284,8 +311,8 @@ def _etag(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
 
-def _from_cache(entry: bytes, etag: str) -> Response:
-    status, mimetype, body = pickle.loads(entry)  # nosec B301 # written by _store below
+def _from_cache(entry: tuple, etag: str) -> Response:
+    status, mimetype, body = entry
     response = Response(body, status=status, mimetype=mimetype)
     response.set_etag(etag)
     return response
@@ -312,7 +339,12 @@ def _lookup() -> tuple[object, str] | None:
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "guest_cached", False):
         return None
-    return store, f"{current_app.config['PAGE_CACHE_CODE']}:{current_version()}:{select_locale()}:{request.full_path}"
+    return store, page_key(select_locale(), request.full_path)
+
+
+def page_key(locale: str, full_path: str) -> str:
+    """The key of the guest page at this URL in this language, as the forum's rows are now."""
+    return f"{current_app.config['PAGE_CACHE_CODE']}:{current_version()}:{locale}:{full_path}"
 
 
 def serve_from_cache() -> Response | None:
@@ -328,14 +360,29 @@ def serve_from_cache() -> Response | None:
         return None
     response = _from_cache(entry, _etag(key))
     response.headers["X-Page-Cache"] = "hit"
-    g.setdefault(_SERVED, key)
+    _served(key)
     return _public(response)
+
+
+def _served(key: str) -> None:
+    g.setdefault(_SERVED, key)
+    request.environ.setdefault(KEPT_PAGE, key)
 
 
 def served_key() -> str | None:
     """The cache key of the page this response is, when it is a kept guest page (a hit, or a
     miss just kept): the same bytes for everyone, until the next write."""
     return g.get(_SERVED)
+
+
+def reach_app_each_time() -> None:
+    """This response must not be served at the door (forum.pagedoor): e.g. a counter must see it."""
+    request.environ[REACH_APP] = True
+
+
+def door_store(app: Flask) -> LocalStore | RedisStore | None:
+    """Where forum.pagedoor keeps whole responses of kept pages; None when the cache is off."""
+    return app.extensions.get(_DOOR)
 
 
 def copies_store() -> LocalStore | RedisStore | None:
@@ -359,12 +406,48 @@ def guest_cached(view):
         if not _storable(response):
             response.headers["X-Page-Cache"] = "not kept"
             return response
-        current_app.extensions[_STORE].set(
-            key, pickle.dumps((response.status_code, response.mimetype, response.get_data())))
+        current_app.extensions[_STORE].set(key, (response.status_code, response.mimetype, response.get_data()))
         response.set_etag(_etag(key))
         response.headers["X-Page-Cache"] = "miss"
-        g.setdefault(_SERVED, key)
+        _served(key)
         return _public(response)
 
     cached.guest_cached = True  # type: ignore[attr-defined]
     return cached
+
+
+# --- a member's own pages --------------------------------------------------------------------
+
+# Stands for the request's CSRF token in a kept member page. A NUL never reaches a page from
+# what members write (forum.inputs drops control characters), so only the token becomes it.
+_TOKEN_MARK = b"\x00csrf-token\x00"
+
+
+def member_page(state: tuple, render: Callable[[], ResponseReturnValue]) -> Response:
+    """The signed-in member's page rendered by `render()`, or the one kept for them while
+    nothing it shows has changed. `state` is what the page shows that a write can change
+    without moving the content version (the rows in _UNSEEN_BY_GUESTS: their follow of the
+    thread, their unread count), read by the caller; everything else comes from the forum's
+    rows (the version), the member's own row (a write to it moves the version too), the time
+    (only whether they are suspended) and the URL. A member with a flash waiting gets it on a
+    freshly rendered page, which is not kept."""
+    store = current_app.extensions.get(_MEMBERS)
+    if store is None or request.method != "GET" or "_flashes" in session:
+        return make_response(render())
+    key = (f"member:{current_app.config['PAGE_CACHE_CODE']}:{current_version()}:{select_locale()}:"
+           f"{current_user.id}:{int(current_user.is_suspended())}:{':'.join(map(str, state))}:{request.full_path}")
+    entry = store.get(key)
+    if entry is not None:
+        status, mimetype, body = entry
+        response = Response(body.replace(_TOKEN_MARK, generate_csrf().encode()), status=status, mimetype=mimetype)
+        response.headers["X-Page-Cache"] = "member hit"
+        return response
+    response = make_response(render())
+    if response.status_code == 200 and not response.is_streamed and "_flashes" not in session:
+        body = response.get_data()
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        if token:
+            body = body.replace(token.encode(), _TOKEN_MARK)
+        store.set(key, (response.status_code, response.mimetype, body))
+        response.headers["X-Page-Cache"] = "member miss"
+    return response

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, Response, current_app, request
 from sqlalchemy.dialects import postgresql, sqlite
 
+from . import pagecache
 from .extensions import db
 from .models.operators import DailyCounter
 
@@ -43,6 +44,9 @@ def record(kind: str, day: date | None = None, amount: int = 1) -> None:
             log.warning("usage counter %s: %s", kind, error)
 
 
+_COUNTED_ENDPOINTS = ("faq.index", "search.search")
+
+
 def _event(response: Response) -> str | None:
     """The counted event this response is, if any."""
     if request.method != "GET":
@@ -60,6 +64,8 @@ def count_events(response: Response) -> Response:
     kind = _event(response)
     if kind is not None:
         record(kind)
+    if request.endpoint in _COUNTED_ENDPOINTS:  # kept or not, each view must come here
+        pagecache.reach_app_each_time()
     return response
 
 

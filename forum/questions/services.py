@@ -157,13 +157,14 @@ class Thread:
     tag_names: list[str] = field(default_factory=list)  # in order, as Question.tags is
 
 
-def open_thread(user, question: Question) -> Thread:
+def open_for_member(user, question_id: int) -> tuple[bool, int]:
     """A member opening a thread has read its notifications (the UPDATE runs only when they
-    have unread ones: the header's count, needed anyway and read with the follow state, says so)."""
-    following = notify.following_and_unread(user, question.id)
-    if notify.unread_count(user) and notify.mark_read(user, question_id=question.id):
+    have unread ones: the header's count, needed anyway and read with the follow state, says
+    so). Whether they follow the thread, and their unread count after that."""
+    following = notify.following_and_unread(user, question_id)
+    if notify.unread_count(user) and notify.mark_read(user, question_id=question_id):
         db.session.commit()
-    return load_thread(user, question, following)
+    return following, notify.unread_count(user)
 
 
 _TAG_SEPARATOR = "\x1f"  # a control character: never in a tag's name (forum.inputs, forum.forms.posts)

@@ -22,8 +22,8 @@ from ..forms.moderation import CloseForm
 from ..forms.posts import AnswerForm, QuestionForm, split_tags
 from ..holds import held_message
 from ..labels import CATEGORY_LABELS, STATUS_LABELS
-from ..lookups import get_answer, get_question
-from ..pagecache import guest_cached
+from ..lookups import get_answer, get_question, may_exist
+from ..pagecache import guest_cached, member_page
 from ..ratelimits import answer_per_account, question_per_account, retry_after_seconds, wait_text
 from ..urls import page_number
 from . import services
@@ -96,8 +96,8 @@ def new():
     return render_template("questions/new.html", form=form), status
 
 
-def _render_thread(question, answer_form=None, status=200, opened=False, notice=None):
-    thread = (services.open_thread if opened else services.load_thread)(current_user, question)
+def _render_thread(question, answer_form=None, status=200, following=None, notice=None):
+    thread = services.load_thread(current_user, question, following)
     return render_template(
         "questions/show.html", thread=thread, question=question, notice=notice,
         # Guests get no form object: making one makes a CSRF token, and a page with a token
@@ -111,8 +111,18 @@ def _render_thread(question, answer_form=None, status=200, opened=False, notice=
 @bp.get("/questions/<int:question_id>")
 @guest_cached
 def show(question_id: int):
-    question = get_question(current_user, question_id, with_tags=False)  # load_thread reads their names
-    return _render_thread(question, opened=True)
+    if not current_user.is_authenticated or not may_exist(question_id):
+        return _render_thread(_shown_question(question_id))  # (a 404 for an impossible id)
+    # A member's page is theirs alone, and may be kept for them (pagecache.member_page) with
+    # what it shows beyond the forum's rows. Opening the thread reads its notifications, even
+    # when the page is served again.
+    following, unread = services.open_for_member(current_user, question_id)
+    return member_page((following, unread),
+                       lambda: _render_thread(_shown_question(question_id), following=following))
+
+
+def _shown_question(question_id: int):
+    return get_question(current_user, question_id, with_tags=False)  # load_thread reads their names
 
 
 @bp.post("/questions/<int:question_id>/answers")

@@ -15,8 +15,10 @@ from tests.statements import count_statements
 # for a member on a thread with comments and 補足 (the ceiling was 10). Its 関連する質問, ranked
 # on the page when the thread has no stored list, takes 2 more on SQLite (the candidates, then
 # their titles and counters) and 3 on PostgreSQL, where the search's planner settings go first:
-# 8 and 9 (the ceilings were 12 and 13).
-THREAD_STATEMENTS = 9 if TEST_PASS == "postgresql" else 8
+# 8 and 9 (the ceilings were 12 and 13). A member is read before the question (their page may be
+# served from their kept copy, pagecache.member_page, without it), so the asker is no longer
+# found among the rows the question's read brought: 9 and 10 for any member, as for others before.
+THREAD_STATEMENTS = 10 if TEST_PASS == "postgresql" else 9
 
 
 @pytest.fixture
@@ -57,7 +59,7 @@ def test_thread_page_with_1_and_50_comments(client, auth, app, signed_in):
         client.post(f"/questions/{big.id}/follow")  # one followed, one not (alice follows both: she asked)
     one, fifty = _get(client, app, f"/questions/{small.id}"), _get(client, app, f"/questions/{big.id}")
     assert len(one) == len(fifty), (one, fifty)
-    assert len(one) <= THREAD_STATEMENTS
+    assert len(one) <= THREAD_STATEMENTS, "\n".join(s[:120] for s in one)
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -78,7 +80,7 @@ def test_thread_page_with_1_and_50_answers(client, auth, app, signed_in):
         auth.login("alice")
     one, fifty = _get(client, app, f"/questions/{small.id}"), _get(client, app, f"/questions/{big.id}")
     assert len(one) == len(fifty), (one, fifty)
-    assert len(one) <= THREAD_STATEMENTS
+    assert len(one) <= THREAD_STATEMENTS, "\n".join(s[:120] for s in one)
 
 
 def _add_related(word: str, asker, answerer) -> None:

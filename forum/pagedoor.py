@@ -1,0 +1,96 @@
+"""Kept guest pages served at the door: before Flask builds a request at all.
+
+A kept guest page (forum.pagecache) still cost a full trip through Flask on every hit: a
+request context, the session, URL matching, the after-request hooks that add the security
+headers and compress, the response object. That is most of a hit's time, and all of it ends in
+the same bytes until the next write. So the door (WSGI middleware around the app) keeps each
+such response exactly as it left the app (status, headers, body: compressed or not, security
+headers and all), and serves it again to the next request that would get the same bytes:
+
+- a GET without a conditional or range header, from a reader who carries no cookie but the
+  language switch's (a session or remember-me cookie may mean someone signed in, or a flash
+  waiting: Flask decides those);
+- the same page key as the page cache's (code, content version, language, URL), so a write
+  moves it out the same instant, read the same way (one primary-key read);
+- the same Accept-Encoding header (the compressed copy the app chose for it) and the same
+  scheme (the security headers differ over TLS).
+
+Anything else goes to the app as before, whose kept pages and hooks answer it. Only responses
+the app marked as a kept page (`pagecache.served_key`) that set no cookie are kept here, and
+none that must reach the app each time (`pagecache.reach_app_each_time`: forum.usage's
+counted pages).
+"""
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from werkzeug.wrappers import Request
+
+from . import pagecache
+from .i18n import locale_for
+
+_COOKIES_ALLOWED = frozenset(("lang",))  # the language switch's: part of the key
+
+
+class PageDoor:
+    def __init__(self, app: Flask, wsgi_app: Callable):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        store = pagecache.door_store(self.app)
+        door_key = self._door_key(environ) if store is not None else None
+        if store is None or door_key is None:
+            return self.wsgi_app(environ, start_response)
+        kept = store.get(door_key)
+        if kept is not None:
+            status, headers, body = kept
+            start_response(status, headers)
+            return [body]
+        return self._through_app(environ, start_response, store, door_key)
+
+    def _door_key(self, environ: dict) -> str | None:
+        """The key of this request's kept response, or None when the app must answer it."""
+        if environ.get("REQUEST_METHOD") != "GET":
+            return None
+        if any(name in environ for name in (
+                "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_AUTHORIZATION")):
+            return None
+        request_ = Request(environ)
+        if not _COOKIES_ALLOWED.issuperset(request_.cookies.keys()):
+            return None
+        with self.app.app_context():  # the database's engine is the app's
+            page_key = pagecache.page_key(locale_for(self.app.config, request_.cookies.get("lang")),
+                                          request_.full_path)
+        scheme = f"{environ.get('wsgi.url_scheme')},{environ.get('HTTP_X_FORWARDED_PROTO', '')}"
+        return f"door:{page_key}|{environ.get('HTTP_ACCEPT_ENCODING', '')}|{scheme}"
+
+    def _through_app(self, environ: dict, start_response: Callable, store, door_key: str) -> Iterable[bytes]:
+        """The app's answer, kept when it is a kept page's that set no cookie."""
+        started: list[Any] = []
+
+        def remember(status: str, headers: list, exc_info=None):
+            started[:] = [status, headers]
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        body = self.wsgi_app(environ, remember)
+        kept_as = environ.get(pagecache.KEPT_PAGE)
+        if not kept_as or environ.get(pagecache.REACH_APP) or not door_key.startswith(f"door:{kept_as}|") \
+                or not started or not started[0].startswith("200"):
+            return body
+        headers = started[1]
+        if any(name.lower() == "set-cookie" for name, _ in headers):
+            return body
+        try:
+            content = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        kept_headers = [(name, "hit" if name == "X-Page-Cache" else value) for name, value in headers]
+        store.set(door_key, (started[0], kept_headers, content))
+        return [content]
+
+
+def install(app: Flask) -> None:
+    """Innermost middleware: a proxy fixer installed later wraps it, so it sees the fixed scheme."""
+    app.wsgi_app = PageDoor(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -1,0 +1,122 @@
+"""Kept guest pages are served at the door (forum.pagedoor), before Flask builds a request.
+
+The app counts the requests it handles (a before-request hook added here); a response served
+at the door never reaches it. Each test checks what the reader gets: the same bytes and
+headers as from the app, and every write, cookie and header that changes the answer honoured.
+"""
+import gzip
+
+import pytest
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.models.operators import DailyCounter
+from tests.factories import make_answer, make_question, make_user
+
+
+@pytest.fixture
+def reached(app):
+    """How many requests reached the app (past the door)."""
+    return _counting(app)
+
+
+def _counting(app) -> list[str]:
+    seen: list[str] = []
+
+    def count() -> None:
+        seen.append("app")
+
+    app.before_request_funcs.setdefault(None, []).insert(0, count)
+    return seen
+
+
+@pytest.fixture
+def thread(app):
+    question = make_question(make_user("asker"), title="仮払い前に作業していいですか", body="初めての契約で不安です。")
+    make_answer(question, make_user("answerer"), "仮払いを確認してから始めましょう。")
+    return question
+
+
+def _at_door(guest, reached, path: str, **headers):
+    """The first request for a page renders it (the door keeps the whole response), the
+    second is served at the door."""
+    before = len(reached)
+    first = guest.get(path, headers=headers)
+    assert len(reached) == before + 1
+    second = guest.get(path, headers=headers)
+    assert len(reached) == before + 1, "served at the door, without the app"
+    return first, second
+
+
+def test_the_door_serves_the_apps_response_byte_for_byte(app, reached, thread):
+    guest = app.test_client()
+    first, third = _at_door(guest, reached, f"/questions/{thread.id}")
+    assert third.status_code == 200 and third.get_data() == first.get_data()
+    assert third.headers["X-Page-Cache"] == "hit"
+    for name in ("Content-Type", "Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "ETag", "Vary"):
+        assert third.headers.get(name) == first.headers.get(name), name
+    assert "Set-Cookie" not in third.headers
+
+
+def test_a_write_moves_the_page_out_at_once(app, reached, thread):
+    guest = app.test_client()
+    path = f"/questions/{thread.id}"
+    _at_door(guest, reached, path)
+    make_answer(thread, make_user("carol"), "後から来た回答です。")
+    before = len(reached)
+    page = guest.get(path)
+    assert len(reached) == before + 1
+    assert "後から来た回答です" in page.get_data(as_text=True)
+
+
+def test_each_encoding_gets_its_own_copy(app, reached, thread):
+    guest = app.test_client()
+    path = f"/questions/{thread.id}"
+    plain = _at_door(guest, reached, path)[1]
+    _, zipped = _at_door(guest, reached, path, **{"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert "Content-Encoding" not in guest.get(path).headers
+
+
+def test_a_language_cookie_has_its_own_page(app, reached, thread):
+    guest = app.test_client()
+    path = f"/questions/{thread.id}"
+    japanese = _at_door(guest, reached, path)[1]
+    guest.get(f"/lang/en?next={path}")
+    english = _at_door(guest, reached, path)[1]
+    assert "回答する" in japanese.get_data(as_text=True)
+    assert "回答する" not in english.get_data(as_text=True)
+
+
+def test_a_session_a_condition_or_a_head_goes_to_the_app(app, client, auth, reached, thread):
+    guest = app.test_client()
+    path = f"/questions/{thread.id}"
+    first = _at_door(guest, reached, path)[1]
+    for request in (lambda: guest.get(path, headers={"If-None-Match": first.headers["ETag"]}),
+                    lambda: guest.head(path)):
+        before = len(reached)
+        response = request()
+        assert len(reached) == before + 1
+    assert response.status_code == 200
+    make_user("reader")
+    auth.login("reader", follow=True)
+    before = len(reached)
+    page = client.get(path)
+    assert len(reached) == before + 1 and "ログアウト" in page.get_data(as_text=True)
+
+
+def test_counted_pages_reach_the_app_every_time(app, reached):
+    guest = app.test_client()
+    for _ in range(3):
+        assert guest.get("/faq").status_code == 200
+    assert db.session.scalar(sa.select(DailyCounter.count).where(DailyCounter.kind == "faq_view")) == 3
+
+
+def test_off_with_the_page_cache(make_app, thread):
+    app = make_app(PAGE_CACHE_ENABLED=False)
+    seen = _counting(app)
+    guest = app.test_client()
+    for _ in range(3):
+        guest.get(f"/questions/{thread.id}")
+    assert len(seen) == 3
