@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
 from . import pagecache
@@ -56,13 +57,24 @@ class PageDoor:
                 "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_AUTHORIZATION")):
             return None
         request_ = Request(environ)
-        if not _COOKIES_ALLOWED.issuperset(request_.cookies.keys()):
+        if not _COOKIES_ALLOWED.issuperset(request_.cookies.keys()) or not self._kept_view(environ):
             return None
-        with self.app.app_context():  # the database's engine is the app's
-            page_key = pagecache.page_key(locale_for(self.app.config, request_.cookies.get("lang")),
-                                          request_.full_path)
+        try:
+            with self.app.app_context():  # the database's engine is the app's
+                page_key = pagecache.page_key(locale_for(self.app.config, request_.cookies.get("lang")),
+                                              request_.full_path)
+        except Exception:  # noqa: BLE001 - the database is down: the app answers (503) as it does
+            return None
         scheme = f"{environ.get('wsgi.url_scheme')},{environ.get('HTTP_X_FORWARDED_PROTO', '')}"
         return f"door:{page_key}|{environ.get('HTTP_ACCEPT_ENCODING', '')}|{scheme}"
+
+    def _kept_view(self, environ: dict) -> bool:
+        """Whether the URL is a view whose guest pages are kept (the rest never read the version)."""
+        try:
+            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
+        except HTTPException:  # not found, a redirect, another method: the app answers
+            return False
+        return getattr(self.app.view_functions.get(endpoint), "guest_cached", False)
 
     def _through_app(self, environ: dict, start_response: Callable, store, door_key: str) -> Iterable[bytes]:
         """The app's answer, kept when it is a kept page's that set no cookie."""

@@ -9,6 +9,7 @@ import gzip
 import pytest
 import sqlalchemy as sa
 
+from forum import pagecache
 from forum.extensions import db
 from forum.models.operators import DailyCounter
 from tests.factories import make_answer, make_question, make_user
@@ -120,3 +121,30 @@ def test_off_with_the_page_cache(make_app, thread):
     for _ in range(3):
         guest.get(f"/questions/{thread.id}")
     assert len(seen) == 3
+
+
+def test_a_database_down_reaches_the_app_which_says_so(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="sqlite:////nonexistent-folder/sodan.db")
+    page = app.test_client().get("/")
+    assert page.status_code == 503
+    assert "Set-Cookie" not in page.headers
+
+
+def test_pages_that_are_never_kept_never_read_the_version(app, reached, monkeypatch):
+    """/healthz and a 404 answer without the door reading the content version."""
+    reads: list[str] = []
+    read = pagecache.current_version
+
+    def counted() -> str:
+        reads.append("read")
+        return read()
+
+    monkeypatch.setattr(pagecache, "current_version", counted)
+    guest = app.test_client()
+    for path, status in (("/healthz", 200), ("/no-such-page", 404), ("/healthz", 200)):
+        before = len(reached)
+        assert guest.get(path).status_code == status
+        assert len(reached) == before + 1
+    assert reads == []
+    guest.get("/")
+    assert reads, "a kept page's URL does read it"
