@@ -74,6 +74,11 @@ def test_guest_pages_cached_in_redis_follow_a_write_made_on_the_other_server(sha
         seen = [guest.get(server.base, thread) for server in (one, two, one, two)]
         assert [r.headers.get("X-Page-Cache") for r in seen] == ["miss", "hit", "hit", "hit"]
         assert "まだ回答はありません" in seen[-1].text
+        # So does its asker, whose page is kept for her alone, with each request's own token.
+        alice.get(one.base, thread)  # the page after asking shows its flash once
+        mine = [alice.get(server.base, thread) for server in (one, two)]
+        assert [r.headers.get("X-Page-Cache") for r in mine] == ["member miss", "member hit"]
+        assert "alice" in mine[1].text and "\x00" not in mine[1].text
 
         # An answer through server two shows at once to the guest on server one (any worker).
         bob = Visitor()
@@ -85,3 +90,6 @@ def test_guest_pages_cached_in_redis_follow_a_write_made_on_the_other_server(sha
             page = guest.get(server.base, thread)
             assert "まずは取引メッセージで催促しましょう" in page.text
         assert page.headers.get("X-Page-Cache") == "hit"
+        mine = [alice.get(server.base, thread) for server in (one, two)]
+        assert all("まずは取引メッセージで催促しましょう" in r.text for r in mine)
+        assert [r.headers.get("X-Page-Cache") for r in mine] == ["member miss", "member hit"]
