@@ -34,6 +34,8 @@ _COOKIES_ALLOWED = frozenset(("lang",))  # the language switch's: part of the ke
 
 
 class PageDoor:
+    """WSGI middleware around the Flask app: kept responses out, everything else through."""
+
     def __init__(self, app: Flask, wsgi_app: Callable):
         self.app, self.wsgi_app = app, wsgi_app
 
