@@ -38,27 +38,29 @@ def _iso(dt) -> str:
     return dt.isoformat(timespec="seconds") if dt is not None else ""
 
 
-def _person(user) -> dict:
-    return {"@type": "Person", "name": user.username,
-            "url": absolute_url("users.profile", username=user.username)}
+def _person(root: str, user) -> dict:
+    return {"@type": "Person", "name": user.username, "url": root + url_for("users.profile", username=user.username)}
 
 
-def _answer(question, answer, helpful: dict[int, int]) -> dict:
+def _answer(root: str, thread_url: str, answer, helpful: dict[int, int]) -> dict:
     return {
         "@type": "Answer",
         "text": plain_text(answer.body),
         "dateCreated": _iso(answer.created_at),
         "upvoteCount": helpful.get(answer.id, 0),
-        "url": absolute_url("questions.show", question_id=question.id, _anchor=f"answer-{answer.id}"),
-        "author": _person(answer.author),
+        "url": f"{thread_url}#answer-{answer.id}",
+        "author": _person(root, answer.author),
     }
 
 
 def qa_page(thread) -> dict:
     """schema.org QAPage of a thread (forum.questions.services.Thread): the question, its
     answer count, the best answer as acceptedAnswer and the other visible answers as
-    suggestedAnswer, with dates and authors."""
+    suggestedAnswer, with dates and authors. (The site's root and the thread's URL are
+    worked out once: a 50-answer thread names a hundred URLs.)"""
     question = thread.question
+    root = site_url()
+    thread_url = root + url_for("questions.show", question_id=question.id)
     entity: dict = {
         "@type": "Question",
         "name": question.title,
@@ -67,13 +69,13 @@ def qa_page(thread) -> dict:
         "dateCreated": _iso(question.created_at),
         "datePublished": _iso(question.created_at),
         "dateModified": _iso(question.updated_at or question.created_at),
-        "url": absolute_url("questions.show", question_id=question.id),
-        "author": _person(question.author),
+        "url": thread_url,
+        "author": _person(root, question.author),
     }
     best = thread.best_answer
     if best is not None:
-        entity["acceptedAnswer"] = _answer(question, best, thread.helpful_counts)
-    others = [_answer(question, a, thread.helpful_counts) for a in thread.answers if a is not best]
+        entity["acceptedAnswer"] = _answer(root, thread_url, best, thread.helpful_counts)
+    others = [_answer(root, thread_url, a, thread.helpful_counts) for a in thread.answers if a is not best]
     if others:
         entity["suggestedAnswer"] = others
     return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": entity}
