@@ -3,8 +3,11 @@ between searches (kept_fields.py) follow every write, and snippets placed withou
 character-by-character normalisation mark the same characters (both engines for the first)."""
 import json
 
+import pytest
+
 from forum.extensions import db
 from forum.search import index, ranking, snippets
+from forum.search.backends import backend_for, candidates
 from forum.search.services import search_threads
 from forum.search.snippets import _mapped, highlight
 from forum.text import normalize_with_map
@@ -83,3 +86,51 @@ def test_marks_land_on_the_original_characters():
     assert highlight("ｻｰﾊﾞｰの設定とサーバー移転", ["さば"]) == (
         "<mark>ｻｰﾊﾞｰ</mark>の設定と<mark>サーバー</mark>移転")
     assert highlight("請求書の宛名", ["請求書"]) == "<mark>請求書</mark>の宛名"
+
+
+def test_a_common_one_character_term_is_read_from_the_newest_rows_with_the_index_s_answers(
+        app, people, monkeypatch):
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's FTS5 prefix queries")
+    asker, answerer = people
+    for i in range(40):  # 料 in most threads (title, body or answer), 税 in a few, newest last
+        where = i % 4
+        resolved_thread(asker, answerer, f"質問{i}" + ("料金" if where == 0 else ""),
+                        "本文" + ("手数料" if where == 1 else "") + ("税" if i % 9 == 0 else ""),
+                        "回答" + ("料" if where == 2 else ""), category=("urgent", "in_trouble")[i % 2])
+    monkeypatch.setattr(candidates, "SQLITE_PROBE", 8)
+    monkeypatch.setattr(candidates, "SQLITE_WALK", 20)
+    walks: list[list | None] = []
+    real_walk = candidates._sqlite_walk
+
+    def spied(*args):
+        walks.append(real_walk(*args))
+        return walks[-1]
+
+    def indexed(call: dict) -> list:
+        monkeypatch.setattr(candidates, "_sqlite_walk", lambda *args: None)
+        try:
+            return backend_for(db.session).candidates(db.session, **call)
+        finally:
+            monkeypatch.setattr(candidates, "_sqlite_walk", spied)
+
+    monkeypatch.setattr(candidates, "_sqlite_walk", spied)
+    calls = [  # probe only, probe and walk, more than the walk holds, sparse, with conditions
+        {"groups": [("料",)], "excludes": (), "limit": 3},
+        {"groups": [("料",)], "excludes": (), "limit": 12},
+        {"groups": [("料",)], "excludes": (), "limit": 100},
+        {"groups": [("税",)], "excludes": (), "limit": 5},
+        {"groups": [("料",), ("質問",)], "excludes": ("手数料",), "limit": 10, "category": "urgent"},
+        {"groups": [("料",), ("税",)], "excludes": (), "mode": "any", "limit": 15},
+        {"groups": [("料", "税")], "excludes": ("金",), "limit": 9, "category": "in_trouble"},
+    ]
+    for call in calls:
+        walks.clear()
+        assert backend_for(db.session).candidates(db.session, **call) == indexed(call), call
+        assert len(walks) == 1
+    assert [len(indexed(c)) for c in calls] == [3, 12, 30, 5, 10, 15, 9]
+    # The walk answered the dense ones; the index the rest (none left for 100 in 20 rows).
+    walks.clear()
+    for call in calls[:4]:
+        backend_for(db.session).candidates(db.session, **call)
+    assert [w is not None for w in walks] == [True, True, False, False]
