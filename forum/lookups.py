@@ -43,6 +43,11 @@ def get_question(user, question_id: int, *, with_tags: bool = True) -> Question:
     else:
         question = db.session.execute(_QUESTION_WITHOUT_TAGS, {"question_id": question_id}).scalar_one_or_none() \
             if may_exist(question_id) else None
+    return visible_question(user, question)
+
+
+def visible_question(user, question: Question | None) -> Question:
+    """The question read, or NotFound when there is none or it is hidden from this user."""
     if question is None or not permissions.can_view_question(user, question):
         raise NotFound(_("この質問は見つかりませんでした。"))
     return question

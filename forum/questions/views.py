@@ -96,8 +96,8 @@ def new():
     return render_template("questions/new.html", form=form), status
 
 
-def _render_thread(question, answer_form=None, status=200, following=None, notice=None):
-    thread = services.load_thread(current_user, question, following)
+def _render_thread(question, answer_form=None, status=200, following=None, notice=None, parts=None):
+    thread = services.load_thread(current_user, question, following, parts)
     return render_template(
         "questions/show.html", thread=thread, question=question, notice=notice,
         # Guests get no form object: making one makes a CSRF token, and a page with a token
@@ -112,17 +112,17 @@ def _render_thread(question, answer_form=None, status=200, following=None, notic
 @guest_cached
 def show(question_id: int):
     if not current_user.is_authenticated or not may_exist(question_id):
-        return _render_thread(_shown_question(question_id))  # (a 404 for an impossible id)
+        return _page_of(question_id)  # (a 404 for an impossible id)
     # A member's page is theirs alone, and may be kept for them (pagecache.member_page) with
     # what it shows beyond the forum's rows. Opening the thread reads its notifications, even
     # when the page is served again.
     following, unread = services.open_for_member(current_user, question_id)
-    return member_page((following, unread),
-                       lambda: _render_thread(_shown_question(question_id), following=following))
+    return member_page((following, unread), lambda: _page_of(question_id, following))
 
 
-def _shown_question(question_id: int):
-    return get_question(current_user, question_id, with_tags=False)  # load_thread reads their names
+def _page_of(question_id: int, following: bool | None = None):
+    question, parts = services.question_for_page(current_user, question_id)
+    return _render_thread(question, following=following, parts=parts)
 
 
 @bp.post("/questions/<int:question_id>/answers")
