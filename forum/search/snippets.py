@@ -4,6 +4,7 @@ Bounded work: the match is found in the stored normalised text (a C-speed `find`
 a window of the original text around it (SCAN characters) goes through the character-by-
 character normalisation that maps positions back, whatever the length of the thread.
 """
+import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -16,6 +17,7 @@ WINDOW = 60
 # What normalize() may drop from NFKC-stable text: ー, and the dashes it reads as ー
 # after katakana (forum/text.py).
 _DROPPED = frozenset("\u30fc\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\uff0d")
+_MAY_DROP = re.compile("[" + "".join(sorted(_DROPPED)) + "]+")
 SCAN = 160  # characters of original text normalised to place the marks (the window and some slack)
 
 
@@ -30,8 +32,12 @@ def _mapped(text: str) -> tuple[str, Sequence[int]]:
     read as ー) that normalize() drops after kana are passed over. Text that does not line
     up so (combining marks, half-width voiced kana) takes normalize_with_map's walk."""
     norm = normalize(text)
-    if len(norm) == len(text) and unicodedata.is_normalized("NFKC", text) and len(text.casefold()) == len(text):
-        return norm, range(len(text))  # every character normalises to one, in place
+    if unicodedata.is_normalized("NFKC", text) and len(text.casefold()) == len(text):
+        if len(norm) == len(text):
+            return norm, range(len(text))  # every character normalises to one, in place
+        kept = _kept_positions(text, norm)
+        if kept is not None:
+            return norm, kept
     offsets: list[int] = []
     j = 0
     for i, ch in enumerate(text):
@@ -44,6 +50,29 @@ def _mapped(text: str) -> tuple[str, Sequence[int]]:
     if j != len(norm):
         return normalize_with_map(text)
     return norm, offsets
+
+
+def _kept_positions(text: str, norm: str) -> list[int] | None:
+    """Where each character of `norm` is in `text`, when every character of `text` became
+    one of `norm` in place (NFKC-stable text whose case folding keeps its length), except
+    the ー and dashes normalize() dropped. Of a run of such characters, only the ー run it
+    starts with (dashes read as ー included) can follow kana, so what is dropped is always
+    the run's start: as many as the run has beyond the ー and dashes `norm` shows there.
+    C-speed ranges between the runs instead of a step per character (most Japanese text
+    has a ー). None when the positions do not add up."""
+    kept: list[int] = []
+    done = 0
+    for run in _MAY_DROP.finditer(text):
+        start, end = run.span()
+        kept.extend(range(done, start))
+        shown = _MAY_DROP.match(norm, len(kept))
+        stay = shown.end() - shown.start() if shown else 0
+        if stay > end - start:
+            return None
+        kept.extend(range(end - stay, end))
+        done = end
+    kept.extend(range(done, len(text)))
+    return kept if len(kept) == len(norm) else None
 
 
 def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
@@ -67,19 +96,20 @@ def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _marked(text: str, spans: list[tuple[int, int]], lo: int, hi: int, base: int, full: int) -> Markup:
+    # Plain strings joined once, every piece of the text through escape(): Markup's own
+    # join and + escape each piece again and make a Markup of every step.
     out = ["…" if base + lo > 0 else ""]
     pos = lo
     for s, e in spans:
         if e <= lo or s >= hi:
             continue
         s, e = max(s, lo), min(e, hi)
-        out.append(escape(text[pos:s]))
-        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        out += (escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>")
         pos = e
     out.append(escape(text[pos:hi]))
     if base + hi < full:
         out.append("…")
-    return Markup("").join(out)
+    return Markup("".join(out))  # nosec B704 # the text's pieces are escaped, the rest is ours
 
 
 def highlight(text: str, terms: Sequence[str], window: int = WINDOW, near: int = 0) -> Markup | None:

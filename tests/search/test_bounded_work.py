@@ -58,7 +58,10 @@ def test_hidden_thread_leaves_the_results_although_its_fields_were_kept(app, peo
 
 
 def _windows() -> list[str]:
-    texts = ["ＡＢＣｶﾞｰﾄﾞ", "Straße ﬁle", "サーバーのｻｰﾊﾞｰ", "ﾊﾟｿｺﾝ㍻", "e\u0301", "カ\u3099ード", "ウェブ—デザイン"]
+    texts = ["ＡＢＣｶﾞｰﾄﾞ", "Straße ﬁle", "サーバーのｻｰﾊﾞｰ", "ﾊﾟｿｺﾝ㍻", "e\u0301", "カ\u3099ード", "ウェブ—デザイン",
+             # runs of ー and dashes: after kana only their ー run's start goes (a dash after
+             # a dash stays one), after anything else they stay
+             "サーバー——それは", "カ——ード", "ア—a—ーb", "—ー—", "漢ー字—ーあ", "カ―ー−ーい"]
     for line in graded_eval.corpus_lines():
         r = json.loads(line)
         texts += [r["title"], r["body"]] + [a["body"] for a in r["answers"]]
