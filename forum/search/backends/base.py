@@ -33,6 +33,14 @@ COUNT_CAP = 200
 # What backends are handed: a Session, or Flask-SQLAlchemy's scoped db.session.
 DbSession = Session | scoped_session[Any]
 
+# SearchBackend.scoring_rows' statements, built once (building and keying them per search
+# cost more than running them on SQLite).
+_HELPFUL = sa.select(Question.id, Question.helpful_count).where(Question.id.in_(sa.bindparam("ids", expanding=True)))
+_SCORED_FIELDS = sa.select(
+    SearchDocument.question_id, SearchDocument.created_at,
+    *(sa.func.substr(getattr(SearchDocument, c), 1, sa.bindparam("chars")) for c in NORM_COLUMNS),
+).where(SearchDocument.question_id.in_(sa.bindparam("ids", expanding=True)))
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -128,12 +136,9 @@ class SearchBackend(ABC):
         helpful marks) of these threads, each field cut to its first `chars` characters
         (what ranking scores). Two statements: joined, SQLite reads each question's whole
         row (its body and stored HTML come before the counters)."""
-        d = SearchDocument
-        helpful = dict(session.execute(sa.select(Question.id, Question.helpful_count)
-                                       .where(Question.id.in_(ids))).all())
-        cols = [sa.func.substr(getattr(d, c), 1, chars) for c in NORM_COLUMNS]
+        helpful = dict(session.execute(_HELPFUL, {"ids": list(ids)}).all())
         return [(*row, helpful.get(row[0]) or 0)
-                for row in session.execute(sa.select(d.question_id, d.created_at, *cols).where(d.question_id.in_(ids)))]
+                for row in session.execute(_SCORED_FIELDS, {"ids": list(ids), "chars": chars})]
 
     @abstractmethod
     def explain(self, session: DbSession, query: ParsedQuery) -> str:
