@@ -60,10 +60,10 @@ _COPIES = "sodan_page_copies"
 _MEMBERS = "sodan_member_pages"
 _SERVED = "page_cache_served"  # flask.g: the key of the kept page this response is
 _DOOR = "sodan_page_door"
-# The WSGI environ's: the key of the kept page this response is (read by forum.pagedoor), and
-# that this response must reach the app every time.
+# The WSGI environ's: the key of the kept page this response is (read by forum.pagedoor), and,
+# set by forum.pagedoor, the page key it looked for and did not find.
 KEPT_PAGE = "sodan.kept_page"
-REACH_APP = "sodan.reach_app"
+DOOR_MISSED = "sodan.door_missed"
 
 
 # --- the content version ---------------------------------------------------------------------
@@ -339,7 +339,8 @@ def _lookup() -> tuple[object, str] | None:
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "guest_cached", False):
         return None
-    return store, page_key(select_locale(), request.full_path)
+    # The door worked out the same key a moment ago: the version is not read twice.
+    return store, request.environ.get(DOOR_MISSED) or page_key(select_locale(), request.full_path)
 
 
 def page_key(locale: str, full_path: str) -> str:
@@ -355,6 +356,13 @@ def serve_from_cache() -> Response | None:
         return None
     store, key = found
     g.page_cache_key = key
+    # In Redis, a plain response missed at the door is missing here too (both are kept
+    # together, for as long): a cold page costs one round trip to Redis, not two. A reader
+    # asking for an encoding may find the page kept for another; and per process, the door's
+    # LRU (a response per encoding) and the pages' LRU drop different entries.
+    if DOOR_MISSED in request.environ and not request.headers.get("Accept-Encoding") \
+            and store is current_app.extensions.get(_DOOR):
+        return None
     entry = store.get(key)  # type: ignore[attr-defined]
     if entry is None:
         return None
@@ -375,9 +383,15 @@ def served_key() -> str | None:
     return g.get(_SERVED)
 
 
-def reach_app_each_time() -> None:
-    """This response must not be served at the door (forum.pagedoor): e.g. a counter must see it."""
-    request.environ[REACH_APP] = True
+def reach_app_each_time(view) -> None:
+    """Mark a kept view whose every request must reach the app (e.g. a counter must see it):
+    forum.pagedoor leaves it to the app, whose hits still answer it."""
+    view.reaches_app = True
+
+
+def reaches_door(view) -> bool:
+    """Whether forum.pagedoor may keep and serve this view's guest pages."""
+    return getattr(view, "guest_cached", False) and not getattr(view, "reaches_app", False)
 
 
 def door_store(app: Flask) -> LocalStore | RedisStore | None:

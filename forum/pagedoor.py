@@ -17,8 +17,8 @@ headers and all), and serves it again to the next request that would get the sam
 
 Anything else goes to the app as before, whose kept pages and hooks answer it. Only responses
 the app marked as a kept page (`pagecache.served_key`) that set no cookie are kept here, and
-none that must reach the app each time (`pagecache.reach_app_each_time`: forum.usage's
-counted pages).
+none of the views that must reach the app each time (`pagecache.reach_app_each_time`:
+forum.usage's counted pages).
 """
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -41,18 +41,21 @@ class PageDoor:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         store = pagecache.door_store(self.app)
-        door_key = self._door_key(environ) if store is not None else None
-        if store is None or door_key is None:
+        page_key = self._page_key(environ) if store is not None else None
+        if store is None or page_key is None:
             return self.wsgi_app(environ, start_response)
+        scheme = f"{environ.get('wsgi.url_scheme')},{environ.get('HTTP_X_FORWARDED_PROTO', '')}"
+        door_key = f"door:{page_key}|{environ.get('HTTP_ACCEPT_ENCODING', '')}|{scheme}"
         kept = store.get(door_key)
         if kept is not None:
             status, headers, body = kept
             start_response(status, headers)
             return [body]
-        return self._through_app(environ, start_response, store, door_key)
+        environ[pagecache.DOOR_MISSED] = page_key
+        return self._through_app(environ, start_response, store, page_key, door_key)
 
-    def _door_key(self, environ: dict) -> str | None:
-        """The key of this request's kept response, or None when the app must answer it."""
+    def _page_key(self, environ: dict) -> str | None:
+        """The page cache's key of this request's page, or None when the app must answer it."""
         if environ.get("REQUEST_METHOD") != "GET":
             return None
         if any(name in environ for name in (
@@ -63,22 +66,21 @@ class PageDoor:
             return None
         try:
             with self.app.app_context():  # the database's engine is the app's
-                page_key = pagecache.page_key(locale_for(self.app.config, request_.cookies.get("lang")),
-                                              request_.full_path)
+                return pagecache.page_key(locale_for(self.app.config, request_.cookies.get("lang")),
+                                          request_.full_path)
         except Exception:  # noqa: BLE001 - the database is down: the app answers (503) as it does
             return None
-        scheme = f"{environ.get('wsgi.url_scheme')},{environ.get('HTTP_X_FORWARDED_PROTO', '')}"
-        return f"door:{page_key}|{environ.get('HTTP_ACCEPT_ENCODING', '')}|{scheme}"
 
     def _kept_view(self, environ: dict) -> bool:
-        """Whether the URL is a view whose guest pages are kept (the rest never read the version)."""
+        """Whether the URL is a view whose guest pages are kept here (the rest never read the version)."""
         try:
             endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
         except HTTPException:  # not found, a redirect, another method: the app answers
             return False
-        return getattr(self.app.view_functions.get(endpoint), "guest_cached", False)
+        return pagecache.reaches_door(self.app.view_functions.get(endpoint))
 
-    def _through_app(self, environ: dict, start_response: Callable, store, door_key: str) -> Iterable[bytes]:
+    def _through_app(self, environ: dict, start_response: Callable, store, page_key: str,
+                     door_key: str) -> Iterable[bytes]:
         """The app's answer, kept when it is a kept page's that set no cookie."""
         started: list[Any] = []
 
@@ -88,8 +90,7 @@ class PageDoor:
 
         body = self.wsgi_app(environ, remember)
         kept_as = environ.get(pagecache.KEPT_PAGE)
-        if not kept_as or environ.get(pagecache.REACH_APP) or not door_key.startswith(f"door:{kept_as}|") \
-                or not started or not started[0].startswith("200"):
+        if kept_as != page_key or not started or not started[0].startswith("200"):
             return body
         headers = started[1]
         if any(name.lower() == "set-cookie" for name, _ in headers):

@@ -64,10 +64,11 @@ def count_events(response: Response) -> Response:
     kind = _event(response)
     if kind is not None:
         record(kind)
-    if request.endpoint in _COUNTED_ENDPOINTS:  # kept or not, each view must come here
-        pagecache.reach_app_each_time()
     return response
 
 
 def init_app(app: Flask) -> None:
+    """After the blueprints: the counted views are marked to reach the app on every request."""
     app.after_request(count_events)
+    for endpoint in _COUNTED_ENDPOINTS:
+        pagecache.reach_app_each_time(app.view_functions[endpoint])

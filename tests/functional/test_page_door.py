@@ -5,6 +5,8 @@ at the door never reaches it. Each test checks what the reader gets: the same by
 headers as from the app, and every write, cookie and header that changes the answer honoured.
 """
 import gzip
+import os
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -148,3 +150,47 @@ def test_pages_that_are_never_kept_never_read_the_version(app, reached, monkeypa
     assert reads == []
     guest.get("/")
     assert reads, "a kept page's URL does read it"
+
+
+def _cold_read(app, path: str, monkeypatch) -> tuple[int, list[str]]:
+    """Read a page nobody read yet: how often the version is read, and the app's own lookups."""
+    reads, lookups = [], []
+    read = pagecache.current_version
+
+    def counted() -> str:
+        reads.append("read")
+        return read()
+
+    pages = app.extensions["sodan_page_store"]
+    get = pages.get
+
+    def looked(key):
+        lookups.append(key)
+        return get(key)
+
+    monkeypatch.setattr(pagecache, "current_version", counted)
+    monkeypatch.setattr(pages, "get", looked)
+    assert app.test_client().get(path).headers["X-Page-Cache"] == "miss"
+    return len(reads), [key for key in lookups if not key.startswith("door:")]
+
+
+def test_a_page_missed_at_the_door_reads_the_version_once(app, thread, monkeypatch):
+    reads, lookups = _cold_read(app, f"/questions/{thread.id}", monkeypatch)
+    assert reads == 1
+    assert len(lookups) == 1  # per process the app looks too: the LRUs drop different pages
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL not set (.ci/run sets it)")
+def test_with_redis_a_page_missed_at_the_door_is_looked_for_once(make_app, thread, monkeypatch):
+    prefix = f"door-test-{uuid.uuid4().hex}:"
+    app = make_app(REDIS_URL=os.environ["TEST_REDIS_URL"], PAGE_CACHE_PREFIX=prefix)
+    store = pagecache.door_store(app)
+    try:
+        with app.app_context():
+            path = f"/questions/{thread.id}"
+            assert _cold_read(app, path, monkeypatch) == (1, [])  # Redis: one round trip, the door's
+            browser = app.test_client().get(path, headers={"Accept-Encoding": "gzip"})
+            assert browser.headers["X-Page-Cache"] == "hit"  # another encoding: the app finds the page
+    finally:
+        for key in store.client.scan_iter(f"{prefix}*"):
+            store.client.delete(key)
