@@ -33,8 +33,8 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .faq import views as faq_views
 from .i18n import install_template_gettext, select_locale
 from .inputs import FormRequest
+from .lookups import signed_in_member
 from .mail import notifications as mail_notifications
-from .models import User
 from .moderation import insight_views
 from .moderation import views as moderation_views
 from .notifications import views as notifications_views
@@ -108,9 +108,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("この操作にはログインが必要です。")
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(signed_in_member)
 
 
 def configure_rate_limit_storage(app: Flask) -> None:

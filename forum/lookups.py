@@ -9,7 +9,7 @@ from sqlalchemy import orm
 from . import permissions
 from .exceptions import NotFound
 from .extensions import db
-from .models import FAQ_CATEGORIES, Answer, Comment, FaqEntry, Question, Supplement, Tag
+from .models import FAQ_CATEGORIES, Answer, Comment, FaqEntry, Question, Supplement, Tag, User
 
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
 
@@ -23,6 +23,17 @@ def by_id(model, row_id: int, options: Sequence = ()):
 def may_exist(row_id: int) -> bool:
     """Whether a row may have this id (ids beyond the INTEGER column's range exist nowhere)."""
     return 0 < row_id <= MAX_ID
+
+
+# The signed-in member, read on every one of their requests: one statement built once (as below).
+_MEMBER = sa.select(User).where(User.id == sa.bindparam("user_id")).execution_options(autoflush=False)
+
+
+def signed_in_member(user_id: str) -> User | None:
+    """Flask-Login's user loader: the member whose id the session holds, or None."""
+    if not (user_id.isascii() and user_id.isdigit()) or not may_exist(int(user_id)):
+        return None
+    return db.session.execute(_MEMBER, {"user_id": int(user_id)}).scalar_one_or_none()
 
 
 # The thread page's question, without its tags: one statement built once (session.get builds

@@ -131,3 +131,14 @@ def test_suspended_member_can_sign_in_but_not_ask(client, auth):
     page = text(client.get("/"))
     assert "利用停止中" in page and "連絡先の交換" in page
     assert client.get("/questions/new").status_code == 403
+
+
+@pytest.mark.parametrize("held", ["99999999999999999999", "0", "12a", "٣"])
+def test_a_session_holding_no_possible_member_is_a_guest(client, held):
+    """The session is signed, so only a member deleted since (or a changed id column) leaves an
+    id nobody has: the reader is a guest, never a 500."""
+    with client.session_transaction() as session:
+        session["_user_id"] = held
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "ログイン" in page.get_data(as_text=True) and "ログアウト" not in page.get_data(as_text=True)
