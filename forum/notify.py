@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from blinker import Namespace
 from flask import current_app, g
 
+from .database.reads import rows
 from .extensions import db
 from .models import NOTIFICATION_KINDS, Answer, Comment, Follow, Notification, Question, Supplement, User, utcnow
 
@@ -157,7 +158,7 @@ def is_following(user, question_id: int) -> bool:
     """One primary-key read; False for guests."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(db.session.scalar(_FOLLOW_STATE, {"user": user.id, "question": question_id}))
+    return bool(rows(_FOLLOW_STATE, {"user": user.id, "question": question_id}).scalar())
 
 
 def following_and_unread(user, question_id: int) -> bool:
@@ -165,7 +166,7 @@ def following_and_unread(user, question_id: int) -> bool:
     statement and kept for the request (unread_count). False for guests, without a statement."""
     if not getattr(user, "is_authenticated", False):
         return False
-    following, unread = db.session.execute(_FOLLOWING_AND_UNREAD, {"user": user.id, "question": question_id}).one()
+    following, unread = rows(_FOLLOWING_AND_UNREAD, {"user": user.id, "question": question_id}).one()
     g.unread_notifications = unread or 0
     return bool(following)
 

@@ -8,6 +8,7 @@ from sqlalchemy import orm
 from .. import notify, permissions
 from ..audit import log_action
 from ..badges import award_veteran_if_earned
+from ..database.reads import rows
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..holds import hold_if_needed, tag_text
@@ -276,13 +277,13 @@ def helpful_counts(answer_ids: list[int]) -> dict[int, int]:
     """参考になった marks per answer, for a whole thread in one query."""
     if not answer_ids:
         return {}
-    return {answer_id: n for answer_id, n in db.session.execute(_HELPFUL_COUNTS, {"answers": answer_ids})}
+    return {answer_id: n for answer_id, n in rows(_HELPFUL_COUNTS, {"answers": answer_ids})}
 
 
 def _marked_by(user, answer_ids: list[int]) -> set[int]:
     if not answer_ids or not getattr(user, "is_authenticated", False):
         return set()
-    return set(db.session.scalars(_MARKED_BY, {"user": user.id, "answers": answer_ids}))
+    return set(rows(_MARKED_BY, {"user": user.id, "answers": answer_ids}).scalars())
 
 
 def toggle_helpful(user: User, answer: Answer) -> bool:
