@@ -61,7 +61,7 @@ class PageDoor:
         if any(name in environ for name in (
                 "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_AUTHORIZATION")):
             return None
-        request_ = Request(environ)
+        request_ = Request(environ, populate_request=False)  # Flask builds its own
         if not _COOKIES_ALLOWED.issuperset(request_.cookies.keys()) or not self._kept_view(environ):
             return None
         try:
