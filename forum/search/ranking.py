@@ -232,10 +232,12 @@ def _tail(session: DbSession, p: Plan, category: str | None, seen: set[int], exp
     """Threads with some of the words (or content words), the newest title matches first,
     none of `seen`."""
     any_groups = list(p.synonyms) + [(w,) for w in p.parts]
+    calls = [{"groups": any_groups, "excludes": p.excludes, "mode": "any", "title_only": title_only,
+              "category": category, "limit": limit, "expired": expired}
+             for title_only, limit in ((True, TITLE_POOL), (False, TAIL_POOL))]
     out: list[int] = []
-    for title_only, limit in ((True, TITLE_POOL), (False, TAIL_POOL)):
-        for q, _ in backend_for(session).candidates(session, any_groups, p.excludes, "any", title_only=title_only,
-                                                    category=category, limit=limit, expired=expired):
+    for rows in backend_for(session).candidates_batch(session, calls):  # one round trip on PostgreSQL
+        for q, _ in rows:
             if q not in seen:
                 seen.add(q)
                 out.append(q)

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from ..extensions import db
-from ..models import Question, SearchDocument, Tag, User, question_tags
+from ..models import Question
 from ..text import normalize
 from .backends import backend_for
+from .backends.base import RESULT_THREAD
 from .faq_source import faq_entries
 from .nearest import nearest
 from .query import ParsedQuery, parse_query
@@ -93,20 +94,6 @@ class SearchResults:
         return self.page < self.pages
 
 
-# The search_documents columns a result's snippet and title are made from.
-_PARTS = ("title", "body", "best_answer", "answers", "norm_title", "norm_body", "norm_best_answer", "norm_answers")
-_THREAD = (Question.id, Question.title, Question.category, Question.status, Question.best_answer_id,
-           Question.created_at, User.username, User.is_veteran, Question.answer_count, Question.helpful_count)
-# The page's threads with their text and author, then their tags' names (in name order): two
-# statements, built once (building and keying a statement per search cost ~0.3 ms each).
-_PAGE_ROWS = (sa.select(*_THREAD, *(getattr(SearchDocument, c) for c in _PARTS))
-              .join(User, User.id == Question.author_id)
-              .join(SearchDocument, SearchDocument.question_id == Question.id)
-              .where(Question.id.in_(sa.bindparam("ids", expanding=True))))
-_PAGE_TAGS = (sa.select(question_tags.c.question_id, Tag.name).join(Tag, Tag.id == question_tags.c.tag_id)
-              .where(question_tags.c.question_id.in_(sa.bindparam("ids", expanding=True))).order_by(Tag.name))
-
-
 class _Parts:
     """A search document with the tags cut off the body (tags are shown as links)."""
 
@@ -152,19 +139,20 @@ def search_threads(text: str, category: str | None, page: int, per_page: int,
         results.nearest = nearest(session, query, category, expired)
     if not page_ids:
         return results
-    rows: dict[int, Any] = {row[0]: row for row in session.execute(_PAGE_ROWS, {"ids": page_ids})}
+    found, tagged = backend_for(session).result_rows(session, page_ids)
+    rows: dict[int, Any] = {row[0]: row for row in found}
     tags: dict[int, list[str]] = {}
-    for qid, name in session.execute(_PAGE_TAGS, {"ids": page_ids}):
+    for qid, name in tagged:
         tags.setdefault(qid, []).append(name)
     marks = ranked.plan.marks
     for position, qid in enumerate(page_ids, start):
         if qid not in rows:
             continue
         _, title, category, status, best_answer_id, created_at, username, is_veteran, answers, helpful = \
-            rows[qid][:len(_THREAD)]
+            rows[qid][:len(RESULT_THREAD)]
         thread = ResultThread(qid, title, category, status, best_answer_id, created_at, Author(username, is_veteran))
         names = tags.get(qid, [])
-        doc = _Parts(rows[qid][len(_THREAD):], names)
+        doc = _Parts(rows[qid][len(RESULT_THREAD):], names)
         part, snippet = snippet_for(doc, marks)
         marked = highlight(doc.title, marks, window=200) or Markup.escape(doc.title)
         # The thread's own counters (visible answers, their helpful marks), kept on every write.

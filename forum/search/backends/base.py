@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
-from ...models import Question, SearchDocument
+from ...models import Question, SearchDocument, Tag, User, question_tags
 from ..query import ParsedQuery
 
 # search_documents columns in ranking order.
@@ -32,6 +32,19 @@ COUNT_CAP = 200
 
 # What backends are handed: a Session, or Flask-SQLAlchemy's scoped db.session.
 DbSession = Session | scoped_session[Any]
+
+# What a results page shows of each of its threads (SearchBackend.result_rows): the thread,
+# its author, then its search document's text, in this order.
+RESULT_THREAD = (Question.id, Question.title, Question.category, Question.status, Question.best_answer_id,
+                 Question.created_at, User.username, User.is_veteran, Question.answer_count, Question.helpful_count)
+RESULT_TEXT = ("title", "body", "best_answer", "answers", "norm_title", "norm_body", "norm_best_answer", "norm_answers")
+# Built once (building and keying a statement per search cost ~0.3 ms each).
+_RESULT_ROWS = (sa.select(*RESULT_THREAD, *(getattr(SearchDocument, c) for c in RESULT_TEXT))
+                .join(User, User.id == Question.author_id)
+                .join(SearchDocument, SearchDocument.question_id == Question.id)
+                .where(Question.id.in_(sa.bindparam("ids", expanding=True))))
+_RESULT_TAGS = (sa.select(question_tags.c.question_id, Tag.name).join(Tag, Tag.id == question_tags.c.tag_id)
+                .where(question_tags.c.question_id.in_(sa.bindparam("ids", expanding=True))).order_by(Tag.name))
 
 # SearchBackend.scoring_rows' statements, built once (building and keying them per search
 # cost more than running them on SQLite).
@@ -139,6 +152,13 @@ class SearchBackend(ABC):
         helpful = dict(session.execute(_HELPFUL, {"ids": list(ids)}).all())
         return [(*row, helpful.get(row[0]) or 0)
                 for row in session.execute(_SCORED_FIELDS, {"ids": list(ids), "chars": chars})]
+
+    def result_rows(self, session: DbSession, ids: Sequence[int]) -> tuple[list[tuple], list[tuple[int, str]]]:
+        """The rows of a results page's threads (RESULT_THREAD's columns, then RESULT_TEXT's),
+        and (question_id, tag name) of their tags in name order; an engine may send both
+        statements together."""
+        return ([tuple(r) for r in session.execute(_RESULT_ROWS, {"ids": list(ids)})],
+                [(r[0], r[1]) for r in session.execute(_RESULT_TAGS, {"ids": list(ids)})])
 
     @abstractmethod
     def explain(self, session: DbSession, query: ParsedQuery) -> str:

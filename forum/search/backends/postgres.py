@@ -14,6 +14,7 @@ any work); a few need a second:
 import re
 import struct
 from collections import Counter
+from datetime import UTC
 from typing import cast
 
 import psycopg
@@ -52,6 +53,16 @@ _SCORING_ROWS = (
     "substr(d.norm_best_answer, 1, :chars), substr(d.norm_answers, 1, :chars), q.helpful_count "
     "FROM search_documents d JOIN questions q ON q.id = d.question_id "
     "WHERE d.question_id = ANY(CAST(:ids AS integer[]))")
+
+# A results page's threads and their tags (SearchBackend.result_rows), in one round trip.
+_RESULT_ROWS = (
+    "SELECT q.id, q.title, q.category, q.status, q.best_answer_id, q.created_at, u.username, u.is_veteran, "
+    "q.answer_count, q.helpful_count, d.title, d.body, d.best_answer, d.answers, d.norm_title, d.norm_body, "
+    "d.norm_best_answer, d.norm_answers "
+    "FROM questions q JOIN users u ON u.id = q.author_id JOIN search_documents d ON d.question_id = q.id "
+    "WHERE q.id = ANY(CAST(:ids AS integer[]))")
+_RESULT_TAGS = ("SELECT qt.question_id, t.name FROM question_tags qt JOIN tags t ON t.id = qt.tag_id "
+                "WHERE qt.question_id = ANY(CAST(:ids AS integer[])) ORDER BY t.name")
 
 # Binary COPY: the file header, the end marker, and the start of a search_fts row (4 fields;
 # question_id int4, sort_key int8, then the length of category).
@@ -203,6 +214,11 @@ class PostgresBackend(SearchBackend):
         common = term_stats.common_lexemes(session)
         planned = [[t for t in (plan_term(a) for a in g) if t] for g in groups]
         return bool(common) and all(g and any(term_stats.is_common(t, common) for t in g) for g in planned)
+
+    def result_rows(self, session: DbSession, ids) -> tuple[list[tuple], list[tuple[int, str]]]:
+        """Both statements in one round trip (a pipeline); dates in UTC, as the models read them."""
+        rows, tags = self._fetch_many(session, [(_RESULT_ROWS, {"ids": list(ids)}), (_RESULT_TAGS, {"ids": list(ids)})])
+        return [(*r[:5], r[5].astimezone(UTC), *r[6:]) for r in rows], [(r[0], r[1]) for r in tags]
 
     def scoring_rows(self, session: DbSession, ids, chars: int) -> list[tuple]:
         """One prepared statement, the helpful marks joined (one round trip, the ids as one
