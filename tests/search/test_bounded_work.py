@@ -101,8 +101,9 @@ def test_a_common_one_character_term_is_read_from_the_newest_rows_with_the_index
         resolved_thread(asker, answerer, f"質問{i}" + ("料金" if where == 0 else ""),
                         "本文" + ("手数料" if where == 1 else "") + ("税" if i % 9 == 0 else ""),
                         "回答" + ("料" if where == 2 else ""), category=("urgent", "in_trouble")[i % 2])
-    monkeypatch.setattr(candidates, "SQLITE_PROBE", 8)
-    monkeypatch.setattr(candidates, "SQLITE_WALK", 20)
+    for probe, walk in (("SQLITE_PROBE", "SQLITE_WALK"), ("SQLITE_TITLE_PROBE", "SQLITE_TITLE_WALK")):
+        monkeypatch.setattr(candidates, probe, 8)
+        monkeypatch.setattr(candidates, walk, 40)
     walks: list[list | None] = []
     real_walk = candidates._sqlite_walk
 
@@ -118,22 +119,24 @@ def test_a_common_one_character_term_is_read_from_the_newest_rows_with_the_index
             monkeypatch.setattr(candidates, "_sqlite_walk", spied)
 
     monkeypatch.setattr(candidates, "_sqlite_walk", spied)
-    calls = [  # probe only, probe and walk, more than the walk holds, sparse, with conditions
+    calls = [  # probe only, probe and walk, more than the walk holds, sparse, titles, with conditions
         {"groups": [("料",)], "excludes": (), "limit": 3},
         {"groups": [("料",)], "excludes": (), "limit": 12},
         {"groups": [("料",)], "excludes": (), "limit": 100},
         {"groups": [("税",)], "excludes": (), "limit": 5},
+        {"groups": [("料",)], "excludes": (), "limit": 5, "title_only": True},
         {"groups": [("料",), ("質問",)], "excludes": ("手数料",), "limit": 10, "category": "urgent"},
         {"groups": [("料",), ("税",)], "excludes": (), "mode": "any", "limit": 15},
         {"groups": [("料", "税")], "excludes": ("金",), "limit": 9, "category": "in_trouble"},
+        {"groups": [("料", "税")], "excludes": ("手数料",), "limit": 20, "title_only": True},
     ]
     for call in calls:
         walks.clear()
         assert backend_for(db.session).candidates(db.session, **call) == indexed(call), call
         assert len(walks) == 1
-    assert [len(indexed(c)) for c in calls] == [3, 12, 30, 5, 10, 15, 9]
-    # The walk answered the dense ones; the index the rest (none left for 100 in 20 rows).
+    assert [len(indexed(c)) for c in calls] == [3, 12, 30, 5, 5, 10, 15, 9, 10]
+    # The walk answered the dense ones; the index the rest (none left for 100 in 40 rows).
     walks.clear()
-    for call in calls[:4]:
+    for call in calls[:5]:
         backend_for(db.session).candidates(db.session, **call)
-    assert [w is not None for w in walks] == [True, True, False, False]
+    assert [w is not None for w in walks] == [True, True, False, False, True]

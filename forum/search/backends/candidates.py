@@ -24,15 +24,14 @@ WALK_DENSITY = 0.1
 MIN_WALK = 2000
 # SQLite: a 1-character term is an FTS5 prefix query, for which FTS5 merges the doclists of
 # every bigram starting with the character, over all rows, before it reads the newest (料,
-# in 83 % of 20,000 threads: ~10 ms). Such characters are mostly common, and then the
-# newest rows hold the matches: they are walked in key order and checked on the text (~1 µs
-# a row that matches in its title, ~11 µs one that matches nowhere), when the newest
-# SQLITE_PROBE rows say at least SQLITE_DENSE of them match; the walk reads at most
-# SQLITE_WALK rows before the index takes over. A sparse character costs the probe (~0.5 ms)
-# and its doclists are short.
-SQLITE_PROBE = 50
-SQLITE_DENSE = 0.5
-SQLITE_WALK = 1000
+# in 83 % of 20,000 threads: ~10 ms; in titles at 100,000 threads ~8 ms). Such characters
+# are mostly common, and then the newest rows hold the matches: they are walked in key order
+# and checked on the text (any field: ~1 µs a row that matches in its title, ~11 µs one
+# that matches nowhere; titles only: ~2 µs a row), when the newest rows (the probe) say the
+# limit is likely reached within half the walk's rows; the index takes over past them.
+# A sparse character costs the probe (~0.5 ms) and its doclists are short.
+SQLITE_PROBE, SQLITE_WALK = 50, 1000             # rows probed, rows walked at most (any field)
+SQLITE_TITLE_PROBE, SQLITE_TITLE_WALK = 200, 2000  # the same for the title only
 
 
 def _planned(groups: Groups) -> list[list[Term]]:
@@ -69,8 +68,8 @@ def sqlite_candidates(session: DbSession, groups: Groups, excludes: Sequence[str
     if not planned:
         return []
     ex = [t for t in (plan_term(x) for x in excludes) if t]
-    if not title_only and any(len(run) == 1 for g in planned for t in g for run in t.runs):
-        walked = _sqlite_walk(session, planned, ex, mode, category, limit, expired)
+    if any(len(run) == 1 for g in planned for t in g for run in t.runs):
+        walked = _sqlite_walk(session, planned, ex, mode, title_only, category, limit, expired)
         if walked is not None:
             return walked
     joiner = " AND " if mode == "all" else " OR "
@@ -100,13 +99,14 @@ def sqlite_candidates(session: DbSession, groups: Groups, excludes: Sequence[str
     return [(r[0], r[1]) for r in session.execute(sa.text(sql), params)]
 
 
-def _sqlite_walk(session: DbSession, planned: list[list[Term]], ex: list[Term], mode: str,
+def _sqlite_walk(session: DbSession, planned: list[list[Term]], ex: list[Term], mode: str, title_only: bool,
                  category: str | None, limit: int, expired: bool) -> list[tuple[int, str]] | None:
     """sqlite_candidates() read from the newest rows, each checked on its text (exactly what
-    the index and its recheck find); None when the newest rows do not look dense, or do not
-    hold `limit` matches (the index then finds them)."""
+    the index and its recheck find); None when the probe does not find them dense enough,
+    or the walk's rows hold fewer than `limit` (the index then finds them)."""
+    probe, walk = (SQLITE_TITLE_PROBE, SQLITE_TITLE_WALK) if title_only else (SQLITE_PROBE, SQLITE_WALK)
     params: dict = {}
-    conds = [_text_condition(planned, mode, NORM_COLUMNS, params, "instr")]
+    conds = [_text_condition(planned, mode, NORM_COLUMNS[:1] if title_only else NORM_COLUMNS, params, "instr")]
     if ex:
         conds.append(_excluded(ex, params, "instr"))
     if category:
@@ -120,7 +120,7 @@ def _sqlite_walk(session: DbSession, planned: list[list[Term]], ex: list[Term], 
            "ORDER BY m.sort_key DESC LIMIT :n")
     found: list[tuple[int, str]] = []
     high = None
-    for rows in (SQLITE_PROBE, SQLITE_WALK):
+    for rows in (probe, walk):
         low = session.execute(sa.text("SELECT sort_key FROM search_fts_meta ORDER BY sort_key DESC "
                                       "LIMIT 1 OFFSET :k"), {"k": rows - 1}).scalar()
         whole = low is None  # fewer rows than that: these are all of them
@@ -129,7 +129,7 @@ def _sqlite_walk(session: DbSession, planned: list[list[Term]], ex: list[Term], 
                                                                           "n": limit - len(found)}))
         if len(found) >= limit or whole:
             return found
-        if rows == SQLITE_PROBE and len(found) < SQLITE_DENSE * SQLITE_PROBE:
+        if rows == probe and len(found) * walk < 2 * limit * probe:  # likely not within half the walk
             return None
         high = low
     return None
