@@ -148,9 +148,10 @@ def search_threads(text: str, category: str | None, page: int, per_page: int,
     for position, qid in enumerate(page_ids, start):
         if qid not in rows:
             continue
-        _, title, category, status, best_answer_id, created_at, username, is_veteran, answers, helpful = \
+        _, title, in_category, status, best_answer_id, created_at, username, is_veteran, answers, helpful = \
             rows[qid][:len(RESULT_THREAD)]
-        thread = ResultThread(qid, title, category, status, best_answer_id, created_at, Author(username, is_veteran))
+        thread = ResultThread(qid, title, in_category, status, best_answer_id, created_at,
+                              Author(username, is_veteran))
         names = tags.get(qid, [])
         doc = _Parts(rows[qid][len(RESULT_THREAD):], names)
         part, snippet = snippet_for(doc, marks)
