@@ -22,6 +22,7 @@ from ..models import Answer, Question, Tag, User, utcnow
 from ..models.counters import minutes_from
 from ..search import index
 from .records import ANSWER_COLUMNS, QUESTION_COLUMNS, prepared
+from .rows import insert_rows
 
 # Threads per batch (and per commit outside a single-transaction load): larger batches cost
 # fewer SQLite commits, each of which writes the pages the batch touched to the WAL.
@@ -88,22 +89,6 @@ class _IdsByName:
 
 def _same(value):
     return value
-
-
-def _insert_rows(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Rows of values as the driver takes them (records._with_rows), in `columns` order:
-    COPY on PostgreSQL, one executemany on SQLite."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" * len(columns))
-    conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # nosec B608 # names are ours
 
 
 def _reserve_ids(conn, table: sa.Table, n: int) -> list[int]:
@@ -183,8 +168,12 @@ class _Importer:
         answer_count = sum(len(r["answer_rows"]) for r in records)
         answer_ids = _reserve_ids(conn, Answer.__table__, answer_count) if answer_count else []
         stamp = sqlite_time if conn.dialect.name == "sqlite" else _same
-        question_rows: list[tuple] = []
-        answer_rows: list[tuple] = []
+        # Each row as the values only the writer knows (ids, members, the first 先輩 answer),
+        # and what the workers prepared for the rest (rows.row_tail).
+        question_heads: list[tuple] = []
+        question_tails: list = []
+        answer_heads: list[tuple] = []
+        answer_tails: list = []
         tag_rows: list[tuple] = []
         bests: list[tuple[int, int]] = []
         position = 0
@@ -193,18 +182,20 @@ class _Importer:
             rows = r["answer_rows"]
             ids = answer_ids[position:position + len(rows)]
             position += len(rows)
-            answer_rows.extend([(aid, qid, users[author], *row) for aid, (author, row) in zip(ids, rows, strict=True)])
+            answer_heads.extend([(aid, qid, users[author]) for aid, (author, _) in zip(ids, rows, strict=True)])
+            answer_tails.extend([tail for _, tail in rows])
             best_id = None if r["best"] is None else ids[r["best"]]
             if best_id is not None and not best_in_insert:
                 bests.append((qid, best_id))
                 best_id = None
             firsts = self._first_veteran_answer(r, users, veterans, stamp) if veterans else no_veteran
-            question_rows.append((qid, users[r["author"]], best_id, *firsts, *r["question_row"]))
+            question_heads.append((qid, users[r["author"]], best_id, *firsts))
+            question_tails.append(r["question_row"])
             tag_rows.extend([(qid, tags[t]) for t in r["tags"]])
-        _insert_rows(conn, "questions", QUESTION_COLUMNS, question_rows)
-        _insert_rows(conn, "answers", ANSWER_COLUMNS, answer_rows)
+        insert_rows(conn, "questions", QUESTION_COLUMNS, question_heads, question_tails)
+        insert_rows(conn, "answers", ANSWER_COLUMNS, answer_heads, answer_tails)
         self._set_best_answers(conn, bests)
-        _insert_rows(conn, "question_tags", ("question_id", "tag_id"), tag_rows)
+        insert_rows(conn, "question_tags", ("question_id", "tag_id"), tag_rows)
         documents, index_data = [], []
         for r, qid in zip(records, question_ids, strict=True):
             if "document" in r:

@@ -16,6 +16,7 @@ from ..models.counters import minutes_from
 from ..search.backends import backend_named
 from ..search.index import document_row
 from ..text import stored_html
+from .rows import row_tail
 
 # Lines a worker prepares at a time, and how many such chunks may wait, prepared, per worker
 # (a bound on memory when the writer is slower than the workers).
@@ -143,10 +144,12 @@ def _status_before_close(record: dict) -> str | None:
 def _with_rows(record: dict, engine: str) -> None:
     """The thread's questions and answers rows as the writer stores them, but for what
     needs the database (QUESTION_COLUMNS[:5], ANSWER_COLUMNS[:3]): values as the engine
-    takes them (SQLite: times as its text), so the writer adds ids and sends them on.
-    The answers' texts leave the record (they are in the rows); "answered" keeps, for the
-    first 先輩 answer, who answered when (others than the asker), "best" the best one's index."""
-    stamp = sqlite_time if engine == "sqlite" else _same
+    takes them (times as text: SQLite's, or ISO 8601 with the offset for PostgreSQL's COPY,
+    which reads the same instant), so the writer adds ids and sends them on.
+    The answers' texts leave the record (they are in the rows, as rows.row_tail gives them);
+    "answered" keeps, for the first 先輩 answer, who answered when (others than the asker),
+    "best" the best one's index."""
+    stamp = sqlite_time if engine == "sqlite" else _iso
     hidden = 0 if engine == "sqlite" else False
     created, status, answers = record["created_at"], record["status"], record["answers"]
     last = max([created] + [a["created_at"] for a in answers])
@@ -156,25 +159,30 @@ def _with_rows(record: dict, engine: str) -> None:
     # counters.first_answers_statement dates it: names are unique, as the ids they map to.
     answered = [(a["author"], a["created_at"]) for a in answers if a["author"] != record["author"]]
     first = min((when for _, when in answered), default=None)
-    record["question_row"] = (
+    last_text = stamp(last)
+    record["question_row"] = row_tail((
         record["external_id"], record["category"], record["asker_type"], record["title"], record["body"],
-        record["body_html"], status, stamp(created), stamp(last), hidden,
+        record["body_html"], status, stamp(created), last_text, hidden,
         len(answers),  # imported answers are all visible
-        stamp(last) if status == "resolved" else None,
+        last_text if status == "resolved" else None,
         record["close_reason"] if closed else None, record["close_note"] if closed else None,
-        stamp(last) if closed else None, _status_before_close(record),
+        last_text if closed else None, _status_before_close(record),
         stamp(first), minutes_from(created, first),
-    )
-    record["answer_rows"] = [(a["author"], (a["body"], a["body_html"], stamp(a["created_at"]),
-                                            stamp(a["created_at"]), hidden)) for a in answers]
+    ), engine)
+    answer_rows = []
+    for a in answers:
+        when = stamp(a["created_at"])  # created and last updated
+        answer_rows.append((a["author"], row_tail((a["body"], a["body_html"], when, when, hidden), engine)))
+    record["answer_rows"] = answer_rows
     record["best"] = next((i for i, a in enumerate(answers) if a is best), None)
     record["answered"] = answered
     for key in ("answers", "body", "body_html", "title", "close_note"):
         del record[key]
 
 
-def _same(value):
-    return value
+def _iso(value: datetime | None) -> str | None:
+    """A time as PostgreSQL's COPY takes it (what psycopg's text dumper writes)."""
+    return None if value is None else value.isoformat()
 
 
 def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tuple[int, dict | str]]:
@@ -199,25 +207,46 @@ def prepare_lines(numbered_lines: list[tuple[int, str]], engine: str) -> list[tu
 def prepared(lines: list[str], engine: str, workers: int = 1) -> Iterator[tuple[int, dict | str]]:
     """prepare_lines() over every line, in order; with workers > 1, in that many processes,
     at most AHEAD chunks per worker ahead of the caller."""
-    chunks = [list(enumerate(lines[i:i + CHUNK], start=i + 1)) for i in range(0, len(lines), CHUNK)]
-    if workers <= 1 or len(chunks) <= 1 or "fork" not in get_all_start_methods():
-        for chunk in chunks:
-            yield from prepare_lines(chunk, engine)
+    spans = [(start, min(start + CHUNK, len(lines))) for start in range(0, len(lines), CHUNK)]
+    if workers <= 1 or len(spans) <= 1 or "fork" not in get_all_start_methods():
+        for start, stop in spans:
+            yield from _prepare_span(lines, start, stop, engine)
         return
     # fork: the workers start at once with everything imported; "spawn" would import the
     # caller's main module again in each worker, which a script without a __main__ guard
     # cannot survive. The workers never touch the database connections they inherit, and
-    # leave with os._exit, so nothing of the caller's is closed or flushed twice.
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    # leave with os._exit, so nothing of the caller's is closed or flushed twice. They
+    # inherit the lines too (the initializer's arguments are not pickled under fork): each
+    # task names a span of them, instead of sending the file's text through a pipe.
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+                             initializer=_inherit, initargs=(lines, engine)) as pool:
         pending: deque = deque()
-        todo = iter(chunks)
-        for chunk in todo:
-            pending.append(pool.submit(prepare_lines, chunk, engine))
+        todo = iter(spans)
+        for span in todo:
+            pending.append(pool.submit(_prepare_inherited, *span))
             if len(pending) >= workers * AHEAD:
                 break
         while pending:
             done = pending.popleft().result()
             following = next(todo, None)
             if following is not None:
-                pending.append(pool.submit(prepare_lines, following, engine))
+                pending.append(pool.submit(_prepare_inherited, *following))
             yield from done
+
+
+def _prepare_span(lines: list[str], start: int, stop: int, engine: str) -> list[tuple[int, dict | str]]:
+    return prepare_lines(list(enumerate(lines[start:stop], start=start + 1)), engine)
+
+
+# In a worker process: the import's lines and engine, from prepared()'s initializer.
+_inherited: tuple[list[str], str] = ([], "")
+
+
+def _inherit(lines: list[str], engine: str) -> None:
+    global _inherited
+    _inherited = (lines, engine)
+
+
+def _prepare_inherited(start: int, stop: int) -> list[tuple[int, dict | str]]:
+    lines, engine = _inherited
+    return _prepare_span(lines, start, stop, engine)
