@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from .. import pagecache
+from ..database.reads import rows
 from ..extensions import db
 from ..models import Question, RelatedList, SearchDocument
 from .backends import backend_for
@@ -102,7 +103,7 @@ def related_links(question: Question, stored: str | None = None, limit: int = 5)
         if not ids:
             return []
         links = {row[0]: RelatedLink(row[0], row[1], row[2], row[3] or 0)
-                 for row in db.session.execute(_STORED_LINKS, {"ids": ids, "me": question.id})}
+                 for row in rows(_STORED_LINKS, {"ids": ids, "me": question.id})}
         return [links[i] for i in ids if i in links][:limit]
     return _ranked(question.id, question.title, limit)
 
