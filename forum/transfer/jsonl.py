@@ -283,12 +283,7 @@ def _import(lines: list[str], progress: Callable[[int], None] | None, workers: i
     if deferred is not None:
         deferred.drop()
     try:
-        for number, record in prepared(lines, engine, workers):
-            if isinstance(record, str):
-                report.errors.append((number, record))
-                if progress:
-                    progress(1)
-                continue
+        for record in _to_write(prepared(lines, engine, workers), report, progress):
             batch.append(record)
             if len(batch) >= BATCH:
                 flush_batch()
@@ -305,6 +300,24 @@ def _import(lines: list[str], progress: Callable[[int], None] | None, workers: i
         db.session.rollback()
         index.bulk_end(rebuild=bulk and deferred is None)
     return report
+
+
+def _to_write(records: Iterable[tuple[int, dict | str]], report: ImportReport,
+              progress: Callable[[int], None] | None) -> Iterator[dict]:
+    """The prepared records to write: a refused line is reported by number, and a thread
+    twice in the file is written once (the later one is skipped, like one already here)."""
+    seen: set[str] = set()
+    for number, record in records:
+        if isinstance(record, str):
+            report.errors.append((number, record))
+        elif record["external_id"] in seen:
+            report.skipped += 1
+        else:
+            seen.add(record["external_id"])
+            yield record
+            continue
+        if progress:
+            progress(1)
 
 
 def export_records() -> Iterator[dict]:

@@ -4,6 +4,7 @@ Everything here is pure (no database, no app), so a large import runs it in work
 processes while the main process writes the previous batches (forum/transfer/jsonl.py).
 """
 import json
+import re
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 from multiprocessing import get_all_start_methods, get_context
 
 from ..database.bulk import sqlite_time
+from ..inputs import clean_text
 from ..models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
 from ..models.counters import minutes_from
 from ..search.backends import backend_named
@@ -40,9 +42,25 @@ def _time(value, fallback: datetime) -> datetime:
     return parsed.astimezone(UTC)
 
 
+# JSON can spell half of a UTF-16 pair (\ud800) on its own: no character, and no database stores it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(value: str, key: str) -> str:
+    """The text as the forms keep what a member types (forum.inputs.clean_text: one kind of
+    line break, no NUL or other control characters, which PostgreSQL cannot store either);
+    a lone surrogate refuses the line."""
+    if _LONE_SURROGATE.search(value):
+        raise BadLine(f"{key} is not valid Unicode (a lone surrogate)")
+    return clean_text(value)
+
+
 def _text(record: dict, key: str, limit: int | None = None) -> str:
     value = record.get(key)
     if not isinstance(value, str) or not value.strip():
+        raise BadLine(f"missing {key}")
+    value = _clean(value, key)
+    if not value.strip():
         raise BadLine(f"missing {key}")
     if limit and len(value) > limit:
         raise BadLine(f"{key} longer than {limit} characters")
@@ -54,7 +72,7 @@ def parse_record(record) -> dict:
     if not isinstance(record, dict):
         raise BadLine("not a JSON object")
     now = datetime.now(UTC)
-    external_id = str(record.get("external_id") or "").strip()
+    external_id = _clean(str(record.get("external_id") or ""), "external_id").strip()
     if not external_id:
         raise BadLine("missing external_id")
     category = record.get("category")
@@ -72,6 +90,7 @@ def parse_record(record) -> dict:
     tags = record.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise BadLine("tags must be a list of strings")
+    tags = [_clean(t, "tags") for t in tags]
     answers = record.get("answers") or []
     if not isinstance(answers, list):
         raise BadLine("answers must be a list")
@@ -92,7 +111,7 @@ def parse_record(record) -> dict:
         "asker_type": asker_type, "title": _text(record, "title", 120), "body": _text(record, "body"),
         "author": _text(record, "author", 32), "created_at": created_at,
         "tags": list(dict.fromkeys(t.strip()[:40] for t in tags if t.strip())),
-        "close_reason": close_reason, "close_note": record.get("close_note") or "",
+        "close_reason": close_reason, "close_note": _clean(str(record.get("close_note") or ""), "close_note"),
         "answers": parsed_answers,
     }
 

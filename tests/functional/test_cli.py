@@ -143,6 +143,28 @@ def test_import_reports_bad_lines_by_number_and_keeps_going(runner, tmp_path):
     assert _count(Question) == 3
 
 
+def test_import_keeps_what_the_forms_would_and_refuses_what_no_database_stores(runner, tmp_path):
+    """A NUL or other control character is dropped (as the forms drop it), a lone surrogate
+    refuses its line, and a thread twice in the file is imported once."""
+    path = tmp_path / "threads.jsonl"
+    path.write_text("\n".join([
+        _line("q-1", body="本文\u0000に制御文字\u0007があります。\r\n二行目"),
+        json.dumps(json.loads(_line("q-2")) | {"title": "半分だけの文字\ud800"}),  # ASCII-escaped: \\ud800
+        _line("q-1", title="同じ番号の二つ目"),
+        _line("q-3", tags=["移行\u0000", "検収"], close_note="メモ\u0001"),
+    ]) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["forum", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "line 2: title is not valid Unicode" in result.output
+    assert "imported 2" in result.output
+    db.session.expire_all()
+    first = db.session.scalar(sa.select(Question).where(Question.external_id == "q-1"))
+    assert first.body == "本文に制御文字があります。\n二行目"
+    assert first.title == "インポートした質問q-1"  # the first of the two
+    third = db.session.scalar(sa.select(Question).where(Question.external_id == "q-3"))
+    assert sorted(t.name for t in third.tags) == ["検収", "移行"]
+
+
 def test_imported_unknown_authors_cannot_sign_in(runner, client, tmp_path):
     path = tmp_path / "threads.jsonl"
     path.write_text(_line("q-1") + "\n", encoding="utf-8")
