@@ -166,9 +166,21 @@ def following_and_unread(user, question_id: int) -> bool:
     statement and kept for the request (unread_count). False for guests, without a statement."""
     if not getattr(user, "is_authenticated", False):
         return False
-    following, unread = rows(_FOLLOWING_AND_UNREAD, {"user": user.id, "question": question_id}).one()
+    return following_and_unread_with(user, question_id, _FOLLOWING_AND_UNREAD)[0]
+
+
+def with_following_and_unread(*columns) -> sa.Select:
+    """The follow state and the unread count, then `columns`, in one statement (parameters
+    `user` and `question`), for following_and_unread_with."""
+    return sa.select(_FOLLOW_STATE.scalar_subquery(), _UNREAD.scalar_subquery(), *columns)
+
+
+def following_and_unread_with(user, question_id: int, statement: sa.Select) -> tuple:
+    """following_and_unread, with what else `statement` (with_following_and_unread) reads:
+    (following, *the other columns). The unread count is kept for the request."""
+    following, unread, *others = rows(statement, {"user": user.id, "question": question_id}).one()
     g.unread_notifications = unread or 0
-    return bool(following)
+    return (bool(following), *others)
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import orm
 
-from .. import notify, permissions
+from .. import notify, pagecache, permissions
 from ..audit import log_action
 from ..badges import award_veteran_if_earned
 from ..database.reads import rows
@@ -159,14 +159,20 @@ class Thread:
     tag_names: list[str] = field(default_factory=list)  # in order, as Question.tags is
 
 
-def open_for_member(user, question_id: int) -> tuple[bool, int]:
+# A member opening a thread: their follow state, unread count and the content version (the
+# key of their kept page, pagecache.member_page) in one statement.
+_OPENING = notify.with_following_and_unread(*pagecache.VERSION_COLUMNS)
+
+
+def open_for_member(user, question_id: int) -> tuple[bool, int, str]:
     """A member opening a thread has read its notifications (the UPDATE runs only when they
     have unread ones: the header's count, needed anyway and read with the follow state, says
-    so). Whether they follow the thread, and their unread count after that."""
-    following = notify.following_and_unread(user, question_id)
+    so). Whether they follow the thread, their unread count after that, and the content
+    version (a notification is not content: marking them read leaves it)."""
+    following, epoch, version = notify.following_and_unread_with(user, question_id, _OPENING)
     if notify.unread_count(user) and notify.mark_read(user, question_id=question_id):
         db.session.commit()
-    return following, notify.unread_count(user)
+    return following, notify.unread_count(user), pagecache.version_of(epoch, version)
 
 
 _TAG_SEPARATOR = "\x1f"  # a control character: never in a tag's name (forum.inputs, forum.forms.posts)

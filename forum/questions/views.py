@@ -116,8 +116,8 @@ def show(question_id: int):
     # A member's page is theirs alone, and may be kept for them (pagecache.member_page) with
     # what it shows beyond the forum's rows. Opening the thread reads its notifications, even
     # when the page is served again.
-    following, unread = services.open_for_member(current_user, question_id)
-    return member_page((following, unread), lambda: _page_of(question_id, following))
+    following, unread, version = services.open_for_member(current_user, question_id)
+    return member_page((following, unread), lambda: _page_of(question_id, following), version)
 
 
 def _page_of(question_id: int, following: bool | None = None):
