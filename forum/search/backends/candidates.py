@@ -86,17 +86,24 @@ def sqlite_candidates(session: DbSession, groups: Groups, excludes: Sequence[str
         conds.append(_text_condition(planned, mode, columns, params, "instr"))
     if any(not t.single_run for t in ex):
         conds.append(_excluded(ex, params, "instr"))
-    if category:
-        params["category"] = category
-        conds.append("m.category = :category")
-    if not expired:
-        conds.append(NOT_EXPIRED.format("m.question_id"))
+    conds += _meta_filters(params, category, expired)
     source = "search_fts(:q) f JOIN search_fts_meta m ON m.sort_key = f.rowid"
     if conds and any("d." in c for c in conds):
         source += " JOIN search_documents d ON d.question_id = m.question_id"
     where = " AND ".join(conds) or "1 = 1"
     sql = f"SELECT m.question_id, m.category, f.rowid FROM {source} WHERE {where} ORDER BY f.rowid DESC LIMIT :n"  # nosec B608 # our SQL; terms are bound
     return [(r[0], r[1]) for r in session.execute(sa.text(sql), params)]
+
+
+def _meta_filters(params: dict, category: str | None, expired: bool) -> list[str]:
+    """The category and expiry conditions on search_fts_meta `m` (binding the category)."""
+    conds = []
+    if category:
+        params["category"] = category
+        conds.append("m.category = :category")
+    if not expired:
+        conds.append(NOT_EXPIRED.format("m.question_id"))
+    return conds
 
 
 def _sqlite_walk(session: DbSession, planned: list[list[Term]], ex: list[Term], mode: str, title_only: bool,
@@ -109,11 +116,7 @@ def _sqlite_walk(session: DbSession, planned: list[list[Term]], ex: list[Term], 
     conds = [_text_condition(planned, mode, NORM_COLUMNS[:1] if title_only else NORM_COLUMNS, params, "instr")]
     if ex:
         conds.append(_excluded(ex, params, "instr"))
-    if category:
-        params["category"] = category
-        conds.append("m.category = :category")
-    if not expired:
-        conds.append(NOT_EXPIRED.format("m.question_id"))
+    conds += _meta_filters(params, category, expired)
     sql = ("SELECT m.question_id, m.category FROM search_fts_meta m "  # nosec B608 # our SQL; terms are bound
            "JOIN search_documents d ON d.question_id = m.question_id "
            f"WHERE m.sort_key >= :low AND m.sort_key < :high AND {' AND '.join(conds)} "
