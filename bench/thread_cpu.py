@@ -55,7 +55,7 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.url, "PAGE_CACHE_ENABLED": False,
                       "SECRET_KEY": secrets.token_hex(16), "RATELIMIT_ENABLED": False})
     spent: dict[str, float] = defaultdict(float)
-    views.get_question = timed(spent, "question", views.get_question)
+    services.question_for_page = timed(spent, "question", services.question_for_page)
     services.load_thread = timed(spent, "thread", services.load_thread)
     views.render_template = timed(spent, "render", views.render_template)
     with app.app_context():

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy import orm
 
 from . import permissions
 from .exceptions import NotFound
@@ -25,7 +24,9 @@ def may_exist(row_id: int) -> bool:
     return 0 < row_id <= MAX_ID
 
 
-# The signed-in member, read on every one of their requests: one statement built once (as below).
+# The signed-in member, read on every one of their requests: one statement built once
+# (session.get builds its select and that select's cache key again on every call, a third of
+# the read's CPU). It never flushes (nothing is written before it), as session.get does not.
 _MEMBER = sa.select(User).where(User.id == sa.bindparam("user_id")).execution_options(autoflush=False)
 
 
@@ -36,25 +37,10 @@ def signed_in_member(user_id: str) -> User | None:
     return db.session.execute(_MEMBER, {"user_id": int(user_id)}).scalar_one_or_none()
 
 
-# The thread page's question, without its tags: one statement built once (session.get builds
-# its select and that select's cache key again on every call, a third of the read's CPU).
-# It never flushes (the page writes nothing before it), as session.get does not.
-_QUESTION_WITHOUT_TAGS = (
-    sa.select(Question).options(orm.lazyload(Question.tags))
-    .where(Question.id == sa.bindparam("question_id")).execution_options(autoflush=False)
-)
-
-
-def get_question(user, question_id: int, *, with_tags: bool = True) -> Question:
-    """The thread, or NotFound when it does not exist or is hidden from this user.
-    `with_tags=False`: its tags are not read with it (the thread page reads their names with
-    its other parts; question.tags would still load them when asked for)."""
-    if with_tags:
-        question = by_id(Question, question_id)
-    else:
-        question = db.session.execute(_QUESTION_WITHOUT_TAGS, {"question_id": question_id}).scalar_one_or_none() \
-            if may_exist(question_id) else None
-    return visible_question(user, question)
+def get_question(user, question_id: int) -> Question:
+    """The thread, or NotFound when it does not exist or is hidden from this user. (The
+    thread page reads its question with its parts: questions.services.question_for_page.)"""
+    return visible_question(user, by_id(Question, question_id))
 
 
 def visible_question(user, question: Question | None) -> Question:

@@ -151,7 +151,6 @@ _FOLLOW_STATE = sa.select(Follow.following).where(Follow.user_id == sa.bindparam
 # The count of the member's unread notifications (index ix_notifications_recipient_unread).
 _UNREAD = sa.select(sa.func.count()).select_from(Notification).where(
     Notification.recipient_id == sa.bindparam("user"), Notification.read_at.is_(None))
-_FOLLOWING_AND_UNREAD = sa.select(_FOLLOW_STATE.scalar_subquery(), _UNREAD.scalar_subquery())
 
 
 def is_following(user, question_id: int) -> bool:
@@ -161,14 +160,6 @@ def is_following(user, question_id: int) -> bool:
     return bool(rows(_FOLLOW_STATE, {"user": user.id, "question": question_id}).scalar())
 
 
-def following_and_unread(user, question_id: int) -> bool:
-    """Whether the member follows the thread; the header's unread count is read in the same
-    statement and kept for the request (unread_count). False for guests, without a statement."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return following_and_unread_with(user, question_id, _FOLLOWING_AND_UNREAD)[0]
-
-
 def with_following_and_unread(*columns) -> sa.Select:
     """The follow state and the unread count, then `columns`, in one statement (parameters
     `user` and `question`), for following_and_unread_with."""
@@ -176,8 +167,9 @@ def with_following_and_unread(*columns) -> sa.Select:
 
 
 def following_and_unread_with(user, question_id: int, statement: sa.Select) -> tuple:
-    """following_and_unread, with what else `statement` (with_following_and_unread) reads:
-    (following, *the other columns). The unread count is kept for the request."""
+    """Whether the member follows the thread, then what else `statement`
+    (with_following_and_unread) reads; the header's unread count, read in the same statement,
+    is kept for the request (unread_count)."""
     following, unread, *others = rows(statement, {"user": user.id, "question": question_id}).one()
     g.unread_notifications = unread or 0
     return (bool(following), *others)
