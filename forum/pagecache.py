@@ -58,7 +58,6 @@ _BUMPED = "pagecache_bumped"  # session.info flag: this transaction already coun
 _STORE = "sodan_page_store"
 _COPIES = "sodan_page_copies"
 _MEMBERS = "sodan_member_pages"
-_SERVED = "page_cache_served"  # flask.g: the key of the kept page this response is
 _DOOR = "sodan_page_door"
 # The WSGI environ's: the key of the kept page this response is (read by forum.pagedoor), and,
 # set by forum.pagedoor, the page key it looked for and did not find.
@@ -385,14 +384,13 @@ def serve_from_cache() -> Response | None:
 
 
 def _served(key: str) -> None:
-    g.setdefault(_SERVED, key)
     request.environ.setdefault(KEPT_PAGE, key)
 
 
 def served_key() -> str | None:
     """The cache key of the page this response is, when it is a kept guest page (a hit, or a
     miss just kept): the same bytes for everyone, until the next write."""
-    return g.get(_SERVED)
+    return request.environ.get(KEPT_PAGE)
 
 
 def reach_app_each_time(view) -> None:

@@ -86,7 +86,7 @@ class PageDoor:
 
         def remember(status: str, headers: list, exc_info=None):
             started[:] = [status, headers]
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+            return start_response(status, headers, exc_info)
 
         body = self.wsgi_app(environ, remember)
         kept_as = environ.get(pagecache.KEPT_PAGE)
