@@ -57,10 +57,9 @@ def _clean(value: str, key: str) -> str:
 
 def _text(record: dict, key: str, limit: int | None = None) -> str:
     value = record.get(key)
+    if isinstance(value, str):
+        value = _clean(value, key)
     if not isinstance(value, str) or not value.strip():
-        raise BadLine(f"missing {key}")
-    value = _clean(value, key)
-    if not value.strip():
         raise BadLine(f"missing {key}")
     if limit and len(value) > limit:
         raise BadLine(f"{key} longer than {limit} characters")
