@@ -14,10 +14,12 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
-    # pool_pre_ping: after the database restarts or kills our connections, the
-    # next checkout notices and reconnects instead of failing the request.
     # pool_recycle: drop connections before a firewall or PgBouncer silently does.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
+    # After PostgreSQL restarts or kills our connections, the next checkout notices (the idle
+    # connection's socket has something to read) and reconnects instead of failing the
+    # request: what pool_pre_ping does, without its round trip (forum/database/postgres.py).
+    DATABASE_LIVENESS_CHECK = True
     # Shared by every process when set: rate-limit counters (and any cache) live there.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"

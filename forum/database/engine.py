@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from ..extensions import db
+from . import postgres
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -44,6 +45,8 @@ def configure_engine(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
+        elif engine.dialect.name == "postgresql":
+            postgres.install(engine, check_liveness=app.config["DATABASE_LIVENESS_CHECK"])
     # Registered after db.init_app, so it runs before Flask-SQLAlchemy's own teardown
     # (teardowns run in reverse), which then finds nothing left to close.
     app.teardown_appcontext(end_session)

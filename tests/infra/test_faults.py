@@ -31,19 +31,26 @@ def terminate(url: str, application_name: str) -> int:
         killed = conn.execute(sa.text(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE application_name = :name AND pid <> pg_backend_pid()"), {"name": application_name}).scalar()
+        for _ in range(100):  # until the backends are gone, as after a restart
+            if not conn.execute(sa.text("SELECT 1 FROM pg_stat_activity WHERE application_name = :name"),
+                                {"name": application_name}).first():
+                break
+            time.sleep(0.05)
     engine.dispose()
     return killed
 
 
-def _app_with_name(make_app, **options):
+def _app_with_name(make_app, **settings):
     name = f"sodan-fault-{uuid.uuid4().hex[:8]}"
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={**options, "connect_args": {"application_name": name}})
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"application_name": name}}, **settings)
     return app, name
 
 
 def test_killed_connections_are_replaced_before_the_next_request(app, make_app):
+    # The liveness check (forum/database/postgres.py), on by default, without pool_pre_ping.
     make_user("asker")
-    served, name = _app_with_name(make_app, pool_pre_ping=True)
+    served, name = _app_with_name(make_app)
+    assert not served.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping")
     client = served.test_client()
     assert client.post("/auth/login", data={"username": "asker", "password": MEMBER_PASSWORD}).status_code == 302
     assert terminate(app.config["SQLALCHEMY_DATABASE_URI"], name) >= 1
@@ -52,10 +59,10 @@ def test_killed_connections_are_replaced_before_the_next_request(app, make_app):
     assert db.session.scalar(sa.select(Question.title)) == "接続が切れた後の質問です"
 
 
-def test_without_pre_ping_the_failed_request_is_a_japanese_503_and_the_next_succeeds(app, make_app):
-    # Shows what pool_pre_ping saves, and that the 503 path itself is sound.
+def test_without_the_liveness_check_the_failed_request_is_a_japanese_503_and_the_next_succeeds(app, make_app):
+    # Shows what the liveness check saves, and that the 503 path itself is sound.
     make_user("asker")
-    served, name = _app_with_name(make_app, pool_pre_ping=False)
+    served, name = _app_with_name(make_app, DATABASE_LIVENESS_CHECK=False)
     client = served.test_client()
     assert client.post("/auth/login", data={"username": "asker", "password": MEMBER_PASSWORD}).status_code == 302
     assert client.post("/questions/new", data=question("最初の質問は保存済みです")).status_code == 302
