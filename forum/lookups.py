@@ -1,6 +1,7 @@
 """Rows as the current user may see them, shared by the views and services of several features:
 a thread, an answer, a reported post, tags by name. Missing or hidden means NotFound."""
 from collections.abc import Sequence
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -9,6 +10,8 @@ from . import permissions
 from .exceptions import NotFound
 from .extensions import db
 from .models import FAQ_CATEGORIES, Answer, Comment, FaqEntry, Question, Supplement, Tag, User
+
+Shown = TypeVar("Shown")  # a question as its page reads it: the model, or a plain row with its columns
 
 MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL (and what we allow on SQLite)
 
@@ -43,7 +46,7 @@ def get_question(user, question_id: int) -> Question:
     return visible_question(user, by_id(Question, question_id))
 
 
-def visible_question(user, question: Question | None) -> Question:
+def visible_question(user, question: Shown | None) -> Shown:
     """The question read, or NotFound when there is none or it is hidden from this user."""
     if question is None or not permissions.can_view_question(user, question):
         raise NotFound(_("この質問は見つかりませんでした。"))

@@ -32,21 +32,56 @@ def rendered(body: str, body_html: str | None) -> Markup:
     return Markup(body_html) if body_html is not None else render_markdown(body)  # nosec B704
 
 
-class MarkdownBody:
-    """A post whose Markdown `body` keeps its sanitised HTML in `body_html`, written with the
-    body (questions, answers, 補足); each model declares the two columns."""
+class RenderedBody:
+    """What shows a post's body: its stored HTML, or a fresh render (models and the plain rows
+    pages read, forum/questions/page_rows.py)."""
 
+    __slots__ = ()
     body: str
     body_html: str | None
+
+    @property
+    def rendered_body(self) -> Markup:
+        return rendered(self.body, self.body_html)
+
+
+class MarkdownBody(RenderedBody):
+    """A post whose Markdown `body` keeps its sanitised HTML in `body_html`, written with the
+    body (questions, answers, 補足); each model declares the two columns."""
 
     @validates("body")
     def _render_body(self, key: str, body: str) -> str:
         self.body_html = stored_html(body)
         return body
 
+
+class QuestionStatus:
+    """What a question's status means (the model and the thread page's plain row)."""
+
+    __slots__ = ()
+    status: str
+    close_reason: str | None
+    duplicate_of_id: int | None
+
     @property
-    def rendered_body(self) -> Markup:
-        return rendered(self.body, self.body_html)
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == "resolved"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == "closed"
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.status == "closed" and self.close_reason == "duplicate" and self.duplicate_of_id is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == "expired"
 
 
 class Tag(Model):
@@ -56,7 +91,7 @@ class Tag(Model):
     name: Mapped[str] = mapped_column(sa.String(40), unique=True)
 
 
-class Question(MarkdownBody, Model):
+class Question(QuestionStatus, MarkdownBody, Model):
     __tablename__ = "questions"
     __table_args__ = (
         # Each list reads its page of ids from one of these alone (forum/questions/services.py).
@@ -135,26 +170,6 @@ class Question(MarkdownBody, Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-    @property
-    def is_resolved(self) -> bool:
-        return self.status == "resolved"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == "closed"
-
-    @property
-    def is_duplicate(self) -> bool:
-        return self.status == "closed" and self.close_reason == "duplicate" and self.duplicate_of_id is not None
-
-    @property
-    def is_expired(self) -> bool:
-        return self.status == "expired"
 
     def __repr__(self) -> str:
         return f"<Question {self.id} {self.status}>"

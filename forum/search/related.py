@@ -88,7 +88,7 @@ class RelatedLink:
     answer_count: int  # visible answers (the thread's counter)
 
 
-def related_links(question: Question, stored: str | None = None, limit: int = 5) -> list[RelatedLink]:
+def related_links(question_id: int, title: str, stored: str | None = None, limit: int = 5) -> list[RelatedLink]:
     """Up to `limit` resolved threads whose titles share the most with this one's keywords
     (their spellings and synonyms too), best first: the search's ranking on the title alone.
     Never the thread itself, nor an open, closed, expired, hidden or held thread.
@@ -103,9 +103,9 @@ def related_links(question: Question, stored: str | None = None, limit: int = 5)
         if not ids:
             return []
         links = {row[0]: RelatedLink(row[0], row[1], row[2], row[3] or 0)
-                 for row in rows(_STORED_LINKS, {"ids": ids, "me": question.id})}
+                 for row in rows(_STORED_LINKS, {"ids": ids, "me": question_id})}
         return [links[i] for i in ids if i in links][:limit]
-    return _ranked(question.id, question.title, limit)
+    return _ranked(question_id, title, limit)
 
 
 def _ranked(question_id: int, title: str, limit: int) -> list[RelatedLink]:
