@@ -6,9 +6,11 @@ request, then Werkzeug trying the endpoint's rules. Two shortcuts, and Flask's o
 for everything else:
 
 - a route whose variables are plain integers or plain strings (`/questions/<int:question_id>`,
-  `/users/<username>`) is a format string: given exactly those variables, ints as ints and
-  strings as non-empty strs, the URL is the format filled in with what each variable's own
-  converter writes (its `to_url`, as Werkzeug does), and `_anchor` quoted as Flask quotes it;
+  `/users/<username>`) is a format string: given those variables, ints as ints and strings as
+  non-empty strs, the URL is the format filled in with what each variable's own converter
+  writes (its `to_url`, as Werkzeug does), any other values of plain strings or integers as
+  Werkzeug writes a query string (the links that carry `next=`, different on every page), and
+  `_anchor` quoted as Flask quotes it;
 - any other URL a process has built (query strings) is kept (a bounded memo, emptied when
   full), keyed by the script name it was built under, the endpoint and the values in order.
 
@@ -19,7 +21,7 @@ not shortened at all (this one has neither; `install` checks).
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Flask, current_app
 from flask.globals import _cv_request
@@ -29,6 +31,7 @@ _MEMO_ENTRIES = 4096
 _VARIABLE = re.compile(r"<(?:[^>:]+:)?(\w+)>")
 _SAFE_STATIC = re.compile(r"[A-Za-z0-9/_.~-]*")  # static parts Werkzeug writes unchanged
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what Flask's url_for leaves unquoted in an anchor
+_QUERY_SAFE = "!$'()*,/:;?@"  # what Werkzeug leaves unquoted in a query string's values
 
 
 class _Shape:
@@ -37,9 +40,10 @@ class _Shape:
     def __init__(self, path: str, writers: dict[str, tuple[type, Callable[[Any], str]]]):
         self.path, self.writers = path, writers
 
-    def build(self, values: dict[str, Any]) -> str | None:
-        """The path for exactly these values, or None when one is not what the format takes."""
-        if len(values) != len(self.writers):
+    def build(self, values: dict[str, Any], with_query: bool) -> str | None:
+        """The URL for these values, or None when one is not what the format takes: the path's
+        variables, and (`with_query`) any others as Werkzeug writes its query string."""
+        if len(values) < len(self.writers) or (len(values) > len(self.writers) and not with_query):
             return None
         written = {}
         for name, (kind, to_url) in self.writers.items():
@@ -47,7 +51,14 @@ class _Shape:
             if not (type(value) is int and value >= 0 if kind is int else type(value) is str and value):
                 return None
             written[name] = to_url(value)
-        return self.path.format_map(written)
+        path = self.path.format_map(written)
+        if len(values) == len(self.writers):
+            return path
+        # Werkzeug leaves out None and encodes the rest in order (werkzeug.urls._urlencode).
+        query = [(name, value) for name, value in values.items() if name not in self.writers and value is not None]
+        if not all(type(value) in (str, int) for _, value in query):
+            return None  # lists, booleans, objects: Flask writes them
+        return path + "?" + urlencode(query, safe=_QUERY_SAFE) if query else path
 
 
 def _plain(converter) -> type | None:
@@ -85,6 +96,8 @@ class TemplateUrls:
     def __init__(self, app: Flask):
         self.app = app
         self.formats = _shapes(app)
+        # A query string is written here unless Werkzeug would sort its parameters.
+        self.with_query = not app.url_map.sort_parameters
         self.memo: dict[tuple, str] = {}
 
     def __call__(self, endpoint: str, **values: Any) -> str:
@@ -96,7 +109,7 @@ class TemplateUrls:
         shape = self.formats.get(endpoint)
         if shape is not None:
             anchor = values.pop("_anchor", None)
-            path = shape.build(values)
+            path = shape.build(values, self.with_query)
             if anchor is not None:
                 values["_anchor"] = anchor
             if path is not None and (anchor is None or type(anchor) is str):

@@ -28,6 +28,9 @@ def _cases(app):
         values = {name: _value(rule._converters[name]) for name in rule.arguments}
         yield rule.endpoint, values
         yield rule.endpoint, {**values, "page": 2}  # an unknown key: a query string
+        yield rule.endpoint, {**values, "next": "/質問/5?a=1&b=c d+e#f%g;h", "absent": None, "z": "!$'()*,/:;?@~"}
+        yield rule.endpoint, {**values, "next": None}
+        yield rule.endpoint, {**values, "flag": True, "offset": -3}
         yield rule.endpoint, {**values, "_anchor": "answer-3"}
         yield rule.endpoint, {**values, "_anchor": "見出し a/b?#%"}
 
@@ -61,11 +64,22 @@ def test_values_the_formats_do_not_take_go_to_flask(url_app):
         assert template_urls.url_for("questions.show", question_id=5, _anchor="answer-2") == "/questions/5#answer-2"
 
 
+def test_links_that_carry_the_page_they_came_from_are_written_without_the_memo(url_app):
+    urls = url_app.jinja_env.globals["url_for"]
+    with url_app.test_request_context("/"):
+        for n in range(50):
+            nxt = f"/questions/{n}?sort=新着&page={n}"
+            assert urls("auth.login", next=nxt) == url_for("auth.login", next=nxt)
+            assert urls("site.set_language", code="en", next=nxt) == url_for("site.set_language", code="en", next=nxt)
+        assert urls.memo == {}
+
+
 def test_the_memo_stays_bounded(url_app):
     urls = url_app.jinja_env.globals["url_for"]
     with url_app.test_request_context("/"):
         for n in range(5000):
-            assert urls("users.profile", username=f"u{n}", page=2) == f"/users/u{n}?page=2"
+            # A boolean is written by Flask (not a string or an integer), then kept in the memo.
+            assert urls("users.profile", username=f"u{n}", flag=True) == f"/users/u{n}?flag=True"
         assert 0 < len(urls.memo) <= 4096
 
 
