@@ -322,7 +322,10 @@ def test_the_bulk_index_is_what_the_per_thread_path_writes(app, monkeypatch):
 def test_a_sqlite_bulk_load_leaves_checkpoints_to_its_end(app, monkeypatch):
     """SQLite: the load's commits are not synced (synchronous OFF), so its connection must
     copy nothing from the WAL into the database file until bulk_end has synced it (no
-    checkpoints of its own); afterwards the connection is as engine.py made it."""
+    checkpoints of its own; a thread's connection, which syncs first, checkpoints meanwhile
+    and is stopped at the end); afterwards the connection is as engine.py made it."""
+    import threading
+
     import pytest
 
     if db.session.get_bind().dialect.name != "sqlite":
@@ -336,13 +339,46 @@ def test_a_sqlite_bulk_load_leaves_checkpoints_to_its_end(app, monkeypatch):
     during = []
     real_write = transfer._Importer.write_batch
 
+    def checkpointing() -> bool:
+        return any(t.name == "sodan-wal-checkpoints" and t.is_alive() for t in threading.enumerate())
+
     def write_batch(self, records):
-        during.append(settings())
+        during.append((*settings(), checkpointing()))
         return real_write(self, records)
 
     monkeypatch.setattr(transfer._Importer, "write_batch", write_batch)
     monkeypatch.setattr(transfer, "BATCH", 16)
     monkeypatch.setattr(transfer, "BULK_LINES", 10)
     transfer.import_lines(_lines(), workers=1)
-    assert during and set(during) == {(0, 0, -65536)}
+    assert during and set(during) == {(0, 0, -65536, True)}
     assert settings() == before == (1, 1000, -2000)
+    assert not checkpointing()
+
+
+def test_a_bulk_load_s_wal_reaches_the_database_file_as_it_goes(tmp_path):
+    """The checkpoint thread copies what a writer that checkpoints nothing itself commits
+    into the database file while the writer's connection stays open."""
+    import sqlite3
+    import time
+
+    from forum.database.checkpoints import WalCheckpointer
+
+    path = tmp_path / "load.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "wal_autocheckpoint = 0", "synchronous = OFF"):
+        writer.execute(f"PRAGMA {pragma}")
+    writer.execute("CREATE TABLE t (x TEXT)")
+    checkpoints = WalCheckpointer(str(path), interval=0.01)
+    checkpoints.start()
+    try:
+        writer.execute("BEGIN")
+        writer.executemany("INSERT INTO t VALUES (?)", [("x" * 1000,) for _ in range(1000)])
+        writer.execute("COMMIT")
+        deadline = time.monotonic() + 30
+        while path.stat().st_size < 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        checkpoints.stop()
+    assert path.stat().st_size >= 1_000_000  # the rows are in the file, not only in the WAL
+    assert writer.execute("SELECT count(*) FROM t").fetchone() == (1000,)
+    writer.close()
