@@ -63,6 +63,7 @@ _DOOR = "sodan_page_door"
 # set by forum.pagedoor, the page key it looked for and did not find.
 KEPT_PAGE = "sodan.kept_page"
 DOOR_MISSED = "sodan.door_missed"
+_TO_KEEP = "sodan.page_to_keep"  # a missed page's entry, kept by the door with its response
 
 
 # --- the content version ---------------------------------------------------------------------
@@ -249,6 +250,10 @@ class LocalStore:
             while len(self._pages) > self.entries:
                 self._pages.popitem(last=False)
 
+    def set_many(self, entries: dict[str, Any]) -> None:
+        for key, value in entries.items():
+            self.set(key, value)
+
 
 class RedisStore:
     """Pages shared by every process (pickled: only what `set` wrote is read back); a Redis
@@ -269,6 +274,16 @@ class RedisStore:
     def set(self, key: str, value: Any) -> None:
         try:
             self.client.set(self.prefix + key, pickle.dumps(value), ex=self.ttl)
+        except redis.RedisError as error:
+            log.warning("page cache: %s", error)
+
+    def set_many(self, entries: dict[str, Any]) -> None:
+        """In one round trip (a missed page and the door's response to it)."""
+        try:
+            pipeline = self.client.pipeline(transaction=False)
+            for key, value in entries.items():
+                pipeline.set(self.prefix + key, pickle.dumps(value), ex=self.ttl)
+            pipeline.execute()
         except redis.RedisError as error:
             log.warning("page cache: %s", error)
 
@@ -404,6 +419,24 @@ def reaches_door(view) -> bool:
     return getattr(view, "guest_cached", False) and not getattr(view, "reaches_app", False)
 
 
+def keep_missed(app: Flask, environ: dict, door_entry: tuple[str, Any] | None) -> None:
+    """After the door let a request through: keep the page the app rendered (its entry, left
+    in the environ) and the door's response to it when there is one (`door_entry`: key and
+    value), in one round trip when both go to the same Redis."""
+    pages: LocalStore | RedisStore | None = app.extensions.get(_STORE)
+    doors: LocalStore | RedisStore | None = app.extensions.get(_DOOR)
+    page_entry = environ.pop(_TO_KEEP, None)
+    if pages is not None and doors is pages:
+        entries = dict(entry for entry in (page_entry, door_entry) if entry is not None)
+        if entries:
+            pages.set_many(entries)
+        return
+    if page_entry is not None and pages is not None:
+        pages.set(*page_entry)
+    if door_entry is not None and doors is not None:
+        doors.set(*door_entry)
+
+
 def door_store(app: Flask) -> LocalStore | RedisStore | None:
     """Where forum.pagedoor keeps whole responses of kept pages; None when the cache is off."""
     return app.extensions.get(_DOOR)
@@ -430,7 +463,11 @@ def guest_cached(view):
         if not _storable(response):
             response.headers["X-Page-Cache"] = "not kept"
             return response
-        current_app.extensions[_STORE].set(key, (response.status_code, response.mimetype, response.get_data()))
+        entry = (response.status_code, response.mimetype, response.get_data())
+        if DOOR_MISSED in request.environ:
+            request.environ[_TO_KEEP] = (key, entry)  # the door keeps it with its own (keep_missed)
+        else:
+            current_app.extensions[_STORE].set(key, entry)
         response.set_etag(_etag(key))
         response.headers["X-Page-Cache"] = "miss"
         _served(key)

@@ -52,7 +52,7 @@ class PageDoor:
             start_response(status, headers)
             return [body]
         environ[pagecache.DOOR_MISSED] = page_key
-        return self._through_app(environ, start_response, store, page_key, door_key)
+        return self._through_app(environ, start_response, page_key, door_key)
 
     def _page_key(self, environ: dict) -> str | None:
         """The page cache's key of this request's page, or None when the app must answer it."""
@@ -79,7 +79,7 @@ class PageDoor:
             return False
         return pagecache.reaches_door(self.app.view_functions.get(endpoint))
 
-    def _through_app(self, environ: dict, start_response: Callable, store, page_key: str,
+    def _through_app(self, environ: dict, start_response: Callable, page_key: str,
                      door_key: str) -> Iterable[bytes]:
         """The app's answer, kept when it is a kept page's that set no cookie."""
         started: list[Any] = []
@@ -90,10 +90,9 @@ class PageDoor:
 
         body = self.wsgi_app(environ, remember)
         kept_as = environ.get(pagecache.KEPT_PAGE)
-        if kept_as != page_key or not started or not started[0].startswith("200"):
-            return body
-        headers = started[1]
-        if any(name.lower() == "set-cookie" for name, _ in headers):
+        if kept_as != page_key or not started or not started[0].startswith("200") \
+                or any(name.lower() == "set-cookie" for name, _ in started[1]):
+            pagecache.keep_missed(self.app, environ, None)
             return body
         try:
             content = b"".join(body)
@@ -101,8 +100,8 @@ class PageDoor:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
-        kept_headers = [(name, "hit" if name == "X-Page-Cache" else value) for name, value in headers]
-        store.set(door_key, (started[0], kept_headers, content))
+        kept_headers = [(name, "hit" if name == "X-Page-Cache" else value) for name, value in started[1]]
+        pagecache.keep_missed(self.app, environ, (door_key, (started[0], kept_headers, content)))
         return [content]
 
 

@@ -188,7 +188,14 @@ def test_with_redis_a_page_missed_at_the_door_is_looked_for_once(make_app, threa
     try:
         with app.app_context():
             path = f"/questions/{thread.id}"
+            written: list[list[str]] = []
+            monkeypatch.setattr(store, "set", lambda key, value: written.append([key]))
+            original_set_many = store.set_many
+            monkeypatch.setattr(store, "set_many", lambda entries: (
+                written.append(sorted(entries)), original_set_many(entries)))
             assert _cold_read(app, path, monkeypatch) == (1, [])  # Redis: one round trip, the door's
+            # ... and one to keep the page and the door's response to it, together.
+            assert len(written) == 1 and sorted(key.startswith("door:") for key in written[0]) == [False, True]
             browser = app.test_client().get(path, headers={"Accept-Encoding": "gzip"})
             assert browser.headers["X-Page-Cache"] == "hit"  # another encoding: the app finds the page
     finally:
