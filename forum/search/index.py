@@ -106,11 +106,12 @@ def bulk_end(rebuild: bool = False) -> None:
     backend.bulk_end(db.session)
 
 
-def add_rows(rows: list[dict], index_data: list | None = None) -> None:
+def add_rows(rows: list[dict], index_data: list | None = None, tails: list | None = None) -> None:
     """Bulk-insert new search documents and the engine's index rows (import and reindex);
-    `index_data`: each row's backend.index_data(), when already computed (import workers)."""
+    `index_data`: each row's backend.index_data(), `tails`: each row's values as the engine
+    takes them, when already computed (import workers; see SearchBackend.add_documents)."""
     if rows:
-        backend_for(db.session).add_documents(db.session, rows, index_data)
+        backend_for(db.session).add_documents(db.session, rows, index_data, tails)
 
 
 def reindex(batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> int:

@@ -196,13 +196,14 @@ class _Importer:
         insert_rows(conn, "answers", ANSWER_COLUMNS, answer_heads, answer_tails)
         self._set_best_answers(conn, bests)
         insert_rows(conn, "question_tags", ("question_id", "tag_id"), tag_rows)
-        documents, index_data = [], []
+        documents, index_data, document_tails = [], [], []
         for r, qid in zip(records, question_ids, strict=True):
             if "document" in r:
                 r["document"]["question_id"] = qid
                 documents.append(r["document"])
                 index_data.append(r["index_data"])
-        index.add_rows(documents, index_data)
+                document_tails.append(r["document_tail"])
+        index.add_rows(documents, index_data, document_tails)
         pagecache.bump(conn)  # bulk rows bypass the ORM's flush, which counts other writes
         return len(records)
 

@@ -16,6 +16,7 @@ from ..inputs import clean_text
 from ..models import ASKER_TYPES, CATEGORIES, CLOSE_REASONS
 from ..models.counters import minutes_from
 from ..search.backends import backend_named
+from ..search.backends.base import DOCUMENT_COLUMNS
 from ..search.index import document_row
 from ..text import stored_html
 from .rows import row_tail
@@ -121,16 +122,21 @@ def best_answer(record: dict) -> dict | None:
 
 
 def _with_search_document(record: dict, engine: str) -> dict:
-    """Add the search document of a resolved thread (its id is filled in when known) and
-    what the engine indexes for it. Answers are in their thread's order: by time, then as
-    listed (the order their ids are given in)."""
+    """Add the search document of a resolved thread and what the engine indexes for it:
+    "document_tail", its row but the id as the engine takes it (rows.row_tail), "document"
+    what the writer needs of it besides (the id is filled in when known). Answers are in
+    their thread's order: by time, then as listed (the order their ids are given in)."""
     best = best_answer(record)
     others = [a["body"] for a in sorted(record["answers"], key=lambda a: a["created_at"]) if a is not best]
-    record["document"] = document = document_row(
+    document = document_row(
         None,  # type: ignore[arg-type]  # no id yet: write_batch fills it in
         record["category"], record["created_at"], record["title"], record["body"],
         sorted(record["tags"]), best["body"] if best else "", others)
     record["index_data"] = backend_named(engine).index_data(document)
+    stamp = sqlite_time if engine == "sqlite" else _iso
+    document["created_at"] = stamp(document["created_at"])
+    record["document_tail"] = row_tail(tuple(document[c] for c in DOCUMENT_COLUMNS[1:]), engine)
+    record["document"] = {"category": record["category"], "created_at": record["created_at"]}
     return record
 
 

@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session, scoped_session
 from ...models import Question, SearchDocument, Tag, User, question_tags
 from ..query import ParsedQuery
 
-# search_documents columns in ranking order.
+# search_documents columns in the order bulk loads write them, and the normalised ones in
+# ranking order.
+DOCUMENT_COLUMNS = ("question_id", "category", "created_at", "title", "body", "best_answer", "answers",
+                    "norm_title", "norm_body", "norm_best_answer", "norm_answers")
 NORM_COLUMNS = ("norm_title", "norm_body", "norm_best_answer", "norm_answers")
 TIERS = len(NORM_COLUMNS)
 # Counting stops after this many matches + 1: a count above it means "at least COUNT_CAP".
@@ -177,9 +180,13 @@ class SearchBackend(ABC):
         (import workers compute it in parallel; see add_documents)."""
 
     @abstractmethod
-    def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None) -> None:
+    def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None,
+                      tails: list | None = None) -> None:
         """Bulk-insert new search_documents rows and their index rows (import, reindex);
-        `index_data` holds each row's index_data() when it is already computed."""
+        `index_data` holds each row's index_data() when it is already computed; `tails`,
+        each row's values after question_id as the engine takes them (DOCUMENT_COLUMNS,
+        forum/transfer/rows.py's row_tail), prepared by import workers: `rows` then need
+        only question_id, category and created_at."""
 
     @abstractmethod
     def clear(self, session: DbSession) -> None:

@@ -26,7 +26,7 @@ from ...models import SearchDocument
 from ..ngrams import Term, document_lexeme_text, document_lexemes, plan_term, sort_key
 from ..query import ParsedQuery
 from . import postgres_sql, term_stats
-from .base import Counts, DbSession, SearchBackend, SearchPage
+from .base import DOCUMENT_COLUMNS, Counts, DbSession, SearchBackend, SearchPage
 from .candidates import postgres_candidates, postgres_rows, postgres_statement
 from .matching import planned_terms
 
@@ -279,9 +279,19 @@ class PostgresBackend(SearchBackend):
         # Each lexeme, its NUL, then npos = 0 (uint16).
         return len(lexemes).to_bytes(4, "big") + ("\0\0\0".join(lexemes) + "\0\0\0").encode()
 
-    def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None) -> None:
-        """COPY the documents, then their search_fts rows in binary (rows must be new)."""
-        insert_many(session.connection(), SearchDocument.__table__, rows)
+    def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None,
+                      tails: list | None = None) -> None:
+        """COPY the documents, then their search_fts rows in binary (rows must be new).
+        With `tails` (COPY text lines but for the id, written by import workers) the
+        documents' ~10 KB of text each are sent as they are: psycopg formatting the values
+        row by row cost the writer ~1.4 s of CPU at 20,000 threads."""
+        if tails is None:
+            insert_many(session.connection(), SearchDocument.__table__, rows)
+        else:
+            lines = b"".join([b"%d\t" % d["question_id"] + tail for d, tail in zip(rows, tails, strict=True)])
+            with _driver(session).cursor() as cur, \
+                    cur.copy(f"COPY search_documents ({', '.join(DOCUMENT_COLUMNS)}) FROM STDIN") as copy:
+                copy.write(lines)
         if index_data is None:
             index_data = [self.index_data(d) for d in rows]
         data = bytearray(_COPY_SIGNATURE)

@@ -11,7 +11,7 @@ from ...models import SearchDocument
 from ..ngrams import fts_token_stream, fts_tokens, sort_key
 from ..query import ParsedQuery
 from . import sqlite_tiers
-from .base import NORM_COLUMNS, Counts, DbSession, SearchBackend, SearchPage
+from .base import DOCUMENT_COLUMNS, NORM_COLUMNS, Counts, DbSession, SearchBackend, SearchPage
 from .candidates import sqlite_candidates
 from .matching import planned_terms
 from .sqlite_tiers import FTS_COLUMNS
@@ -124,10 +124,12 @@ class SQLiteBackend(SearchBackend):
         them back to text)."""
         return tuple(fts_token_stream(document[c]).encode() for c in NORM_COLUMNS)
 
-    def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None) -> None:
+    def add_documents(self, session: DbSession, rows: list[dict], index_data: list | None = None,
+                      tails: list | None = None) -> None:
         """Insert the documents with the insert trigger set aside (dropped and created again
         in this transaction), then their FTS5 and meta rows from `index_data` in two
-        executemany: the trigger would tokenise each row again, one call at a time."""
+        executemany: the trigger would tokenise each row again, one call at a time. With
+        `tails` (each row's values but its id, as stored) they are sent as they are."""
         if index_data is None:
             index_data = [self.index_data(d) for d in rows]
         conn = session.connection()
@@ -135,7 +137,13 @@ class SQLiteBackend(SearchBackend):
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'search_documents_ai'").scalar()
         if trigger:
             conn.exec_driver_sql("DROP TRIGGER search_documents_ai")
-        insert_many(conn, SearchDocument.__table__, rows)
+        if tails is None:
+            insert_many(conn, SearchDocument.__table__, rows)
+        else:
+            conn.exec_driver_sql(
+                f"INSERT INTO search_documents ({', '.join(DOCUMENT_COLUMNS)}) "  # nosec B608 # constant columns
+                f"VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})",
+                [(d["question_id"], *tail) for d, tail in zip(rows, tails, strict=True)])
         keys = [sort_key(d["created_at"], d["question_id"]) for d in rows]
         conn.exec_driver_sql(f"INSERT INTO search_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES "  # nosec B608 # constant columns
                              "(?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))",
