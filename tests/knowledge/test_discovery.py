@@ -61,6 +61,19 @@ def test_thread_page_meta_and_qapage_json_ld_validate(app, client, forum_content
     assert entity["author"]["name"] == "alice"
 
 
+def test_json_ld_keeps_japanese_as_written_and_cannot_close_its_script(client):
+    asker, answerer = make_user("asker"), make_user("answerer")
+    sneaky = "</script><script>alert('x')</script> & <b>仮払い</b>"
+    q = resolved_thread(asker, answerer, title="スクリプトを含む質問", body=sneaky, answer_body=f"回答 {sneaky}")
+    page = client.get(f"/questions/{q.id}").get_data(as_text=True)
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert "<" not in block and ">" not in block and "&" not in block and "'" not in block
+    assert "スクリプトを含む質問" in block  # UTF-8 as written, not \\u escapes (half the bytes)
+    data = json.loads(block)
+    assert data["mainEntity"]["text"] == sneaky  # what was written, read back whole
+    assert data["mainEntity"]["acceptedAnswer"]["text"] == f"回答 {sneaky}"
+
+
 def test_a_members_thread_page_goes_without_json_ld_and_link_previews(client, auth, forum_content):
     """Search engines and link previews read as guests; a signed-in member's page is never indexed."""
     make_user("reader")
