@@ -202,6 +202,9 @@ class HelpfulMark(Model):
     """A member's "参考になった" on an answer; one per member and answer."""
 
     __tablename__ = "helpful_marks"
+    # A thread page counts its answers' marks, and the counters recount a thread's, by answer:
+    # without this the primary key (member first) made each of those a scan of every mark.
+    __table_args__ = (sa.Index("ix_helpful_marks_answer_id", "answer_id"),)
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     answer_id: Mapped[int] = mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
