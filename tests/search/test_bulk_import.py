@@ -113,6 +113,7 @@ def test_bulk_token_stream_gives_the_triggers_tokens():
 def test_bulk_parallel_import_stores_what_reindex_stores(app, monkeypatch):
     monkeypatch.setattr(import_records, "CHUNK", 9)
     monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "SQLITE_BATCH", 16)
     # The GIN index is dropped and rebuilt; on PostgreSQL (an empty forum) the import is one
     # transaction that builds the tables' other indexes and foreign keys at the end.
     monkeypatch.setattr(transfer, "BULK_LINES", 10)
@@ -151,6 +152,7 @@ def test_bulk_parallel_import_stores_what_reindex_stores(app, monkeypatch):
 def test_bulk_import_into_a_forum_with_threads_commits_batch_by_batch(app, monkeypatch):
     """Not empty: each batch is committed (nothing set aside); the same stored data."""
     monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "SQLITE_BATCH", 16)
     monkeypatch.setattr(transfer, "BULK_LINES", 10)
     lines = _lines()
     transfer.import_lines(lines[:1], workers=1)
@@ -267,6 +269,7 @@ def test_the_rows_workers_prepare_are_what_the_file_says(app, monkeypatch):
 
     monkeypatch.setattr(import_records, "CHUNK", 9)
     monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "SQLITE_BATCH", 16)
     monkeypatch.setattr(transfer, "BULK_LINES", 10)  # a fresh bulk load (one transaction on PostgreSQL)
     lines = _lines()
     report = transfer.import_lines(lines, workers=2)
@@ -299,6 +302,7 @@ def test_the_bulk_index_is_what_the_per_thread_path_writes(app, monkeypatch):
 
     monkeypatch.setattr(import_records, "CHUNK", 9)
     monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "SQLITE_BATCH", 16)
     monkeypatch.setattr(transfer, "BULK_LINES", 10)
     transfer.import_lines(_lines(), workers=2)
     db.session.commit()
@@ -348,6 +352,7 @@ def test_a_sqlite_bulk_load_leaves_checkpoints_to_its_end(app, monkeypatch):
 
     monkeypatch.setattr(transfer._Importer, "write_batch", write_batch)
     monkeypatch.setattr(transfer, "BATCH", 16)
+    monkeypatch.setattr(transfer, "SQLITE_BATCH", 16)
     monkeypatch.setattr(transfer, "BULK_LINES", 10)
     transfer.import_lines(_lines(), workers=1)
     assert during and set(during) == {(0, 0, -65536, True)}
