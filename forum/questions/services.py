@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from .. import notify, pagecache, permissions
 from ..audit import log_action
 from ..badges import award_veteran_if_earned
+from ..database.functions import joined_strings
 from ..database.reads import rows
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
@@ -186,7 +187,7 @@ _PART_COLUMNS = (
     sa.exists().where(Supplement.question_id == sa.bindparam("question")),
     sa.exists().where(Question.duplicate_of_id == sa.bindparam("question")),
     sa.select(RelatedList.related_ids).where(RelatedList.question_id == sa.bindparam("question")).scalar_subquery(),
-    sa.select(sa.func.aggregate_strings(Tag.name, _TAG_SEPARATOR))
+    sa.select(joined_strings(Tag.name, _TAG_SEPARATOR))
     .join(question_tags, question_tags.c.tag_id == Tag.id)
     .where(question_tags.c.question_id == sa.bindparam("question")).scalar_subquery(),
 )

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum.extensions import db
-from forum.models import RelatedList
+from forum.models import RelatedList, utcnow
 from forum.search import index
 from tests.factories import done, make_answer, make_question, make_user, resolved_thread
 from tests.statements import count_statements
@@ -196,3 +196,23 @@ def test_a_thread_page_with_a_stored_list_reads_it_in_one_statement(make_app, ru
         counts.append(len(statements))
     # The ranking's candidates statement is not run (nor, on PostgreSQL, its planner settings).
     assert counts[1] == counts[0] - (2 if engine.dialect.name == "postgresql" else 1)
+
+
+def test_a_stored_list_is_read_up_to_its_stored_length_in_order(client, people):
+    """The page reads at most STORED ids of a stored list, in its order, and shows the first
+    five that are still resolved and visible (one parameter per id: short lists too)."""
+    asker, answerer = people
+    me = resolved_thread(asker, answerer, "仮払いの期限について", "本文です", "はい")
+    others = [resolved_thread(asker, answerer, f"別の話題その{i}", "本文です", "はい") for i in range(12)]
+    for gone in others[:3]:
+        gone.is_hidden = True
+    db.session.add(RelatedList(question_id=me.id, related_ids=",".join(str(q.id) for q in others), computed_at=utcnow()))
+    db.session.commit()
+    assert [i for i, _, _ in related_on(client, me.id) or []] == [q.id for q in others[3:8]]
+    row = db.session.get(RelatedList, me.id)
+    row.related_ids = f"{others[9].id},{others[0].id},{others[4].id}"
+    db.session.commit()
+    assert [i for i, _, _ in related_on(client, me.id) or []] == [others[9].id, others[4].id]
+    row.related_ids = ",".join(str(q.id) for q in [others[0]] * 9 + [others[11]] + [others[10]])  # the 11th is past STORED
+    db.session.commit()
+    assert [i for i, _, _ in related_on(client, me.id) or []] == [others[11].id]

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from forum import create_app
+from forum.database.functions import joined_strings
 from forum.extensions import db
 from forum.models import Question
 from tests.conftest import BASE_CONFIG, migrate_database
@@ -109,3 +110,14 @@ def test_unreachable_database_gives_japanese_503_even_when_signed_in(app, client
     assert response.status_code == 503
     assert '<html lang="ja"' in page and "データベースに一時的に接続できません" in page
     assert client.get("/").status_code == 200  # the app on the live database is unaffected
+
+
+def test_joined_strings_joins_a_groups_values_with_a_bound_separator(app):
+    """forum.database.functions.joined_strings: string_agg or group_concat, the separator a
+    parameter (the SQL text stays the same), on the pass's engine."""
+    names = sa.union_all(*(sa.select(sa.literal(name, sa.Text).label("name")) for name in "あいう")).subquery()
+    statement = sa.select(joined_strings(names.c.name, "\x1f"))
+    joined = db.session.scalar(statement)
+    assert sorted(joined.split("\x1f")) == ["あ", "い", "う"]
+    sql = str(statement.compile(dialect=db.engine.dialect))
+    assert "\x1f" not in sql and "POSTCOMPILE" not in sql
