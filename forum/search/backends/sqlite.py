@@ -129,7 +129,8 @@ class SQLiteBackend(SearchBackend):
         """Insert the documents with the insert trigger set aside (dropped and created again
         in this transaction), then their FTS5 and meta rows from `index_data` in two
         executemany: the trigger would tokenise each row again, one call at a time. With
-        `tails` (each row's values but its id, as stored) they are sent as they are."""
+        `tails` (each row's values but its id, as stored, texts as UTF-8 bytes: see
+        forum/transfer/rows.py) they are sent as they are, the texts cast back to text."""
         if index_data is None:
             index_data = [self.index_data(d) for d in rows]
         conn = session.connection()
@@ -142,7 +143,7 @@ class SQLiteBackend(SearchBackend):
         else:
             conn.exec_driver_sql(
                 f"INSERT INTO search_documents ({', '.join(DOCUMENT_COLUMNS)}) "  # nosec B608 # constant columns
-                f"VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})",
+                f"VALUES (?{', CAST(? AS TEXT)' * (len(DOCUMENT_COLUMNS) - 1)})",  # all text but the id
                 [(d["question_id"], *tail) for d, tail in zip(rows, tails, strict=True)])
         keys = [sort_key(d["created_at"], d["question_id"]) for d in rows]
         conn.exec_driver_sql(f"INSERT INTO search_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES "  # nosec B608 # constant columns
