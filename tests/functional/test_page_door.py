@@ -189,10 +189,14 @@ def test_with_redis_a_page_missed_at_the_door_is_looked_for_once(make_app, threa
         with app.app_context():
             path = f"/questions/{thread.id}"
             written: list[list[str]] = []
-            monkeypatch.setattr(store, "set", lambda key, value: written.append([key]))
             original_set_many = store.set_many
-            monkeypatch.setattr(store, "set_many", lambda entries: (
-                written.append(sorted(entries)), original_set_many(entries)))
+
+            def set_many(entries):
+                written.append(sorted(entries))
+                original_set_many(entries)
+
+            monkeypatch.setattr(store, "set", lambda key, value: written.append([key]))
+            monkeypatch.setattr(store, "set_many", set_many)
             assert _cold_read(app, path, monkeypatch) == (1, [])  # Redis: one round trip, the door's
             # ... and one to keep the page and the door's response to it, together.
             assert len(written) == 1 and sorted(key.startswith("door:") for key in written[0]) == [False, True]
