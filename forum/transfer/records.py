@@ -45,12 +45,17 @@ def _time(value, fallback: datetime) -> datetime:
 
 # JSON can spell half of a UTF-16 pair (\ud800) on its own: no character, and no database stores it.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# What clean_text changes (CR, control characters but tab and LF) or refuses: most texts
+# hold none, and one pass finds that (clean_text and the surrogate check take three).
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def _clean(value: str, key: str) -> str:
     """The text as the forms keep what a member types (forum.inputs.clean_text: one kind of
     line break, no NUL or other control characters, which PostgreSQL cannot store either);
     a lone surrogate refuses the line."""
+    if not _NEEDS_CLEANING.search(value):
+        return value
     if _LONE_SURROGATE.search(value):
         raise BadLine(f"{key} is not valid Unicode (a lone surrogate)")
     return clean_text(value)

@@ -65,3 +65,16 @@ def test_copy_fields_are_what_the_server_reads_back():
         == "2024-01-02T03:04:05.000006+09:00"
     assert copy_row((1, None), copy_tail(("x\ty", False))) == b"1\t\\N\tx\\ty\tf\n"
     assert copy_row((1, 2)) == b"1\t2\n"
+
+
+def test_import_cleans_each_text_as_the_forms_do_and_refuses_lone_surrogates():
+    """records._clean skips texts that need nothing in one pass: for every character the
+    forms' clean_text drops or changes, and others around it, it gives clean_text's text."""
+    from forum.transfer.records import BadLine, _clean
+
+    for code in [*range(0x100), 0x2028, 0x3000, 0xFEFF, 0x1F600]:
+        for text in (f"前{chr(code)}後", f"前{chr(code)}後\r\n末"):
+            assert _clean(text, "body") == clean_text(text), hex(code)
+    for surrogate in ("\ud800", "a\udfffb"):
+        with pytest.raises(BadLine, match="lone surrogate"):
+            _clean(surrogate, "body")
