@@ -289,7 +289,7 @@ def _import(lines: list[str], progress: Callable[[int], None] | None, workers: i
     if deferred is not None:
         deferred.drop()
     try:
-        for record in _to_write(prepared(lines, engine, workers), report, progress):
+        for record in _to_write(prepared(lines, engine, workers, ahead=batch_size), report, progress):
             batch.append(record)
             if len(batch) >= batch_size:
                 flush_batch()

@@ -85,6 +85,13 @@ def test_workers_prepare_the_same_records_as_one_process(app, monkeypatch):
     parallel = list(prepared(lines, engine, workers=2))
     assert sum(submitted) == len(lines) and len(submitted) > 2
     assert parallel == serial
+    # A writer's batch ahead: 40 lines are 6 chunks of 7 (2 workers x AHEAD would be 4),
+    # asked for at once, and a 7th as the caller takes the first one's records.
+    submitted.clear()
+    batch_ahead = prepared(lines, engine, workers=2, ahead=40)
+    first = next(batch_ahead)
+    assert len(submitted) == 7
+    assert [first, *batch_ahead] == serial
     assert [n for n, r in serial if isinstance(r, str)] == [len(lines) - 1]  # the bad line, by number
 
 
