@@ -394,3 +394,26 @@ def test_a_bulk_load_s_wal_reaches_the_database_file_as_it_goes(tmp_path):
     assert path.stat().st_size >= 1_000_000  # the rows are in the file, not only in the WAL
     assert writer.execute("SELECT count(*) FROM t").fetchone() == (1000,)
     writer.close()
+
+
+def test_a_bulk_load_that_never_ended_leaves_no_checkpoint_thread_behind(app):
+    """SQLite: a load that failed before bulk_end (its thread still running) is stopped by
+    the next bulk_start, and that load's bulk_end stops the thread it started."""
+    import threading
+
+    import pytest
+
+    from forum.search.backends import backend_for
+
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's WAL checkpoints")
+
+    def threads() -> int:
+        return sum(1 for t in threading.enumerate() if t.name == "sodan-wal-checkpoints")
+
+    backend = backend_for(db.session)
+    backend.bulk_start(db.session)
+    backend.bulk_start(db.session)  # the first load never reached bulk_end
+    assert threads() == 1
+    backend.bulk_end(db.session)
+    assert threads() == 0

@@ -80,15 +80,19 @@ class SQLiteBackend(SearchBackend):
         session.execute(sa.text("PRAGMA cache_size = -65536"))
         session.execute(sa.text("PRAGMA synchronous = OFF"))
         session.execute(sa.text("PRAGMA wal_autocheckpoint = 0"))
+        self._stop_checkpoints()  # of a load that failed before its bulk_end
         path = session.connection().engine.url.database
         if path and path != ":memory:" and not path.startswith("file:"):
             self._checkpoints = WalCheckpointer(path)
             self._checkpoints.start()
 
-    def bulk_end(self, session: DbSession) -> None:
+    def _stop_checkpoints(self) -> None:
         if self._checkpoints is not None:
             self._checkpoints.stop()
             self._checkpoints = None
+
+    def bulk_end(self, session: DbSession) -> None:
+        self._stop_checkpoints()
         # The values forum/database/engine.py sets on connect (and SQLite's defaults), the
         # WAL synced before anything is checkpointed.
         session.execute(sa.text("PRAGMA synchronous = NORMAL"))
