@@ -80,4 +80,4 @@ def test_at_most_a_few_direct_connections_are_kept(database_url, tmp_path):
     assert opened[-1] in pagecache._version_connections.values()
     assert opened[0] not in pagecache._version_connections.values()
     with pytest.raises(sqlite3.ProgrammingError):  # closed when it was dropped
-        opened[0].execute("SELECT 1")
+        opened[0].connection.execute("SELECT 1")
