@@ -60,6 +60,7 @@ _STORE = "sodan_page_store"
 _COPIES = "sodan_page_copies"
 _MEMBERS = "sodan_member_pages"
 _DOOR = "sodan_page_door"
+_ENGINE = "sodan_page_engine"  # the app's engine, for page_key_for
 # The WSGI environ's: the key of the kept page this response is (read by forum.pagedoor), and,
 # set by forum.pagedoor, the page key it looked for and did not find.
 KEPT_PAGE = "sodan.kept_page"
@@ -84,10 +85,11 @@ def version_of(epoch: str | None, version: int | None) -> str:
     return f"{epoch}.{version}" if epoch is not None else "none"
 
 
-def current_version() -> str:
+def current_version(engine: sa.Engine | None = None) -> str:
     """The committed content version with the database's epoch (one primary-key read,
-    sent as plain SQL: on a cache hit it is the request's only statement)."""
-    engine = db.engine
+    sent as plain SQL: on a cache hit it is the request's only statement), of the app's
+    database or `engine`'s."""
+    engine = engine or db.engine
     row: Any = _read_version_directly(engine) if _reads_directly(engine) else _NO_ROW
     if row is _NO_ROW:
         with engine.connect() as connection:  # not the ORM session: a hit needs nothing else
@@ -411,6 +413,16 @@ def _lookup() -> tuple[object, str] | None:
 def page_key(locale: str, full_path: str) -> str:
     """The key of the guest page at this URL in this language, as the forum's rows are now."""
     return f"{current_app.config['PAGE_CACHE_CODE']}:{current_version()}:{locale}:{full_path}"
+
+
+def page_key_for(app: Flask, locale: str, full_path: str) -> str:
+    """page_key outside an app context (forum.pagedoor's, before Flask builds one): the app's
+    engine is looked up once, in a context of its own."""
+    engine = app.extensions.get(_ENGINE)
+    if engine is None:
+        with app.app_context():
+            engine = app.extensions[_ENGINE] = db.engine
+    return f"{app.config['PAGE_CACHE_CODE']}:{current_version(engine)}:{locale}:{full_path}"
 
 
 def serve_from_cache() -> Response | None:

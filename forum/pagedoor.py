@@ -25,6 +25,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import MapAdapter
 from werkzeug.wrappers import Request
 
 from . import pagecache
@@ -38,6 +39,7 @@ class PageDoor:
 
     def __init__(self, app: Flask, wsgi_app: Callable):
         self.app, self.wsgi_app = app, wsgi_app
+        self._adapters: dict[tuple[str, str], MapAdapter] = {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         store = pagecache.door_store(self.app)
@@ -62,19 +64,25 @@ class PageDoor:
                 "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_AUTHORIZATION")):
             return None
         request_ = Request(environ, populate_request=False)  # Flask builds its own
-        if not _COOKIES_ALLOWED.issuperset(request_.cookies.keys()) or not self._kept_view(environ):
+        if not _COOKIES_ALLOWED.issuperset(request_.cookies.keys()) or not self._kept_view(request_):
             return None
         try:
-            with self.app.app_context():  # the database's engine is the app's
-                return pagecache.page_key(locale_for(self.app.config, request_.cookies.get("lang")),
+            return pagecache.page_key_for(self.app, locale_for(self.app.config, request_.cookies.get("lang")),
                                           request_.full_path)
         except Exception:  # noqa: BLE001 - the database is down: the app answers (503) as it does
             return None
 
-    def _kept_view(self, environ: dict) -> bool:
-        """Whether the URL is a view whose guest pages are kept here (the rest never read the version)."""
+    def _kept_view(self, request_: Request) -> bool:
+        """Whether the URL is a view whose guest pages are kept here (the rest never read the
+        version). Matched on the path alone by an adapter kept per script root and scheme (the
+        app matches neither hosts nor subdomains: forum.template_urls checks)."""
+        key = (request_.script_root, request_.scheme)
+        adapter = self._adapters.get(key)
+        if adapter is None:
+            adapter = self._adapters[key] = self.app.url_map.bind(
+                "localhost", script_name=request_.script_root or "/", url_scheme=request_.scheme)
         try:
-            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
+            endpoint, _ = adapter.match(path_info=request_.path, method="GET")
         except HTTPException:  # not found, a redirect, another method: the app answers
             return False
         return pagecache.reaches_door(self.app.view_functions.get(endpoint))
