@@ -21,6 +21,7 @@ from . import (
     usage,
 )
 from .api import views as api_views
+from .application import ForumFlask
 from .auth import views as auth_views
 from .cli import register_commands as register_cli
 from .comments import views as comments_views
@@ -55,7 +56,7 @@ FEATURES = (questions_views, auth_views, search_views, moderation_views, users_v
 
 def create_app(config: dict | None = None) -> Flask:
     """Application factory: config, extensions, blueprints, CLI, error pages, template globals."""
-    app = Flask(
+    app = ForumFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

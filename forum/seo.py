@@ -86,9 +86,8 @@ def qa_page(thread) -> dict:
 
 def json_ld(data: dict) -> Markup:
     """schema.org data for a <script type="application/ld+json">: Jinja's HTML-safe JSON (<, >,
-    & and ' escaped, so the script cannot be closed from inside), without escaping Japanese
-    into \\u sequences as `tojson` does (each character six bytes instead of three) and
-    without spaces."""
+    & and ' escaped, so the script cannot be closed from inside), Japanese as UTF-8 like the
+    app's JSON, and without the spaces `tojson` puts after every comma and colon."""
     return htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, separators=(",", ":"))
 
 
