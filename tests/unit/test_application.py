@@ -3,7 +3,7 @@ import pytest
 from flask import Flask
 
 from forum import create_app
-from forum.application import ForumFlask
+from forum.application import ForumFlask, KeptSerializerSessions
 from tests.conftest import BASE_CONFIG
 
 
@@ -38,3 +38,21 @@ def test_plain_functions_are_remembered_and_async_ones_are_still_flasks_business
     assert coroutine not in app._plain_callables
     # Every request's hooks and view take the remembered path: a page still works.
     assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_the_kept_session_serializer_follows_the_secret_keys(tmp_path):
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    sessions = app.session_interface
+    assert isinstance(sessions, KeptSerializerSessions)
+    first = sessions.get_signing_serializer(app)
+    assert first is not None and sessions.get_signing_serializer(app) is first  # kept
+    cookie = first.dumps({"lang": "ja"})
+    app.secret_key = "another-secret"
+    rotated = sessions.get_signing_serializer(app)
+    assert rotated is not first and rotated is not None
+    assert rotated.loads(rotated.dumps({"a": 1})) == {"a": 1}
+    with pytest.raises(Exception, match="Signature"):
+        rotated.loads(cookie)  # signed with the old key
+    app.config["SECRET_KEY_FALLBACKS"] = ["test-secret"]
+    with_fallback = sessions.get_signing_serializer(app)
+    assert with_fallback is not None and with_fallback.loads(cookie) == {"lang": "ja"}  # the old key as a fallback
