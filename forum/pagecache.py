@@ -97,11 +97,11 @@ def current_version(engine: sa.Engine | None = None) -> str:
     return version_of(row[0], row[1]) if row is not None else "none"
 
 
-# A pooled read costs the pool's liveness ping, the read, and the rollback when the connection
-# goes back: three round trips on PostgreSQL, and on SQLite 45 µs where the read alone takes 3
-# (a cache hit's largest cost after the response itself). Each process keeps one connection of
-# its own per database for this read instead, in autocommit (psycopg connections may be shared
-# by threads; SQLite's are kept per thread). When it fails (the server restarted) it is dropped
+# A pooled read costs a checkout and a return (and outside a GET, BEGIN and ROLLBACK round
+# trips on PostgreSQL), and on SQLite 45 µs where the read alone takes 3 (a cache hit's largest
+# cost after the response itself). Each process keeps one connection of its own per database
+# for this read instead, in autocommit (psycopg connections may be shared by threads, under
+# psycopg's lock; SQLite's are kept per thread). When it fails (the server restarted) it is dropped
 # and the read goes through the pool, which reconnects or raises the error the pages answer 503
 # to; the next read opens a new one. An in-memory SQLite database lives in its one pooled
 # connection: it is always read through the pool.
@@ -172,7 +172,8 @@ class _PostgresVersion:
             raise RuntimeError(prepared.error_message.decode(errors="replace"))
 
     def read(self):
-        result = self.pgconn.exec_prepared(self._NAME, None)
+        with self.connection.lock:  # psycopg's own: threads of a process share this connection
+            result = self.pgconn.exec_prepared(self._NAME, None)
         if result.status != pq.ExecStatus.TUPLES_OK:
             raise RuntimeError(result.error_message.decode(errors="replace"))  # dropped; the pool reads
         if result.ntuples == 0:

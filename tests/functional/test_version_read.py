@@ -81,3 +81,27 @@ def test_at_most_a_few_direct_connections_are_kept(database_url, tmp_path):
     assert opened[0] not in pagecache._version_connections.values()
     with pytest.raises(sqlite3.ProgrammingError):  # closed when it was dropped
         opened[0].connection.execute("SELECT 1")
+
+
+def test_threads_of_a_process_read_the_version_together(app):
+    """The direct connection is one per process on PostgreSQL (per thread on SQLite): threads
+    reading at once each get the whole row, none an error or another thread's reply."""
+    expected = pagecache.current_version()
+    results: list[str] = []
+    failures: list[BaseException] = []
+
+    def read_many():
+        try:
+            with app.app_context():
+                results.extend(pagecache.current_version() for _ in range(300))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=read_many, daemon=True) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a reader hung on the shared connection"
+    assert failures == [] and results == [expected] * 1200
+    assert _direct(app) is not None  # read directly, not through the pool
