@@ -413,12 +413,12 @@ def _lookup() -> tuple[object, str] | None:
 
 def page_key(locale: str, full_path: str) -> str:
     """The key of the guest page at this URL in this language, as the forum's rows are now."""
-    return f"{current_app.config['PAGE_CACHE_CODE']}:{current_version()}:{locale}:{full_path}"
+    return page_key_for(current_app._get_current_object(), locale, full_path)  # type: ignore[attr-defined]
 
 
 def page_key_for(app: Flask, locale: str, full_path: str) -> str:
-    """page_key outside an app context (forum.pagedoor's, before Flask builds one): the app's
-    engine is looked up once, in a context of its own."""
+    """page_key of `app`, also outside an app context (forum.pagedoor's, before Flask builds
+    one): the app's engine is looked up once, in a context of its own."""
     engine = app.extensions.get(_ENGINE)
     if engine is None:
         with app.app_context():
@@ -544,8 +544,8 @@ def member_page(state: tuple, render: Callable[[], ResponseReturnValue], version
     rows (the version), the member's own row (a write to it moves the version too), the time
     (only whether they are suspended) and the URL. A member with a flash waiting gets it on a
     freshly rendered page, which is not kept. `version`: the content version when the caller
-    read it already (VERSION_COLUMNS, in this request's transaction, whose reads render the
-    page on a miss)."""
+    read it already (VERSION_COLUMNS, before the reads that render the page on a miss, so the
+    page is never older than its key)."""
     store = current_app.extensions.get(_MEMBERS)
     if store is None or request.method != "GET" or "_flashes" in session:
         return make_response(render())

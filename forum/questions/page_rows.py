@@ -37,6 +37,12 @@ class _Row(RenderedBody):
     __slots__ = ("author",)
     COLUMNS: tuple[str, ...] = ()
     author: Author
+    # The columns code reads (for the type checker; every column is there).
+    id: int
+    author_id: int
+    is_hidden: bool
+    is_held: bool
+    created_at: datetime
 
     def __init__(self, values: sa.Row | tuple) -> None:
         count = len(self.COLUMNS)
@@ -60,17 +66,9 @@ class QuestionRow(QuestionStatus, _Row):
 
     COLUMNS = _names(Question.__table__)
     __slots__ = COLUMNS
-    # The columns code reads (for the type checker; every column is there).
-    id: int
-    author_id: int
     title: str
     best_answer_id: int | None
     helpful_count: int
-    body: str
-    body_html: str | None
-    is_hidden: bool
-    is_held: bool
-    created_at: datetime
 
 
 class AnswerRow(_Row):
@@ -78,14 +76,7 @@ class AnswerRow(_Row):
 
     COLUMNS = _names(Answer.__table__)
     __slots__ = COLUMNS
-    id: int
     question_id: int
-    author_id: int
-    body: str
-    body_html: str | None
-    is_hidden: bool
-    is_held: bool
-    created_at: datetime
 
 
 def question_select(*more: Any) -> sa.Select:
