@@ -2,12 +2,9 @@
 
 Shared by the thread page, the sitemap, the feeds and the API, below the features.
 """
-import json
 from datetime import UTC
 
 from flask import Flask, current_app, request
-from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
 
 from .template_urls import url_for
 from .text import plain_text
@@ -84,13 +81,6 @@ def qa_page(thread) -> dict:
     return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": entity}
 
 
-def json_ld(data: dict) -> Markup:
-    """schema.org data for a <script type="application/ld+json">: Jinja's HTML-safe JSON (<, >,
-    & and ' escaped, so the script cannot be closed from inside), Japanese as UTF-8 like the
-    app's JSON, and without the spaces `tojson` puts after every comma and colon."""
-    return htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, separators=(",", ":"))
-
-
 def atom_time(dt) -> str:
     """RFC 3339 in UTC, as Atom and sitemaps write dates."""
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -100,4 +90,3 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(absolute_url=absolute_url, summary=summary, is_indexable=is_indexable,
                                  qa_page=qa_page)
     app.jinja_env.filters["atom_time"] = atom_time
-    app.jinja_env.filters["json_ld"] = json_ld
