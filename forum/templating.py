@@ -8,6 +8,8 @@ from flask.templating import Environment
 from flask_wtf.csrf import generate_csrf
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from jinja2.runtime import Context
+from jinja2.utils import _PassArg
 
 from .i18n import request_translations
 
@@ -51,6 +53,52 @@ class ConstantTranslations(Extension):
         return held if "%" in text else [Token(held[0].lineno, "data", text)]
 
 
+# How DirectCallContext calls an object of a given type: (whether to call it as Jinja does,
+# whether the object's own attributes may still ask for that, what to pass before the arguments).
+_JINJA = (True, False, None)
+_ways: dict[type, tuple[bool, bool, str | None]] = {}
+
+
+def _way_for(kind: type) -> tuple[bool, bool, str | None]:
+    """Worked out once per type: Jinja's protocol when the type itself asks for the template's
+    context; else what its __call__ asks for (the eval context, the environment, or nothing),
+    and whether objects of the type have attributes of their own that could ask otherwise."""
+    passes = _PassArg.from_obj(kind.__call__)
+    if passes is _PassArg.context or hasattr(kind, "jinja_pass_arg"):
+        way = _JINJA
+    else:
+        way = (False, bool(kind.__dictoffset__), passes.name if passes is not None else None)
+    _ways[kind] = way
+    return way
+
+
+class DirectCallContext(Context):
+    """Jinja's context, calling what templates call without asking each object, on each call,
+    whether it wants the context passed.
+
+    Every call in a template goes through Context.call, which looks for `jinja_pass_arg` on
+    the object and on its `__call__` (four attribute lookups, most of them failing) before it
+    calls: about 1 µs a call, and a thread page makes some eighty (links, macros, checks). The
+    answer depends on the object's type (a macro takes the eval context), and for objects with
+    attributes of their own (functions, macros) on two names in their `__dict__`: it is worked
+    out once per type, and objects that ask for the template's context (`pass_context`) still
+    go through Jinja's own call, which gives them the variables of the loop or block."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        jinja, marked, passes = _ways.get(type(__obj)) or _way_for(type(__obj))
+        if jinja or (marked and ("jinja_pass_arg" in __obj.__dict__ or "__call__" in __obj.__dict__)):
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        if passes is not None:
+            args = (__self.eval_ctx if passes == "eval_context" else __self.environment, *args)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
+
+
 class ForumEnvironment(Environment):
     """Flask's environment, with each template reading the environment's globals directly,
     and compiled once per language with its fixed strings translated.
@@ -67,6 +115,7 @@ class ForumEnvironment(Environment):
     come from this environment, where `_()` translates as the page renders.
     """
 
+    context_class = DirectCallContext
     catalogue: support.Translations | None = None  # a language's environment: its translations
     folds_translations = True  # False: every environment translates as pages render
 
