@@ -55,7 +55,7 @@ class ConstantTranslations(Extension):
 
 # How DirectCallContext calls an object of a given type: (whether to call it as Jinja does,
 # whether the object's own attributes may still ask for that, what to pass before the arguments).
-_JINJA = (True, False, None)
+_JINJA: tuple[bool, bool, str | None] = (True, False, None)
 _ways: dict[type, tuple[bool, bool, str | None]] = {}
 
 
