@@ -8,7 +8,7 @@ from .. import notify, pagecache, permissions
 from ..audit import log_action
 from ..badges import award_veteran_if_earned
 from ..database.functions import joined_strings
-from ..database.reads import rows
+from ..database.reads import FixedRead, rows
 from ..exceptions import NotFound, PermissionDenied, StateConflict
 from ..extensions import db
 from ..holds import hold_if_needed, tag_text
@@ -194,7 +194,7 @@ _PART_COLUMNS = (
 _PARTS = sa.select(*_PART_COLUMNS)
 # The thread page reads them with its question, as a plain row: one statement, built once,
 # where two cost 0.12-0.3 ms more of CPU (SQLite, PostgreSQL) on every uncached view.
-_QUESTION_AND_PARTS = page_rows.question_select(*_PART_COLUMNS)
+_QUESTION_AND_PARTS = FixedRead(page_rows.question_select(*_PART_COLUMNS))
 _PART_COUNT = len(_PART_COLUMNS)
 
 
@@ -212,14 +212,14 @@ class ThreadParts:
 def question_for_page(user, question_id: int) -> tuple[QuestionRow, ThreadParts]:
     """The thread page's question (a plain row) and its parts (load_thread's), in one
     statement; NotFound as lookups.get_question. The page writes nothing before it."""
-    row = rows(_QUESTION_AND_PARTS, {"question": question_id}).one_or_none() if may_exist(question_id) else None
+    row = _QUESTION_AND_PARTS.one_or_none({"question": question_id}) if may_exist(question_id) else None
     question = QuestionRow(row) if row is not None else None
     return visible_question(user, question), ThreadParts(*row[-_PART_COUNT:])  # type: ignore[index]
 
 
 # The thread page's statements, built once: building a select and its cache key again on
 # every view costs about a third of what reading the rows does.
-_ANSWERS = page_rows.answers_select()
+_ANSWERS = FixedRead(page_rows.answers_select())
 _HELPFUL_COUNTS = (sa.select(HelpfulMark.answer_id, sa.func.count())
                    .where(HelpfulMark.answer_id.in_(sa.bindparam("answers", expanding=True)))
                    .group_by(HelpfulMark.answer_id))
@@ -233,7 +233,7 @@ def load_thread(user, question: Question | QuestionRow, following: bool | None =
     and duplicates the thread has, in one, then those it has in one statement each; the follow
     state in one; the related threads in one (the stored list) or two (ranked on the titles,
     whatever the number of answers)."""
-    answers = [AnswerRow(row) for row in rows(_ANSWERS, {"question": question.id})]
+    answers = [AnswerRow(row) for row in _ANSWERS.all({"question": question.id})]
     visible = [a for a in answers if permissions.can_view_answer(user, a)]
     best = next((a for a in visible if a.id == question.best_answer_id), None)
     if best is not None:

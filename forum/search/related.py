@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from .. import pagecache
-from ..database.reads import rows
+from ..database.reads import FixedRead
 from ..extensions import db
 from ..models import Question, RelatedList, SearchDocument
 from .backends import backend_for
@@ -75,7 +75,7 @@ _LINKS = (
 # an expanding parameter was rewritten into the statement on every view (a third of its time).
 STORED = 10
 _STORED_IDS = tuple(f"id{n}" for n in range(STORED))
-_STORED_LINKS = (
+_STORED_LINKS = FixedRead(
     sa.select(Question.id, Question.title, Question.status, Question.answer_count)
     .where(Question.id.in_([sa.bindparam(name, type_=sa.Integer) for name in _STORED_IDS]),
            Question.id != sa.bindparam("me"),
@@ -109,7 +109,7 @@ def related_links(question_id: int, title: str, stored: str | None = None, limit
             return []
         params = dict(zip(_STORED_IDS, ids + [0] * (STORED - len(ids)), strict=True))
         links = {row[0]: RelatedLink(row[0], row[1], row[2], row[3] or 0)
-                 for row in rows(_STORED_LINKS, {**params, "me": question_id})}
+                 for row in _STORED_LINKS.all({**params, "me": question_id})}
         return [links[i] for i in ids if i in links][:limit]
     return _ranked(question_id, title, limit)
 

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import jsonify
 
+from forum.database.reads import FixedRead
 from forum.extensions import db
 from forum.models import User
 from tests.factories import make_user
@@ -87,3 +88,19 @@ def test_work_outside_a_request_keeps_its_transactions(served):
     with served.app_context():
         assert _two_reads() is True
         db.session.rollback()
+
+
+def test_fixed_reads_on_the_driver_also_run_outside_a_transaction_in_a_get(served):
+    """forum/database/reads.py FixedRead passes its compiled statement to the listeners as
+    SQLAlchemy's execution context does: it is a plain read."""
+    now = FixedRead(_NOW)
+
+    def fixed_reads():
+        first = now.all({})[0][0]
+        time.sleep(0.005)
+        return jsonify(one_transaction=now.all({})[0][0] == first)
+
+    served.add_url_rule("/t/fixed", "fixed", fixed_reads, methods=["GET", "POST"])
+    client = served.test_client()
+    assert client.get("/t/fixed").json == {"one_transaction": False}
+    assert client.post("/t/fixed").json == {"one_transaction": True}
