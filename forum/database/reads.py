@@ -50,7 +50,8 @@ class _Compiled:
     def learn_processors(self, description) -> None:
         """Each column's result processor, for the type the driver reports (as SQLAlchemy
         asks for it: PostgreSQL's numeric columns depend on it)."""
-        processors = [t.result_processor(self.dialect, column[1]) for t, column in zip(self.types, description, strict=True)]
+        processors = [kind.result_processor(self.dialect, column[1])
+                      for kind, column in zip(self.types, description, strict=True)]
         self.processors = [(i, p) for i, p in enumerate(processors) if p is not None] or None
         self.processed = True
 
