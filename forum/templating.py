@@ -1,4 +1,5 @@
 """The Jinja environment the app renders with, and the template globals it makes faster."""
+import types
 from collections.abc import Iterator
 
 from babel import support
@@ -57,17 +58,27 @@ class ConstantTranslations(Extension):
 # whether the object's own attributes may still ask for that, what to pass before the arguments).
 _JINJA: tuple[bool, bool, str | None] = (True, False, None)
 _ways: dict[type, tuple[bool, bool, str | None]] = {}
+# Built-in callables (`{}.get`, a str method): no attributes of their own, none to forward.
+_ATTRIBUTELESS = frozenset((types.BuiltinFunctionType, types.MethodWrapperType, types.MethodDescriptorType,
+                            types.WrapperDescriptorType))
 
 
 def _way_for(kind: type) -> tuple[bool, bool, str | None]:
     """Worked out once per type: Jinja's protocol when the type itself asks for the template's
-    context; else what its __call__ asks for (the eval context, the environment, or nothing),
-    and whether objects of the type have attributes of their own that could ask otherwise."""
+    context, or when its objects may carry the question somewhere this cannot see (a bound
+    method answers with its function's attributes, a proxy with its target's); else what its
+    __call__ asks for (the eval context, the environment, or nothing), and whether its objects
+    have a `__dict__` of their own that could ask otherwise (functions, macros)."""
     passes = _PassArg.from_obj(kind.__call__)
+    plain_lookup = kind.__getattribute__ is object.__getattribute__ and not hasattr(kind, "__getattr__")
     if passes is _PassArg.context or hasattr(kind, "jinja_pass_arg"):
         way = _JINJA
+    elif kind in _ATTRIBUTELESS:
+        way = (False, False, passes.name if passes is not None else None)
+    elif plain_lookup and kind.__dictoffset__:
+        way = (False, True, passes.name if passes is not None else None)
     else:
-        way = (False, bool(kind.__dictoffset__), passes.name if passes is not None else None)
+        way = _JINJA
     _ways[kind] = way
     return way
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from jinja2 import Environment, pass_context, pass_environment, pass_eval_context
 from jinja2.runtime import Context
+from werkzeug.local import LocalProxy
 
 from forum import templating
 from forum.templating import DirectCallContext
@@ -44,6 +45,15 @@ class ContextClass:
         return f"class {name}={context.get(name)}"
 
 
+class MethodHolder:
+    @pass_context
+    def method(self, context, name):
+        return f"method {name}={context.get(name)}"
+
+    def plain_method(self, text):
+        return f"plain method {text}"
+
+
 def stops():
     raise StopIteration
 
@@ -52,7 +62,8 @@ TEMPLATE = """\
 {%- macro shout(x, y='!') %}{{ x | upper }}{{ y }}{% endmacro -%}
 {{ plain(1, 'a', k='v') }}|{{ shout('hi') }}|{{ shout('hi', y='?') }}|{{ reader('who') }}|{{ eval_reader('e') }}|\
 {{ env_reader('n') }}|{{ callable_object('x') }}|{{ context_object('who') }}|{{ marked('who') }}|\
-{{ values.get('k', 'none') }}|{{ stops() is undefined }}|\
+{{ values.get('k', 'none') }}|{{ stops() is undefined }}|{{ holder.method('who') }}|\
+{{ holder.plain_method('p') }}|{{ proxied('who') }}|{{ 'a-b'.split('-') | join }}|\
 {% for x in [1] %}{% set who = 'loop' %}{{ reader('who') }}/{{ context_object('who') }}{% endfor %}|\
 {% set who = 'set' %}{{ reader('who') }}"""
 
@@ -72,7 +83,8 @@ def _render(context_class: type[Context], autoescape: bool) -> str:
     return env.from_string(TEMPLATE).render(
         plain=plain, reader=context_reader, eval_reader=eval_reader, env_reader=environment_reader,
         callable_object=CallableClass(), context_object=ContextClass(), marked=marked_function,
-        values={"k": "v"}, stops=stops, who="global")
+        values={"k": "v"}, stops=stops, holder=MethodHolder(), proxied=LocalProxy(lambda: context_reader),
+        who="global")
 
 
 @pytest.mark.parametrize("autoescape", [False, True])
@@ -81,7 +93,8 @@ def test_every_kind_of_callable_gets_what_jinja_gives_it(autoescape):
     assert direct == _render(Context, autoescape)
     assert html.unescape(direct).split("|") == [
         "(1, 'a')[('k', 'v')]", "HI!", "HI?", "who=global", f"e:{autoescape}", "n:env", "called x",
-        "class who=global", "marked who=global", "v", "True", "who=loop/class who=loop", "who=set"]
+        "class who=global", "marked who=global", "v", "True", "method who=global", "plain method p", "who=global", "ab",
+        "who=loop/class who=loop", "who=set"]
 
 
 def test_an_object_marked_after_its_type_was_seen_goes_through_jinja():
