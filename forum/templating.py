@@ -70,13 +70,14 @@ def _way_for(kind: type) -> tuple[bool, bool, str | None]:
     __call__ asks for (the eval context, the environment, or nothing), and whether its objects
     have a `__dict__` of their own that could ask otherwise (functions, macros)."""
     passes = _PassArg.from_obj(kind.__call__)
+    passed = passes.name if passes is not None else None
     plain_lookup = kind.__getattribute__ is object.__getattribute__ and not hasattr(kind, "__getattr__")
     if passes is _PassArg.context or hasattr(kind, "jinja_pass_arg"):
         way = _JINJA
     elif kind in _ATTRIBUTELESS:
-        way = (False, False, passes.name if passes is not None else None)
+        way = (False, False, passed)
     elif plain_lookup and kind.__dictoffset__:
-        way = (False, True, passes.name if passes is not None else None)
+        way = (False, True, passed)
     else:
         way = _JINJA
     _ways[kind] = way
