@@ -28,6 +28,7 @@ import pickle  # nosec B403 # only what RedisStore.set wrote is unpickled
 import secrets
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache, wraps
@@ -264,10 +265,39 @@ def _forget_bump(session: orm.Session, transaction) -> None:
 
 # --- where pages are kept --------------------------------------------------------------------
 
+class _Packed:
+    """A kept entry whose body (its last item) is held compressed (LocalStore)."""
+
+    __slots__ = ("head", "body")
+
+    def __init__(self, head: tuple, body: bytes):
+        self.head, self.body = head, body
+
+    def unpacked(self) -> tuple:
+        return (*self.head, zlib.decompress(self.body))
+
+
+# Bodies from this size are kept zlib-compressed at its fastest level, when that saves a tenth
+# (an already compressed copy does not shrink, and is kept as it is). A page's HTML shrinks
+# to a fifth: the pages and the door's responses held ~9 MB of each worker's memory after
+# bench/pages.py's load, and 2 MB packed. Packing costs a miss ~35 us (an 18 KB thread page),
+# unpacking a hit ~15 us, against ~1.5 ms to render it again.
+_PACK_FROM = 1024
+_PACK_LEVEL = 1
+
+
+def _pack(value: Any) -> Any:
+    if not (isinstance(value, tuple) and value and isinstance(value[-1], bytes) and len(value[-1]) >= _PACK_FROM):
+        return value
+    body = value[-1]
+    packed = zlib.compress(body, _PACK_LEVEL)
+    return _Packed(value[:-1], packed) if len(packed) < len(body) * 0.9 else value
+
+
 class LocalStore:
     """A bounded LRU of pages in this process (the default without Redis), each kept at most
-    `ttl` seconds like Redis keeps them. It keeps the objects themselves: a page's body is one
-    bytes object however many entries (the page, the door's response) hold it."""
+    `ttl` seconds like Redis keeps them. An entry is a tuple ending in the page's body (status,
+    headers...) and comes back equal; its body is held compressed (_pack)."""
 
     def __init__(self, entries: int, ttl: int):
         self.entries, self.ttl = entries, ttl
@@ -283,9 +313,11 @@ class LocalStore:
                 del self._pages[key]
                 return None
             self._pages.move_to_end(key)
-            return found[1]
+        value = found[1]
+        return value.unpacked() if isinstance(value, _Packed) else value
 
     def set(self, key: str, value: Any) -> None:
+        value = _pack(value)
         with self._lock:
             self._pages[key] = (time.monotonic() + self.ttl, value)
             self._pages.move_to_end(key)
@@ -295,6 +327,10 @@ class LocalStore:
     def set_many(self, entries: dict[str, Any]) -> None:
         for key, value in entries.items():
             self.set(key, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
 
 
 class RedisStore:
@@ -366,6 +402,20 @@ def init_app(app: Flask) -> None:
         app.extensions[_MEMBERS] = LocalStore(app.config["MEMBER_PAGE_CACHE_ENTRIES"], ttl)
         # Whole responses at the door (forum.pagedoor): one per page and Accept-Encoding.
         app.extensions[_DOOR] = LocalStore(app.config["PAGE_CACHE_ENTRIES"], ttl)
+
+
+def forget_kept(app: Flask) -> None:
+    """Drop what this process keeps for `app`: its pages (a shared Redis keeps them) and its
+    own connections for reading the version. Before a fork (forum.prefork): a child must not
+    inherit a connection, nor pages it did not render."""
+    for name in (_STORE, _COPIES, _MEMBERS, _DOOR):
+        store = app.extensions.get(name)
+        if isinstance(store, LocalStore):
+            store.clear()
+    with _version_lock:
+        while _version_connections:
+            with contextlib.suppress(Exception):
+                _version_connections.popitem()[1].close()  # type: ignore[attr-defined]
 
 
 # --- serving ---------------------------------------------------------------------------------
