@@ -410,9 +410,9 @@ def init_app(app: Flask) -> None:
 
 
 def forget_kept(app: Flask) -> None:
-    """Drop what this process keeps for `app`: its pages (a shared Redis keeps them) and its
-    own connections for reading the version. Before a fork (forum.prefork): a child must not
-    inherit a connection, nor pages it did not render."""
+    """Drop what this process keeps: `app`'s pages (a shared Redis keeps them) and the
+    process's own connections for reading the version (of any app). Before a fork
+    (forum.prefork): a child must not inherit a connection, nor pages it did not render."""
     for name in (_STORE, _COPIES, _MEMBERS, _DOOR):
         store = app.extensions.get(name)
         if isinstance(store, LocalStore):
