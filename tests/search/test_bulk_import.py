@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from forum.extensions import db
@@ -180,6 +181,29 @@ def test_bulk_import_into_a_forum_with_threads_commits_batch_by_batch(app, monke
     db.session.expire_all()
     assert _first_answer_times() == times
     assert _results()["契約"][1] > 0
+
+
+def _last_analyzed() -> dict[str, object]:
+    db.session.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+    return dict(db.session.execute(sa.text("SELECT relname, last_analyze FROM pg_stat_user_tables")).all())
+
+
+def test_a_fresh_postgresql_load_leaves_the_planner_statistics_of_what_it_loaded(app, monkeypatch):
+    """Until autovacuum gets to them (if it runs), tables filled in one transaction would be read
+    with plans made blind: the load analyses them before it commits."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's statistics (SQLite plans without any unless ANALYZE ran)")
+    monkeypatch.setattr(transfer, "BULK_LINES", 10)
+    started = db.session.scalar(sa.text("SELECT clock_timestamp()"))
+    db.session.commit()
+    transfer.import_lines(_lines(), workers=1)
+    db.session.commit()
+    analyzed = _last_analyzed()
+    for table in ("questions", "answers", "question_tags", "users", "tags", "search_documents", "search_fts"):
+        assert analyzed[table] is not None and analyzed[table] > started, table
+    columns = set(db.session.scalars(sa.text(
+        "SELECT attname FROM pg_stats WHERE tablename = 'search_documents'")))
+    assert {"question_id", "category", "created_at"} <= columns
 
 
 def test_an_imported_thread_keeps_its_last_activity_time(app):
