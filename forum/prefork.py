@@ -79,12 +79,16 @@ def warm_up(app: Flask) -> None:
     finally:
         pagecache.forget_kept(app)
         kept_fields.forget()
-        with app.app_context():
-            for engine in db.engines.values():
-                engine.dispose()
+        _drop_pools(app, close=True)
 
 
 def in_worker(app: Flask) -> None:
+    _drop_pools(app, close=False)
+
+
+def _drop_pools(app: Flask, close: bool) -> None:
+    """Empty the app's connection pools; close=False leaves the connections open (a forked
+    child's are still its parent's)."""
     with app.app_context():
         for engine in db.engines.values():
-            engine.dispose(close=False)
+            engine.dispose(close=close)
